@@ -1,0 +1,40 @@
+# Qingling: `make run` starts the demo, `make test` runs every test.
+SHELL := /bin/bash
+export PATH := $(HOME)/.local/bin:$(PATH)
+export UV_LINK_MODE := copy
+UV := uv
+
+.PHONY: run test install install-test lint bench bench-ledger migrate demo uv
+
+uv:
+	@command -v uv >/dev/null || python3 -m pip install --quiet uv
+
+install: uv
+	@scripts/system-deps.sh run
+	@$(UV) sync --frozen --quiet
+
+install-test: uv
+	@scripts/system-deps.sh test
+	@$(UV) sync --frozen --quiet
+	@scripts/services.sh
+
+migrate: install
+	@DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(UV) run python manage.py migrate --noinput -v0
+
+demo: migrate
+	@DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(UV) run python manage.py seed_demo
+
+run: demo
+	@scripts/run.sh
+
+test: install-test
+	@$(UV) run pytest $(PYTEST_ARGS)
+
+lint: install
+	@$(UV) run ruff check . && $(UV) run ruff format --check .
+
+bench: install-test  ## province benchmark (1 000 000 hazards; BENCH_ARGS=--quick for 100 000)
+	@$(UV) run python bench/run.py $(BENCH_ARGS)
+
+bench-ledger: install-test  ## only the 100 000-row ledger export and 10 000-row import check
+	@$(UV) run python bench/run.py --only export,import $(BENCH_ARGS)

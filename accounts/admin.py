@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "name", "role", "region", "department", "is_active")
+    list_filter = ("role", "is_active", "department__kind")
+    search_fields = ("username", "name", "phone")
+    autocomplete_fields = ("region",)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("职责与范围", {"fields": ("name", "role", "region", "department", "phone")}),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        ("职责与范围", {"fields": ("name", "role", "region", "department", "phone")}),
+    )

@@ -1,0 +1,66 @@
+"""The custom user: a role, a region (territory) and an optional sector department."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+
+from core.models import Department, Region
+
+from .choices import Role
+
+
+class User(AbstractUser):
+    """A person who signs in. What they see is their region subtree ∩ their department's sectors."""
+
+    name = models.CharField("姓名", max_length=32, blank=True)
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.INSPECTOR)
+    region = models.ForeignKey(
+        Region,
+        verbose_name="所属地区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="用户可以查看该地区及其下级地区的数据。超级管理员可留空（全部地区）。",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name="所属部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="行业部门用户只能查看本部门监管的行业领域；应急管理局、安委办可查看全部行业。",
+    )
+    phone = models.CharField("手机号码", max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile")
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.username
+
+    @property
+    def scope_region(self) -> Region | None:
+        return self.region
+
+    @cached_property
+    def scope_sector_ids(self) -> list[int] | None:
+        """None means every sector; otherwise the ids of the sectors this user may see."""
+        if self.department is None or self.department.sees_all_sectors:
+            return None
+        return self.department.sector_ids()
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_superuser or self.role in roles

@@ -1,0 +1,164 @@
+"""Demo data for `make run`: departments, one login per role and a believable enterprise registry.
+
+Deterministic (seeded) and idempotent: running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+
+from django.core.management import call_command
+from django.db import transaction
+
+from accounts.choices import Role
+from accounts.models import User
+from core.choices import DepartmentKind
+from core.models import Department, Region, Sector
+from enterprises.choices import EnterpriseStatus, RiskGrade, Scale, StandardizationLevel
+from enterprises.credit_code import ALPHABET, check_character
+from enterprises.models import Enterprise
+
+DEMO_PASSWORD = "qingling-demo"
+
+DEPARTMENTS = [
+    ("150600", "鄂尔多斯市应急管理局", DepartmentKind.EMERGENCY),
+    ("150623", "鄂托克前旗应急管理局", DepartmentKind.EMERGENCY),
+    ("150623", "鄂托克前旗安全生产委员会办公室", DepartmentKind.SAFETY_OFFICE),
+    ("150623", "鄂托克前旗住房和城乡建设局", DepartmentKind.HOUSING),
+    ("150623", "鄂托克前旗市场监督管理局", DepartmentKind.MARKET),
+    ("150624", "鄂托克旗应急管理局", DepartmentKind.EMERGENCY),
+]
+
+# username, name, role, region, department name, superuser
+USERS = [
+    ("admin", "系统管理员", Role.ADMIN, None, None, True),
+    ("leader", "高建国", Role.LEADER, "150600", "鄂尔多斯市应急管理局", False),
+    ("reviewer", "王志刚", Role.REVIEWER, "150623", "鄂托克前旗应急管理局", False),
+    ("inspector", "李明", Role.INSPECTOR, "150623", "鄂托克前旗应急管理局", False),
+    ("inspector2", "赵海军", Role.INSPECTOR, "150623", "鄂托克前旗应急管理局", False),
+    ("inspector_b", "张伟", Role.INSPECTOR, "150624", "鄂托克旗应急管理局", False),
+    ("zhujian", "刘建华", Role.INSPECTOR, "150623", "鄂托克前旗住房和城乡建设局", False),
+]
+
+# Fictitious enterprises: (name, sector code, scale, risk, key supervision)
+FRONT_BANNER = [
+    ("内蒙古上庙能源化工有限公司", "hazchem", Scale.ABOVE, RiskGrade.RED, True),
+    ("鄂托克前旗宏晟煤化工有限责任公司", "hazchem", Scale.ABOVE, RiskGrade.RED, True),
+    ("鄂尔多斯市昊源精细化工有限公司", "hazchem", Scale.ABOVE, RiskGrade.ORANGE, True),
+    ("内蒙古蒙泰甲醇有限公司", "hazchem", Scale.ABOVE, RiskGrade.ORANGE, True),
+    ("鄂托克前旗长泰煤矿有限公司", "coal", Scale.ABOVE, RiskGrade.RED, True),
+    ("鄂托克前旗上海庙矿业有限责任公司", "coal", Scale.ABOVE, RiskGrade.RED, True),
+    ("鄂托克前旗城川石灰岩矿", "noncoal", Scale.BELOW, RiskGrade.ORANGE, True),
+    ("鄂托克前旗昂素砂石料场", "noncoal", Scale.BELOW, RiskGrade.YELLOW, False),
+    ("鄂托克前旗敖镇烟花爆竹批发部", "fireworks", Scale.BELOW, RiskGrade.ORANGE, True),
+    ("内蒙古前旗钢铁铸造有限公司", "metallurgy", Scale.ABOVE, RiskGrade.ORANGE, True),
+    ("鄂托克前旗新型建材有限公司", "building_materials", Scale.ABOVE, RiskGrade.YELLOW, False),
+    ("鄂托克前旗金河铝业有限公司", "nonferrous", Scale.ABOVE, RiskGrade.ORANGE, True),
+    ("鄂托克前旗绒毛加工厂", "textile", Scale.BELOW, RiskGrade.BLUE, False),
+    ("鄂托克前旗草原乳业有限公司", "light_industry", Scale.ABOVE, RiskGrade.YELLOW, False),
+    ("鄂托克前旗城川粮油加工厂", "dust", Scale.BELOW, RiskGrade.YELLOW, True),
+    ("鄂托克前旗上海庙冷链物流有限公司", "ammonia", Scale.BELOW, RiskGrade.ORANGE, True),
+    ("鄂托克前旗污水处理厂", "confined_space", Scale.BELOW, RiskGrade.YELLOW, False),
+    ("鄂托克前旗机械修造有限公司", "machinery", Scale.BELOW, RiskGrade.BLUE, False),
+    ("鄂托克前旗万家福购物中心", "commerce", Scale.ABOVE, RiskGrade.YELLOW, True),
+    ("鄂托克前旗华润燃气有限公司", "gas", Scale.ABOVE, RiskGrade.RED, True),
+    ("鄂托克前旗天然气加气站", "gas", Scale.BELOW, RiskGrade.ORANGE, False),
+    ("内蒙古前旗建工集团有限公司", "construction", Scale.ABOVE, RiskGrade.ORANGE, True),
+    ("鄂托克前旗敖勒召其镇安居小区项目部", "construction", Scale.BELOW, RiskGrade.YELLOW, False),
+    ("鄂托克前旗顺达汽车运输有限公司", "road", Scale.BELOW, RiskGrade.YELLOW, False),
+    ("鄂托克前旗危货运输有限公司", "road", Scale.ABOVE, RiskGrade.ORANGE, True),
+    ("鄂托克前旗锅炉压力容器检验站", "special_equipment", Scale.BELOW, RiskGrade.BLUE, False),
+    ("鄂托克前旗民爆器材专营公司", "explosives", Scale.BELOW, RiskGrade.ORANGE, True),
+    ("鄂托克前旗上海庙发电有限公司", "power", Scale.ABOVE, RiskGrade.ORANGE, True),
+    ("鄂托克前旗第一中学", "campus", Scale.BELOW, RiskGrade.YELLOW, False),
+    ("鄂托克前旗社会福利中心", "elderly_care", Scale.BELOW, RiskGrade.YELLOW, True),
+    ("鄂托克前旗人民医院", "medical", Scale.ABOVE, RiskGrade.YELLOW, True),
+    ("鄂托克前旗大漠风情旅游区", "tourism", Scale.BELOW, RiskGrade.BLUE, False),
+    ("鄂托克前旗阳光宾馆", "fire", Scale.BELOW, RiskGrade.YELLOW, False),
+    ("鄂托克前旗汽车维修厂", "other", Scale.BELOW, RiskGrade.BLUE, False),
+]
+OTHER_BANNER = [
+    ("鄂托克旗棋盘井焦化有限公司", "hazchem", Scale.ABOVE, RiskGrade.RED, True),
+    ("鄂托克旗蒙西硅铁有限公司", "metallurgy", Scale.ABOVE, RiskGrade.ORANGE, True),
+    ("鄂托克旗阿尔巴斯煤矿", "coal", Scale.ABOVE, RiskGrade.RED, True),
+    ("鄂托克旗乌兰镇建材厂", "building_materials", Scale.BELOW, RiskGrade.YELLOW, False),
+    ("鄂托克旗燃气供应站", "gas", Scale.BELOW, RiskGrade.ORANGE, False),
+]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁宋谢唐韩冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+GIVEN = "建国志强海军明华伟芳敏静丽强磊军洋勇艳杰娟涛超秀英霞平刚桂兰宝山永福玉成俊峰"
+FRONT_TOWNS = ["150623100", "150623101", "150623102", "150623103", "150623400"]
+ADDRESS_BY_TOWN = {
+    "150623100": "敖勒召其镇",
+    "150623101": "上海庙镇",
+    "150623102": "城川镇",
+    "150623103": "昂素镇",
+    "150623400": "上海庙经济开发区",
+    "150624": "鄂托克旗乌兰镇",
+}
+
+
+def credit_code(rng: random.Random, region_code: str) -> str:
+    body_chars = "".join(rng.choice(ALPHABET[:10] + "ABCDEFGHJKLMN") for _ in range(9))
+    first17 = "91" + region_code[:6] + body_chars
+    return first17 + check_character(first17)
+
+
+def _person(rng: random.Random) -> tuple[str, str]:
+    name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+    phone = "1" + rng.choice("35789") + "".join(rng.choice("0123456789") for _ in range(9))
+    return name, phone
+
+
+@transaction.atomic
+def seed_reference_and_accounts() -> None:
+    call_command("load_reference", verbosity=0)
+    for region, name, kind in DEPARTMENTS:
+        Department.objects.update_or_create(region_id=region, name=name, defaults={"kind": kind})
+    for username, name, role, region, department, superuser in USERS:
+        user, created = User.objects.get_or_create(username=username)
+        user.name, user.role, user.region_id = name, role, region
+        user.department = Department.objects.get(name=department) if department else None
+        user.is_superuser = user.is_staff = superuser
+        if created:
+            user.set_password(DEMO_PASSWORD)
+        user.save()
+
+
+@transaction.atomic
+def seed_enterprises() -> int:
+    """Create the demo registry once; later runs leave existing records alone."""
+    rng = random.Random(20260423)
+    sectors = {s.code: s for s in Sector.objects.all()}
+    departments = {d.kind + d.region_id: d for d in Department.objects.all()}
+    created = 0
+    plan = [(item, rng.choice(FRONT_TOWNS)) for item in FRONT_BANNER]
+    plan += [(item, "150624") for item in OTHER_BANNER]
+    for (name, sector_code, scale, risk, key), region_code in plan:
+        if Enterprise.objects.filter(name=name).exists():
+            continue
+        sector = sectors[sector_code]
+        principal, principal_phone = _person(rng)
+        manager, manager_phone = _person(rng)
+        county = region_code[:6]
+        Enterprise.objects.create(
+            credit_code=credit_code(rng, county),
+            name=name,
+            address=f"内蒙古自治区鄂尔多斯市{ADDRESS_BY_TOWN[region_code]}{rng.randint(1, 88)}号",
+            region=Region.objects.get(code=region_code),
+            sector=sector,
+            scale=scale,
+            principal=principal,
+            principal_phone=principal_phone,
+            safety_manager=manager,
+            safety_manager_phone=manager_phone,
+            department=departments.get(sector.supervisor_kind + county)
+            or departments.get(DepartmentKind.EMERGENCY + county),
+            risk_grade=risk,
+            standardization_level=rng.choice(list(StandardizationLevel.values)),
+            key_supervision=key,
+            status=EnterpriseStatus.SUSPENDED
+            if name.endswith("砂石料场")
+            else EnterpriseStatus.OPERATING,
+        )
+        created += 1
+    return created

@@ -1,0 +1,261 @@
+"""Reference data (regions, sectors, departments) and the scoping every query starts from."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from .choices import ALL_SECTOR_KINDS, SIGNIFICANT_DIGITS, DepartmentKind, RegionLevel
+
+
+class TimeStampedModel(models.Model):
+    """Abstract base with creation and modification times."""
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows how to restrict itself to what a user may see.
+
+    A model declares `scope_region_path` (path to its Region foreign key) and
+    `scope_sector_paths` (paths to Sector foreign keys or many-to-many fields). The user's
+    territory is a region subtree (code prefix); a sector department adds a sector filter.
+    """
+
+    def for_user(self, user) -> ScopedQuerySet:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        qs = self
+        region = user.scope_region
+        if region is None and not user.is_superuser:
+            return self.none()
+        if region is not None:
+            path = self.model.scope_region_path
+            lookup = "pk__startswith" if path == "pk" else f"{path}__code__startswith"
+            qs = qs.filter(**{lookup: region.prefix})
+        sector_ids = user.scope_sector_ids
+        if sector_ids is not None and self.model.scope_sector_paths:
+            qs = qs.filter(self._sector_condition(sector_ids))
+        return qs
+
+    def _sector_condition(self, sector_ids: list[int]) -> Q:
+        condition = Q(pk__in=[])
+        for path in self.model.scope_sector_paths:
+            field = None if "__" in path else self.model._meta.get_field(path)
+            if field is not None and field.many_to_many:
+                through = field.remote_field.through
+                source = field.m2m_field_name()
+                target = field.m2m_reverse_field_name()
+                condition |= Q(
+                    Exists(
+                        through.objects.filter(
+                            **{source: OuterRef("pk"), f"{target}__in": sector_ids}
+                        )
+                    )
+                )
+            else:
+                condition |= Q(**{f"{path}__in": sector_ids})
+        return condition
+
+
+class Region(models.Model):
+    """An administrative region (GB/T 2260; 9-digit 统计用区划代码 for towns)."""
+
+    code = models.CharField("区划代码", max_length=12, primary_key=True)
+    name = models.CharField("名称", max_length=64)
+    level = models.CharField("层级", max_length=16, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_region_path = "pk"
+    scope_sector_paths: tuple[str, ...] = ()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:enterprise_list") + f"?region={self.code}"
+
+    @property
+    def prefix(self) -> str:
+        """The significant leading digits shared by every code in this region's subtree."""
+        return self.code[: SIGNIFICANT_DIGITS[self.level]]
+
+    def subtree(self) -> models.QuerySet[Region]:
+        return Region.objects.filter(code__startswith=self.prefix)
+
+    @property
+    def full_name(self) -> str:
+        names, node = [], self
+        while node is not None and node.level != RegionLevel.PROVINCE:
+            names.append(node.name)
+            node = node.parent
+        return "".join(reversed(names)) or self.name
+
+
+class Sector(models.Model):
+    """A 行业领域, supervised by one kind of department (三管三必须)."""
+
+    code = models.SlugField("代码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=32, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级行业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    supervisor_kind = models.CharField(
+        "行业监管部门", max_length=32, choices=DepartmentKind.choices
+    )
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = "行业领域"
+        verbose_name_plural = "行业领域"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:enterprise_list") + f"?sector={self.pk}"
+
+
+class Department(models.Model):
+    """A government department of one region (应急管理局, 住建局 …)."""
+
+    name = models.CharField("名称", max_length=64)
+    kind = models.CharField("类别", max_length=32, choices=DepartmentKind.choices)
+    region = models.ForeignKey(Region, verbose_name="所属地区", on_delete=models.PROTECT)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_region_path = "region"
+    scope_sector_paths: tuple[str, ...] = ()
+
+    class Meta:
+        ordering = ["region", "kind", "name"]
+        verbose_name = "部门"
+        verbose_name_plural = "部门"
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="department_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:core_department_change", args=[self.pk])
+
+    @property
+    def sees_all_sectors(self) -> bool:
+        return self.kind in ALL_SECTOR_KINDS
+
+    def sector_ids(self) -> list[int]:
+        """The sectors this department supervises (and their sub-sectors)."""
+        return list(Sector.objects.filter(supervisor_kind=self.kind).values_list("pk", flat=True))
+
+
+class WorkCalendarDay(models.Model):
+    """An exception to the ordinary week: a holiday on a weekday or a 调休 working weekend.
+
+    Seeded from the chinese_calendar package; admins add next year's days when the State
+    Council publishes them, before the package catches up.
+    """
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日")
+    note = models.CharField("说明", max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_workday else '放假'}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:core_workcalendarday_change", args=[self.pk])
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "进行中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class Job(models.Model):
+    """A long piece of work run in the background (large export, report build) with progress."""
+
+    kind = models.CharField("类型", max_length=32)
+    title = models.CharField("名称", max_length=128)
+    state = models.CharField(
+        "状态", max_length=16, choices=JobState.choices, default=JobState.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField("进度", default=0)
+    message = models.TextField("说明", blank=True)
+    params = models.JSONField("参数", default=dict, blank=True)
+    result = models.FileField("结果文件", upload_to="jobs/%Y/%m/", blank=True)
+    result_name = models.CharField("结果文件名", max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name="发起人", on_delete=models.CASCADE, related_name="jobs"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.get_state_display()}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:job_detail", args=[self.pk])
+
+
+class DocumentSequence(models.Model):
+    """The last number an issuing unit gave a kind of document in a year (文号 without gaps)."""
+
+    issuer = models.CharField("发文单位简称", max_length=32)
+    kind = models.CharField("文书类型", max_length=32)
+    year = models.PositiveSmallIntegerField("年度")
+    last = models.PositiveIntegerField("已用序号", default=0)
+
+    class Meta:
+        ordering = ["issuer", "kind", "year"]
+        verbose_name = "文号序列"
+        verbose_name_plural = "文号序列"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "kind", "year"], name="document_sequence_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer}{self.kind}〔{self.year}〕{self.last}号"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:core_documentsequence_change", args=[self.pk])

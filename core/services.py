@@ -1,0 +1,125 @@
+"""Loading reference data: regions and sectors. Idempotent: running twice changes nothing."""
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from .data.sectors import SECTORS
+from .models import Region, Sector
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@transaction.atomic
+def regions_load(*, path: Path | None = None) -> int:
+    """Create or update regions from a JSON list of {code, name, level, parent}."""
+    items = json.loads((path or DATA_DIR / "regions.json").read_text(encoding="utf-8"))
+    by_code = {item["code"]: item for item in items}
+    done: set[str] = set()
+
+    def load(code: str) -> None:
+        if code in done:
+            return
+        item = by_code[code]
+        if item["parent"]:
+            load(item["parent"])
+        Region.objects.update_or_create(
+            code=code,
+            defaults={"name": item["name"], "level": item["level"], "parent_id": item["parent"]},
+        )
+        done.add(code)
+
+    for code in by_code:
+        load(code)
+    return len(done)
+
+
+@transaction.atomic
+def sectors_load() -> int:
+    """Create or update the sector list of the domain brief."""
+    for order, (code, name, parent, kind) in enumerate(SECTORS, start=1):
+        Sector.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "parent": Sector.objects.get(code=parent) if parent else None,
+                "supervisor_kind": kind,
+                "order": order,
+            },
+        )
+    return len(SECTORS)
+
+
+@transaction.atomic
+def work_calendar_seed(*, years: list[int]) -> int:
+    """Copy the package's holidays and 调休 days of the given years into the editable table."""
+    from datetime import date, timedelta
+
+    import chinese_calendar
+
+    from .models import WorkCalendarDay
+
+    created = 0
+    for year in years:
+        day = date(year, 1, 1)
+        while day.year == year:
+            try:
+                workday = chinese_calendar.is_workday(day)
+            except NotImplementedError:
+                break
+            if workday != (day.weekday() < 5):
+                _, made = WorkCalendarDay.objects.get_or_create(
+                    date=day,
+                    defaults={
+                        "is_workday": workday,
+                        "note": "调休上班" if workday else _holiday_name(day),
+                    },
+                )
+                created += made
+            day += timedelta(days=1)
+    return created
+
+
+_HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利纪念日",
+}
+
+
+def _holiday_name(day) -> str:
+    import chinese_calendar
+
+    name = chinese_calendar.get_holiday_detail(day)[1]
+    return _HOLIDAY_NAMES.get(name, "节假日")
+
+
+def work_calendar_seed_default() -> int:
+    """Seed this year's and next year's holidays and 调休 days (those the package knows)."""
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    return work_calendar_seed(years=[year, year + 1])
+
+
+def next_document_number(*, issuer: str, kind: str, year: int) -> tuple[int, str]:
+    """Take the next 文号 of an issuer's kind of document, e.g. 鄂前应急责改〔2026〕15号.
+
+    Call inside the transaction that stores the document: the sequence row stays locked until
+    it commits, so concurrent documents get consecutive numbers and a rollback leaves no gap.
+    """
+    from .models import DocumentSequence
+
+    DocumentSequence.objects.bulk_create(
+        [DocumentSequence(issuer=issuer, kind=kind, year=year)], ignore_conflicts=True
+    )
+    sequence = DocumentSequence.objects.select_for_update().get(issuer=issuer, kind=kind, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return sequence.last, f"{issuer}{kind}〔{year}〕{sequence.last}号"

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import jobs_views, views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("jobs/<int:pk>/", jobs_views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/result/", jobs_views.job_result, name="job_result"),
+]

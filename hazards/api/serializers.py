@@ -1,0 +1,506 @@
+"""Hazard API serializers. They check the shape of input; every rule lives in services/workflow."""
+
+from __future__ import annotations
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import User
+from core.api.schema import ErrorResponseSerializer
+from core.models import Sector
+from enterprises.models import Enterprise
+
+from ..choices import Action, PhotoKind, SupervisionLevel
+from ..models import (
+    Clause,
+    ExtensionRequest,
+    Hazard,
+    HazardEvent,
+    HazardPhoto,
+    JudgmentStandard,
+    Supervision,
+)
+from ..services import EDITABLE_FIELDS
+from ..workflow import TABLE, Transition, available
+
+# ---------------------------------------------------------------- shared pieces
+
+
+# Every error answer: the shared body of the whole API.
+ErrorSerializer = ErrorResponseSerializer
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "display_name"]
+
+
+# ---------------------------------------------------------------- standards and clauses
+
+
+class ClauseSerializer(serializers.ModelSerializer):
+    standard_name = serializers.CharField(source="standard.name", read_only=True)
+    standard_doc_no = serializers.CharField(source="standard.doc_no", read_only=True)
+    label = serializers.CharField(source="__str__", read_only=True)
+    citation = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Clause
+        fields = [
+            "id",
+            "standard",
+            "standard_name",
+            "standard_doc_no",
+            "ref",
+            "article",
+            "item",
+            "sub_sector",
+            "text",
+            "order",
+            "label",
+            "citation",
+        ]
+
+
+class StandardClauseSerializer(serializers.ModelSerializer):
+    """A clause inside its standard's detail (the standard is known already)."""
+
+    class Meta:
+        model = Clause
+        fields = ["id", "ref", "article", "item", "sub_sector", "text", "order"]
+
+
+class JudgmentStandardSerializer(serializers.ModelSerializer):
+    is_current = serializers.BooleanField(read_only=True)
+    clause_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = JudgmentStandard
+        fields = [
+            "id",
+            "code",
+            "name",
+            "doc_no",
+            "issuer",
+            "sector_label",
+            "sectors",
+            "published",
+            "effective",
+            "superseded_by",
+            "is_current",
+            "complete",
+            "notes",
+            "source",
+            "clause_count",
+        ]
+
+
+class JudgmentStandardDetailSerializer(JudgmentStandardSerializer):
+    clauses = StandardClauseSerializer(many=True, read_only=True)
+
+    class Meta(JudgmentStandardSerializer.Meta):
+        fields = [*JudgmentStandardSerializer.Meta.fields, "clauses"]
+
+
+class ClauseQuerySerializer(serializers.Serializer):
+    """Query parameters of the clause search."""
+
+    sector = serializers.PrimaryKeyRelatedField(
+        queryset=Sector.objects.all(),
+        label="行业领域",
+        required=False,
+        allow_null=True,
+        help_text="行业领域 id：只列适用于该行业（或其上级行业）的判定标准条款。",
+        error_messages={"does_not_exist": "行业领域“{pk_value}”不存在。"},
+    )
+    q = serializers.CharField(
+        label="关键字",
+        required=False,
+        allow_blank=True,
+        help_text="关键字（空格分隔多个，须同时匹配）。",
+    )
+    include_superseded = serializers.BooleanField(
+        label="包括已替代标准",
+        required=False,
+        default=False,
+        help_text="包括已被新标准替代的旧标准条款。",
+    )
+
+
+# ---------------------------------------------------------------- hazard parts
+
+
+class HazardEventSerializer(serializers.ModelSerializer):
+    action_label = serializers.CharField(read_only=True)
+    actor = UserBriefSerializer(read_only=True, allow_null=True)
+    data = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = HazardEvent
+        fields = [
+            "id",
+            "action",
+            "action_label",
+            "from_state",
+            "to_state",
+            "actor",
+            "created_at",
+            "comment",
+            "data",
+        ]
+
+
+class HazardPhotoSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    uploaded_by = UserBriefSerializer(read_only=True, allow_null=True)
+    url = serializers.SerializerMethodField(help_text="照片下载地址（同样按管辖范围校验）。")
+    thumbnail_url = serializers.SerializerMethodField(help_text="缩略图地址。")
+
+    class Meta:
+        model = HazardPhoto
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "event",
+            "extension",
+            "width",
+            "height",
+            "size",
+            "uploaded_by",
+            "created_at",
+            "url",
+            "thumbnail_url",
+        ]
+
+    def _url(self, name: str, photo: HazardPhoto) -> str:
+        path = reverse(f"api:{name}", kwargs={"pk": photo.hazard_id, "photo_id": photo.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_url(self, photo: HazardPhoto) -> str:
+        return self._url("hazard-photo-file", photo)
+
+    def get_thumbnail_url(self, photo: HazardPhoto) -> str:
+        return self._url("hazard-photo-thumbnail", photo)
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(label="照片文件", help_text="JPEG、PNG 或 WebP 图片。")
+    kind = serializers.ChoiceField(
+        label="照片类型", choices=PhotoKind.choices, help_text="before：整改前；after：整改后。"
+    )
+
+
+class ExtensionRequestSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    requested_by = UserBriefSerializer(read_only=True)
+    decided_by = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = [
+            "id",
+            "requested_by",
+            "requested_at",
+            "reason",
+            "interim_measures",
+            "old_deadline",
+            "requested_deadline",
+            "status",
+            "status_display",
+            "decided_by",
+            "decided_at",
+            "approved_deadline",
+            "decision_comment",
+        ]
+
+
+class SupervisionSerializer(serializers.ModelSerializer):
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    listed_by = UserBriefSerializer(read_only=True)
+    removed_by = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Supervision
+        fields = [
+            "id",
+            "level",
+            "level_display",
+            "doc_no",
+            "issuing_unit",
+            "signer",
+            "deadline",
+            "report_interval_days",
+            "listed_by",
+            "listed_at",
+            "removed_by",
+            "removed_at",
+        ]
+
+
+class AvailableActionSerializer(serializers.Serializer):
+    action = serializers.CharField(help_text="操作名，即 POST /api/v1/hazards/{id}/{action}/。")
+    label = serializers.CharField()
+    fields = serializers.ListField(child=serializers.CharField(), help_text="可提交的字段。")
+
+
+# ---------------------------------------------------------------- hazards
+
+
+class HazardListSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    sector_name = serializers.CharField(source="sector.name", read_only=True)
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    clause_label = serializers.SerializerMethodField()
+    source_display = serializers.CharField(source="get_source_display", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    stoppage_display = serializers.CharField(source="get_stoppage_display", read_only=True)
+    supervision_level = serializers.ChoiceField(
+        choices=SupervisionLevel.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="当前有效的挂牌督办级别；未挂牌或已摘牌时为空字符串。",
+    )
+    is_overdue = serializers.BooleanField(read_only=True, help_text="未销号且已过当前整改期限。")
+    overdue_days = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Hazard
+        fields = [
+            "id",
+            "number",
+            "enterprise",
+            "enterprise_name",
+            "region",
+            "region_name",
+            "sector",
+            "sector_name",
+            "level",
+            "level_display",
+            "clause",
+            "clause_label",
+            "source",
+            "source_display",
+            "place",
+            "description",
+            "found_date",
+            "deadline",
+            "current_deadline",
+            "state",
+            "state_display",
+            "stoppage",
+            "stoppage_display",
+            "supervision_level",
+            "is_overdue",
+            "overdue_days",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_clause_label(self, hazard: Hazard) -> str | None:
+        return str(hazard.clause) if hazard.clause_id else None
+
+
+class HazardDetailSerializer(HazardListSerializer):
+    clause_citation = serializers.SerializerMethodField()
+    found_by = UserBriefSerializer(read_only=True, allow_null=True)
+    rechecked_by = UserBriefSerializer(read_only=True, allow_null=True)
+    closed_by = UserBriefSerializer(read_only=True, allow_null=True)
+    events = HazardEventSerializer(many=True, read_only=True)
+    photos = HazardPhotoSerializer(many=True, read_only=True)
+    extensions = ExtensionRequestSerializer(many=True, read_only=True)
+    supervisions = SupervisionSerializer(many=True, read_only=True)
+    available_actions = serializers.SerializerMethodField(
+        help_text="当前用户此刻可以执行的工作流操作。"
+    )
+
+    class Meta(HazardListSerializer.Meta):
+        fields = [
+            *HazardListSerializer.Meta.fields,
+            "clause_citation",
+            "found_by",
+            "measures",
+            "responsible_person",
+            "funds",
+            "plan_deadline",
+            "emergency_plan",
+            "completed_date",
+            "completion_note",
+            "funds_spent",
+            "assessment",
+            "recheck_unit",
+            "rechecked_by",
+            "recheck_date",
+            "recheck_opinion",
+            "closed_date",
+            "closed_by",
+            "reported_to_regulator",
+            "reported_to_workers",
+            "supervisor_unit",
+            "supervisor_person",
+            "remarks",
+            "created_at",
+            "events",
+            "photos",
+            "extensions",
+            "supervisions",
+            "available_actions",
+        ]
+        read_only_fields = fields
+
+    def get_clause_citation(self, hazard: Hazard) -> str | None:
+        return hazard.clause.citation if hazard.clause_id else None
+
+    @extend_schema_field(AvailableActionSerializer(many=True))
+    def get_available_actions(self, hazard: Hazard) -> list[dict]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return [
+            {"action": t.action.value, "label": t.action.label, "fields": list(t.fields)}
+            for t in available(hazard, request.user)
+        ]
+
+
+class HazardCreateSerializer(serializers.ModelSerializer):
+    """Input of a registration; the service checks the rules (clause, dates, role)."""
+
+    enterprise = serializers.PrimaryKeyRelatedField(
+        label="生产经营单位",
+        queryset=Enterprise.objects.none(),
+        error_messages={"does_not_exist": "企业不存在，或不在您的管辖范围内。"},
+    )
+    clause = serializers.PrimaryKeyRelatedField(
+        label="判定依据",
+        queryset=Clause.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": "判定依据条款“{pk_value}”不存在。"},
+        help_text="判定标准条款 id；重大事故隐患必填。",
+    )
+    found_date = serializers.DateField(label="发现日期", required=False, help_text="默认今天。")
+
+    class Meta:
+        model = Hazard
+        fields = [
+            "enterprise",
+            "level",
+            "clause",
+            "source",
+            "place",
+            "description",
+            "found_date",
+            "deadline",
+            "stoppage",
+            "supervisor_unit",
+            "supervisor_person",
+            "remarks",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user)
+
+
+class HazardUpdateSerializer(serializers.ModelSerializer):
+    """The fields that may be edited while a hazard is open (PATCH)."""
+
+    clause = serializers.PrimaryKeyRelatedField(
+        label="判定依据",
+        queryset=Clause.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": "判定依据条款“{pk_value}”不存在。"},
+    )
+
+    class Meta:
+        model = Hazard
+        fields = list(EDITABLE_FIELDS)
+
+
+# ---------------------------------------------------------------- workflow step inputs
+
+# Where an action field's type and label come from, in order (a supervision's `level` and
+# `deadline` are the listing's, not the hazard's).
+_FIELD_MODELS = (Supervision, ExtensionRequest, Hazard)
+_EXTRA_FIELDS = {
+    "comment": lambda: serializers.CharField(
+        required=False, allow_blank=True, label="说明", help_text="处理说明或意见。"
+    ),
+    "new_deadline": lambda: serializers.DateField(
+        required=False, allow_null=True, label="新的整改期限"
+    ),
+}
+
+
+def _model_field(name: str) -> models.Field | None:
+    for model in _FIELD_MODELS:
+        try:
+            return model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+    return None
+
+
+def _action_field(name: str) -> serializers.Field:
+    """An optional, typed input: the workflow says which are required and why, in Chinese."""
+    if name in _EXTRA_FIELDS:
+        return _EXTRA_FIELDS[name]()
+    field = _model_field(name)
+    label = str(field.verbose_name) if field is not None else name
+    common = {"required": False, "label": label}
+    if field is not None and field.choices:
+        return serializers.ChoiceField(choices=field.choices, allow_blank=True, **common)
+    if isinstance(field, models.DateField):
+        return serializers.DateField(allow_null=True, **common)
+    if isinstance(field, models.DecimalField):
+        return serializers.DecimalField(
+            max_digits=field.max_digits,
+            decimal_places=field.decimal_places,
+            allow_null=True,
+            **common,
+        )
+    max_length = field.max_length if isinstance(field, models.CharField) else None
+    return serializers.CharField(allow_blank=True, max_length=max_length, **common)
+
+
+def _class_name(action: str) -> str:
+    return "".join(part.capitalize() for part in action.split("-"))
+
+
+def action_serializer(name: str, fields: tuple[str, ...]) -> type[serializers.Serializer]:
+    attrs = {"__module__": __name__}
+    attrs.update({field: _action_field(field) for field in ("comment", *fields)})
+    metaclass = type(serializers.Serializer)
+    return metaclass(f"{_class_name(name)}Serializer", (serializers.Serializer,), attrs)
+
+
+def _transition_serializer(transition: Transition) -> type[serializers.Serializer]:
+    return action_serializer(transition.action.value, transition.fields)
+
+
+ACTION_SERIALIZERS: dict[Action, type[serializers.Serializer]] = {
+    action: _transition_serializer(transition) for action, transition in TABLE.items()
+}
+
+_RECHECK_FIELDS = tuple(
+    dict.fromkeys(TABLE[Action.RECHECK_PASS].fields + TABLE[Action.RECHECK_FAIL].fields)
+)
+
+
+class RecheckSerializer(action_serializer("recheck-base", _RECHECK_FIELDS)):
+    passed = serializers.BooleanField(
+        label="复查是否通过",
+        help_text="true：复查通过（recheck-pass）；false：复查不通过（recheck-fail），"
+        "须填写 new_deadline。",
+    )

@@ -1,0 +1,179 @@
+"""One FilterSet for the hazard list page, the API and the ledger export."""
+
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from core.models import Region, Sector
+from enterprises.filtersets import YesNoAll
+from enterprises.models import Enterprise
+
+from .choices import OPEN_STATES, HazardLevel, HazardSource, HazardState, SupervisionLevel
+from .models import Hazard
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _regions(request):
+    user = getattr(request, "user", None)
+    return Region.objects.for_user(user) if user is not None else Region.objects.none()
+
+
+def _enterprises(request):
+    user = getattr(request, "user", None)
+    return Enterprise.objects.for_user(user) if user is not None else Enterprise.objects.none()
+
+
+class HazardFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="关键字", method="filter_keyword")
+    # distinct=False: the filter joins nothing, and SELECT DISTINCT would defeat the list's
+    # (found_date, number) index at province scale.
+    state = django_filters.MultipleChoiceFilter(
+        label="整改状态", choices=HazardState.choices, widget=forms.SelectMultiple, distinct=False
+    )
+    is_open = django_filters.BooleanFilter(label="未销号", method="filter_open", widget=YesNoAll)
+    level = django_filters.ChoiceFilter(
+        label="隐患级别", choices=HazardLevel.choices, empty_label="全部"
+    )
+    overdue = django_filters.BooleanFilter(label="逾期", method="filter_overdue", widget=YesNoAll)
+    supervision_level = django_filters.ChoiceFilter(
+        label="挂牌级别", choices=SupervisionLevel.choices, empty_label="全部"
+    )
+    supervised = django_filters.BooleanFilter(
+        label="挂牌督办", method="filter_supervised", widget=YesNoAll
+    )
+    region = django_filters.ModelChoiceFilter(
+        label="所属地区（含下级）", queryset=_regions, method="filter_region", empty_label="全部"
+    )
+    sector = django_filters.ModelChoiceFilter(
+        label="行业领域", queryset=Sector.objects.all(), method="filter_sector", empty_label="全部"
+    )
+    source = django_filters.ChoiceFilter(
+        label="隐患来源", choices=HazardSource.choices, empty_label="全部"
+    )
+    enterprise = django_filters.ModelChoiceFilter(
+        label="企业", queryset=_enterprises, empty_label="全部"
+    )
+    found_after = django_filters.DateFilter(
+        label="发现日期起", field_name="found_date", lookup_expr="gte", widget=DATE
+    )
+    found_before = django_filters.DateFilter(
+        label="发现日期止", field_name="found_date", lookup_expr="lte", widget=DATE
+    )
+    deadline_after = django_filters.DateFilter(
+        label="整改期限起", field_name="current_deadline", lookup_expr="gte", widget=DATE
+    )
+    deadline_before = django_filters.DateFilter(
+        label="整改期限止", field_name="current_deadline", lookup_expr="lte", widget=DATE
+    )
+    closed_after = django_filters.DateFilter(
+        label="销号日期起", field_name="closed_date", lookup_expr="gte", widget=DATE
+    )
+    closed_before = django_filters.DateFilter(
+        label="销号日期止", field_name="closed_date", lookup_expr="lte", widget=DATE
+    )
+    # Drill-down targets of the dashboard (reports/dashboard.py): hazards registered on a region
+    # itself rather than a sub-region, and overdue hazards by how many days they are overdue.
+    region_exact = django_filters.ModelChoiceFilter(
+        label="所属地区（仅本级）", queryset=_regions, field_name="region", empty_label="全部"
+    )
+    overdue_days_min = django_filters.NumberFilter(
+        label="逾期天数不少于", method="filter_overdue_days", min_value=0
+    )
+    overdue_days_max = django_filters.NumberFilter(
+        label="逾期天数不超过", method="filter_overdue_days", min_value=0
+    )
+    ordering = django_filters.OrderingFilter(
+        label="排序",
+        fields=(
+            ("number", "number"),
+            ("found_date", "found_date"),
+            ("current_deadline", "deadline"),
+            ("state", "state"),
+            ("level", "level"),
+            ("enterprise__name", "enterprise"),
+            ("updated_at", "updated_at"),
+        ),
+        field_labels={
+            "number": "隐患编号",
+            "found_date": "发现日期",
+            "current_deadline": "整改期限",
+            "state": "整改状态",
+            "level": "隐患级别",
+            "enterprise__name": "企业",
+            "updated_at": "更新时间",
+        },
+    )
+
+    class Meta:
+        model = Hazard
+        fields = []
+
+    def filter_keyword(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        # Each condition on its own table, so each can use its trigram index (no join + OR).
+        enterprises = Enterprise.objects.filter(name__icontains=value).values("pk")
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(description__icontains=value)
+            | Q(place__icontains=value)
+            | Q(enterprise__in=enterprises)
+        )
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return (
+            queryset.filter(state__in=OPEN_STATES)
+            if value
+            else queryset.exclude(state__in=OPEN_STATES)
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        return queryset.overdue(today) if value else queryset.not_overdue(today)
+
+    def filter_overdue_days(self, queryset, name, value):
+        """Overdue (open, deadline passed) by at least / at most `value` days."""
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        boundary = today - timedelta(days=int(value))
+        queryset = queryset.overdue(today)
+        if name == "overdue_days_min":
+            return queryset.filter(current_deadline__lte=boundary)
+        return queryset.filter(current_deadline__gte=boundary)
+
+    def filter_supervised(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return (
+            queryset.exclude(supervision_level="")
+            if value
+            else queryset.filter(supervision_level="")
+        )
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region__code__startswith=value.prefix) if value else queryset
+
+    def filter_sector(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(sector__in=[value.pk, *value.children.values_list("pk", flat=True)])
+
+    @property
+    def form(self):
+        form = super().form
+        for name, field in form.fields.items():
+            if isinstance(field.widget, forms.Select) and name != "ordering":
+                field.widget.attrs.setdefault("class", "form-select form-select-sm")
+            else:
+                field.widget.attrs.setdefault("class", "form-control form-control-sm")
+        return form

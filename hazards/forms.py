@@ -1,0 +1,247 @@
+"""Hazard forms. They check shape only; every rule lives in services and the workflow."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from enterprises.models import Enterprise
+
+from .choices import Action, HazardLevel, HazardSource, PhotoKind, Stoppage, SupervisionLevel
+from .models import Clause
+from .services import EDITABLE_FIELDS, clause_choices
+
+
+def _style(form: forms.Form) -> None:
+    """Bootstrap classes on every widget (radios and files styled in the template)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, (forms.RadioSelect, forms.CheckboxInput)):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Zero or more image files; their content is checked by hazards.photos in the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            MultiplePhotoInput(
+                attrs={"accept": "image/*", "capture": "environment", "multiple": True}
+            ),
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        return [super(MultiplePhotoField, self).clean(f, initial) for f in files if f]
+
+
+def read_photos(files) -> list[tuple[str, bytes]]:
+    return [(f.name, f.read()) for f in files]
+
+
+class HazardCreateForm(forms.Form):
+    """The quick registration form used on site, usually on a phone."""
+
+    enterprise = forms.ModelChoiceField(
+        label="生产经营单位",
+        queryset=Enterprise.objects.none(),
+        error_messages={"required": "请选择发现隐患的企业。", "invalid_choice": "请重新选择企业。"},
+        widget=forms.HiddenInput,
+    )
+    level = forms.ChoiceField(
+        label="隐患级别",
+        choices=HazardLevel.choices,
+        initial=HazardLevel.GENERAL,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择隐患级别。"},
+    )
+    clause = forms.ModelChoiceField(
+        label="判定依据",
+        queryset=Clause.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "请重新选择判定依据。"},
+    )
+    source = forms.ChoiceField(
+        label="隐患来源", choices=HazardSource.choices, initial=HazardSource.INSPECTION
+    )
+    place = forms.CharField(
+        label="隐患地点/部位",
+        max_length=128,
+        error_messages={"required": "请填写隐患地点/部位。"},
+    )
+    description = forms.CharField(
+        label="隐患描述",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写隐患描述。"},
+    )
+    found_date = forms.DateField(
+        label="发现日期", widget=DateInput, error_messages={"required": "请填写发现日期。"}
+    )
+    deadline = forms.DateField(
+        label="整改期限", widget=DateInput, error_messages={"required": "请填写整改期限。"}
+    )
+    photos = MultiplePhotoField(label="现场照片（整改前）")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user)
+        self.fields["found_date"].initial = timezone.localdate
+        _style(self)
+
+    def selected(self, name: str):
+        """The chosen enterprise or clause, for re-showing it after an error."""
+        if name in getattr(self, "cleaned_data", {}):
+            return self.cleaned_data[name]
+        value = self[name].value()
+        if not value:
+            return None
+        try:
+            return self.fields[name].queryset.get(pk=value)
+        except (ValueError, TypeError, self.fields[name].queryset.model.DoesNotExist):
+            return None
+
+
+class HazardEditForm(forms.Form):
+    """The fields services.hazard_update accepts; it decides whether each change is allowed."""
+
+    level = forms.ChoiceField(label="隐患级别", choices=HazardLevel.choices)
+    clause = forms.ModelChoiceField(
+        label="判定依据", queryset=Clause.objects.none(), required=False, empty_label="（无）"
+    )
+    source = forms.ChoiceField(label="隐患来源", choices=HazardSource.choices)
+    place = forms.CharField(label="隐患地点/部位", max_length=128)
+    description = forms.CharField(label="隐患描述", widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = forms.DateField(label="整改期限", widget=DateInput)
+    stoppage = forms.ChoiceField(label="停产停业", choices=Stoppage.choices)
+    supervisor_unit = forms.CharField(label="监管责任单位", max_length=64, required=False)
+    supervisor_person = forms.CharField(label="监管责任人", max_length=32, required=False)
+    remarks = forms.CharField(
+        label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, hazard, **kwargs):
+        kwargs.setdefault("initial", {name: getattr(hazard, name) for name in EDITABLE_FIELDS})
+        super().__init__(*args, **kwargs)
+        self.fields["clause"].queryset = clause_choices(hazard.sector).order_by(
+            "standard__code", "order"
+        )
+        self.fields["clause"].label_from_instance = lambda c: f"{c} {c.text[:40]}"
+        _style(self)
+
+
+class PhotoUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="照片类型", choices=PhotoKind.choices, widget=forms.RadioSelect)
+    photos = MultiplePhotoField(label="照片", required=True)
+
+    def __init__(self, *args, kinds=PhotoKind.values, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, PhotoKind(k).label) for k in kinds]
+        if len(kinds) == 1:
+            self.fields["kind"].initial = kinds[0]
+        self.fields["photos"].error_messages["required"] = "请选择或拍摄照片。"
+        _style(self)
+
+
+# ---------------------------------------------------------------- workflow step forms
+
+TEXT, AREA, DATE, MONEY = "text", "area", "date", "money"
+# name → (label, kind, help text). The workflow decides which are required and checks values.
+STEP_FIELDS: dict[str, tuple[str, str, str]] = {
+    "measures": ("整改措施", AREA, "目标任务、方法措施"),
+    "responsible_person": ("整改责任人", TEXT, ""),
+    "funds": ("整改资金（万元）", MONEY, ""),
+    "plan_deadline": ("方案整改时限", DATE, "不能晚于整改期限"),
+    "emergency_plan": ("安全措施和应急预案", AREA, ""),
+    "stoppage": ("停产停业", "stoppage", ""),
+    "comment": ("说明", AREA, ""),
+    "requested_deadline": ("申请延期至", DATE, ""),
+    "reason": ("延期理由", AREA, ""),
+    "interim_measures": ("临时管控措施", AREA, "延期期间的安全防范措施"),
+    "approved_deadline": ("批准延期至", DATE, "留空则按申请日期批准"),
+    "completed_date": ("整改完成日期", DATE, ""),
+    "completion_note": ("整改完成情况", AREA, ""),
+    "funds_spent": ("实际投入资金（万元）", MONEY, ""),
+    "assessment": ("评估意见", AREA, "企业自评或专家评估意见"),
+    "recheck_opinion": ("复查意见", AREA, ""),
+    "recheck_date": ("复查日期", DATE, "留空为今天"),
+    "new_deadline": ("新的整改期限", DATE, ""),
+    "level": ("挂牌级别", "supervision_level", ""),
+    "doc_no": ("督办文号", TEXT, "例如：鄂前安办督〔2026〕3号"),
+    "issuing_unit": ("督办单位", TEXT, ""),
+    "signer": ("签发人", TEXT, ""),
+    "deadline": ("督办期限", DATE, ""),
+    "reported_to_regulator": ("向负有监管职责部门报告日期", DATE, ""),
+    "reported_to_workers": ("向职工大会或职工代表大会报告日期", DATE, ""),
+}
+COMMENT_LABELS = {
+    Action.REPORT_PROGRESS: "整改进展情况",
+    Action.APPROVE_EXTENSION: "审批意见",
+    Action.REFUSE_EXTENSION: "不批准的理由",
+    Action.SIGN_OFF: "销号意见",
+    Action.REMOVE_SUPERVISION: "摘牌说明",
+}
+
+
+def _step_field(action: str, name: str) -> forms.Field:
+    label, kind, help_text = STEP_FIELDS.get(name, (name, TEXT, ""))
+    if name == "comment":
+        label = COMMENT_LABELS.get(action, label)
+    options = {"label": label, "required": False, "help_text": help_text}
+    if kind == AREA:
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), **options)
+    if kind == DATE:
+        return forms.CharField(widget=forms.TextInput(attrs={"type": "date"}), **options)
+    if kind == MONEY:
+        return forms.CharField(
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            **options,
+        )
+    if kind == "stoppage":
+        return forms.ChoiceField(choices=Stoppage.choices, **options)
+    if kind == "supervision_level":
+        return forms.ChoiceField(
+            choices=[("", "请选择")] + list(SupervisionLevel.choices), **options
+        )
+    return forms.CharField(**options)
+
+
+class StepForm(forms.Form):
+    """The inputs of one workflow transition, as listed in its `fields`."""
+
+    def __init__(self, *args, transition, initial=None, **kwargs):
+        self.transition = transition
+        kwargs.setdefault("prefix", transition.action.value)
+        super().__init__(*args, initial=initial, **kwargs)
+        for name in transition.fields:
+            self.fields[name] = _step_field(transition.action, name)
+        _style(self)
+
+    @property
+    def action(self) -> str:
+        return self.transition.action.value
+
+    @property
+    def label(self) -> str:
+        return self.transition.action.label
+
+    def payload(self) -> tuple[str, dict]:
+        """(comment, other inputs) as workflow.apply takes them."""
+        data = {k: (v or "") for k, v in self.cleaned_data.items()}
+        return data.pop("comment", ""), data

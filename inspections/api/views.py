@@ -1,0 +1,259 @@
+"""Inspection API: plans, 双随机 draws (+ verify), inspections (+ checklist, findings, commit,
+documents). Every rule is in inspections.services; errors are JSON with a Chinese message."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api.mixins import ApiDefaults, InputError
+from core.api.schema import error_responses
+from core.models import Sector
+
+from .. import services
+from ..models import EnforcementDocument, Inspection, InspectionPlan, RandomDraw
+from ..services import InspectionError
+from .serializers import (
+    ChecklistRecordSerializer,
+    CommitSerializer,
+    DocumentIssueSerializer,
+    DocumentSerializer,
+    DrawCheckSerializer,
+    DrawCreateSerializer,
+    DrawSerializer,
+    FindingCreateSerializer,
+    InspectionCreateSerializer,
+    InspectionSerializer,
+    PlanCreateSerializer,
+    PlanSerializer,
+)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "该操作与当前状态冲突。"
+    default_code = "conflict"
+
+
+class ServiceErrors:
+    """InspectionError: bad input 400, wrong role 403, wrong state 409; out of scope 404."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, InspectionError):
+            if exc.kind == "role":
+                exc = exceptions.PermissionDenied(exc.message)
+            elif exc.kind == "state":
+                exc = Conflict(exc.message)
+            else:
+                message = exc.message
+                exc = exceptions.ValidationError({exc.field or "non_field_errors": [message]})
+                response = super().handle_exception(exc)
+                response.data["detail"] = message
+                return response
+        elif isinstance(exc, ObjectDoesNotExist):
+            exc = exceptions.NotFound()
+        return super().handle_exception(exc)
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+@extend_schema(tags=["inspections"])
+class PlanViewSet(
+    ApiDefaults,
+    ServiceErrors,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """执法检查计划：列表、详情（含随机抽查比例和完成进度）、制定。"""
+
+    serializer_class = PlanSerializer
+    filterset_fields = ["year", "period", "region", "department"]
+
+    def get_queryset(self):
+        return (
+            InspectionPlan.objects.for_user(self.request.user)
+            .select_related("region", "department")
+            .prefetch_related("enterprises")
+            .order_by("-year", "-pk")
+        )
+
+    def get_serializer_class(self):
+        return PlanCreateSerializer if self.action == "create" else PlanSerializer
+
+    @extend_schema(
+        request=PlanCreateSerializer, responses={201: PlanSerializer, **error_responses(409)}
+    )
+    def create(self, request, *args, **kwargs):
+        plan = services.plan_create(by=request.user, **_valid(PlanCreateSerializer, request.data))
+        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["inspections"])
+class DrawViewSet(
+    ApiDefaults,
+    ServiceErrors,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """双随机抽取：列表、详情（种子、名录库、结果、指纹）、抽取、复核。"""
+
+    serializer_class = DrawSerializer
+    filterset_fields = ["plan", "region"]
+
+    def get_queryset(self):
+        return (
+            RandomDraw.objects.for_user(self.request.user)
+            .prefetch_related("targets__inspectors", "targets__enterprise")
+            .order_by("-created_at", "-pk")
+        )
+
+    def get_serializer_class(self):
+        return DrawCreateSerializer if self.action == "create" else DrawSerializer
+
+    @extend_schema(
+        request=DrawCreateSerializer, responses={201: DrawSerializer, **error_responses(409)}
+    )
+    def create(self, request, *args, **kwargs):
+        data = _valid(DrawCreateSerializer, request.data)
+        sector = data.pop("sector", None)
+        sector_obj = Sector.objects.filter(pk=sector).first() if sector else None
+        if sector and sector_obj is None:
+            raise InputError({"sector": ["行业领域不存在。"]}, "行业领域不存在。")
+        draw = services.draw_run(by=request.user, sector=sector_obj, **data)
+        return Response(DrawSerializer(draw).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: DrawCheckSerializer, **error_responses(409)})
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        """按存档的种子和名录库重新抽取，核对存档结果、结果明细和指纹。"""
+        draw = self.get_object()
+        check = services.draw_verify(draw=draw, by=request.user)
+        return Response(
+            {
+                "ok": check.ok,
+                "rerun_matches": check.rerun_matches,
+                "rows_match": check.rows_match,
+                "fingerprint_matches": check.fingerprint_matches,
+                "problems": check.problems,
+            }
+        )
+
+
+@extend_schema(tags=["inspections"])
+class InspectionViewSet(
+    ApiDefaults,
+    ServiceErrors,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """现场检查：列表、详情（检查表、发现的问题、隐患）、安排检查，检查表、问题、提交、文书。"""
+
+    serializer_class = InspectionSerializer
+    filterset_fields = ["status", "method", "date", "enterprise", "plan"]
+
+    def get_queryset(self):
+        return (
+            Inspection.objects.for_user(self.request.user)
+            .select_related("enterprise")
+            .prefetch_related("inspectors", "checklist__clause", "findings__hazard", "hazards")
+            .order_by("-date", "-pk")
+        )
+
+    def get_serializer_class(self):
+        return InspectionCreateSerializer if self.action == "create" else InspectionSerializer
+
+    def _detail(self, inspection, code=status.HTTP_200_OK):
+        return Response(
+            InspectionSerializer(self.get_queryset().get(pk=inspection.pk)).data, status=code
+        )
+
+    @extend_schema(
+        request=InspectionCreateSerializer,
+        responses={201: InspectionSerializer, **error_responses(409)},
+    )
+    def create(self, request, *args, **kwargs):
+        inspection = services.inspection_create(
+            by=request.user, **_valid(InspectionCreateSerializer, request.data)
+        )
+        return self._detail(inspection, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ChecklistRecordSerializer,
+        responses={200: InspectionSerializer, **error_responses(409)},
+    )
+    @action(detail=True, methods=["post"])
+    def checklist(self, request, pk=None):
+        """记录一个条款的检查结果（合格/不合格/不适用）；不合格自动列为重大事故隐患。"""
+        inspection = self.get_object()
+        services.checklist_record(
+            by=request.user,
+            inspection=inspection,
+            **_valid(ChecklistRecordSerializer, request.data),
+        )
+        return self._detail(inspection)
+
+    @extend_schema(
+        request=FindingCreateSerializer,
+        responses={200: InspectionSerializer, **error_responses(409)},
+    )
+    @action(detail=True, methods=["post"])
+    def findings(self, request, pk=None):
+        """记录检查表以外发现的问题。"""
+        inspection = self.get_object()
+        services.finding_add(
+            by=request.user, inspection=inspection, **_valid(FindingCreateSerializer, request.data)
+        )
+        return self._detail(inspection)
+
+    @extend_schema(
+        request=CommitSerializer, responses={200: InspectionSerializer, **error_responses(409)}
+    )
+    @action(detail=True, methods=["post"])
+    def commit(self, request, pk=None):
+        """提交检查结果：每个问题登记为一条隐患（同一事务）。"""
+        inspection = self.get_object()
+        services.inspection_findings_commit(
+            by=request.user, inspection=inspection, **_valid(CommitSerializer, request.data)
+        )
+        return self._detail(inspection)
+
+    @extend_schema(methods=["get"], request=None, responses={200: DocumentSerializer(many=True)})
+    @extend_schema(
+        methods=["post"],
+        request=DocumentIssueSerializer,
+        responses={201: DocumentSerializer, **error_responses(409)},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def documents(self, request, pk=None):
+        """GET：本次检查的执法文书；POST：制作并编号一份文书。"""
+        inspection = self.get_object()
+        if request.method == "GET":
+            return Response(DocumentSerializer(inspection.documents.all(), many=True).data)
+        document = services.document_issue(
+            by=request.user, inspection=inspection, **_valid(DocumentIssueSerializer, request.data)
+        )
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)/pdf")
+    def document_pdf(self, request, pk=None, document_id=None):
+        """文书 PDF，与制作时完全一致（响应头 X-Content-SHA256）。"""
+        inspection = self.get_object()
+        document = EnforcementDocument.objects.get(pk=document_id, inspection=inspection)
+        response = HttpResponse(services.document_bytes(document), content_type="application/pdf")
+        response["X-Content-SHA256"] = document.sha256
+        return response

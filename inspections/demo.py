@@ -1,0 +1,137 @@
+"""Demo inspections for `make run`: this year's plan of 鄂托克前旗 with a finished 双随机 draw,
+finished visits with checklists, findings (now hazards) and numbered documents, and a visit
+scheduled today for the demo inspector. Built through the real services; idempotent."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.models import User
+from core.demo import DEMO_PASSWORD
+from core.models import Department
+from enterprises.models import Enterprise
+from hazards.services import clause_choices
+
+from . import services
+from .choices import CheckResult, DocumentType, InspectionMethod
+from .models import InspectionPlan, IssuingUnit
+
+EXTRA_INSPECTORS = [("inspector3", "孙立新"), ("inspector4", "周晓东")]
+REMARKS = [
+    "可燃气体检测报警装置未与紧急切断装置联锁",
+    "涉及重点监管危险化工工艺的装置未实现自动化控制",
+    "未按规定设置安全监控系统，部分传感器失效",
+]
+GENERAL = [
+    ("仓库东侧消防通道", "消防通道堆放纸箱等杂物，影响疏散"),
+    ("配电室", "配电箱未上锁，箱门无警示标识"),
+    ("安全管理台账", "安全教育培训记录不完整，缺少新员工三级教育记录"),
+]
+
+
+@transaction.atomic
+def seed_inspections() -> int:
+    """Create the demo plan, draw, visits and documents once; returns the number of visits."""
+    department = Department.objects.filter(name="鄂托克前旗应急管理局").first()
+    if department is None or InspectionPlan.objects.filter(department=department).exists():
+        return 0
+    IssuingUnit.objects.get_or_create(
+        department=department,
+        defaults={
+            "short_name": "鄂前应急",
+            "address": "鄂托克前旗敖勒召其镇",
+            "reconsideration_body": "鄂托克前旗人民政府",
+            "court": "鄂托克前旗人民法院",
+        },
+    )
+    for username, name in EXTRA_INSPECTORS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "name": name,
+                "role": Role.INSPECTOR,
+                "region_id": "150623",
+                "department": department,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+    reviewer = User.objects.get(username="reviewer")
+    inspector = User.objects.get(username="inspector")
+    inspector2 = User.objects.get(username="inspector2")
+    today = timezone.localdate()
+    county = Enterprise.objects.filter(region__code__startswith="150623")
+    named = list(county.filter(key_supervision=True, risk_grade="red").order_by("name")[:2])
+    plan = services.plan_create(
+        by=reviewer,
+        name=f"{today.year}年度鄂托克前旗安全生产执法检查计划",
+        year=today.year,
+        region="150623",
+        department=department,
+        enterprises=named,
+        random_share_required=70,
+        note="重点监管企业全覆盖；红色企业每年不少于一次，其余通过“双随机”抽取。",
+    )
+    draw = services.draw_run(
+        by=reviewer, plan=plan, count=6, region="150623", exclude_days=0, seed=20260423
+    )
+    services.draw_verify(draw=draw, by=reviewer)
+    visits = 0
+    # Visit first the drawn enterprises whose sector has a judgment standard, so the demo shows
+    # a checklist with a failed clause becoming a 重大 hazard.
+    targets = sorted(
+        draw.targets.order_by("order").select_related("enterprise__sector"),
+        key=lambda t: not clause_choices(t.enterprise.sector).exists(),
+    )
+    for n, target in enumerate(targets[:4]):
+        day = today - timedelta(days=30 - 7 * n)
+        inspection = services.draw_target_schedule(by=reviewer, target=target, date=day)
+        by = inspection.inspectors.order_by("pk").first()
+        services.inspection_findings_commit(
+            by=by,
+            inspection=_check(by, inspection, n),
+            measures="责令立即整改，现场能整改的当场整改",
+        )
+        visits += 1
+        inspection.refresh_from_db()
+        services.document_issue(by=by, inspection=inspection, type=DocumentType.RECORD)
+        if inspection.findings.exists():
+            services.document_issue(by=by, inspection=inspection, type=DocumentType.ORDER)
+    # Today's visit for the demo inspector (四不两直 at a named target).
+    services.inspection_create(
+        by=inspector,
+        enterprise=named[0] if named else draw.targets.last().enterprise,
+        date=today,
+        method=InspectionMethod.FOUR_NO_TWO_DIRECT,
+        inspectors=[inspector, inspector2],
+        start_time=time(9, 30),
+        plan=plan,
+    )
+    return visits + 1
+
+
+def _check(by, inspection, n: int):
+    """Tick the first clauses: most pass, one not applicable, one failed on every other visit."""
+    clauses = list(services.checklist_clauses(inspection)[:6])
+    for i, clause in enumerate(clauses):
+        result = CheckResult.PASS
+        if i == 1:
+            result = CheckResult.NOT_APPLICABLE
+        if i == 2 and n % 2 == 0:
+            result = CheckResult.FAIL
+        services.checklist_record(
+            by=by,
+            inspection=inspection,
+            clause=clause,
+            result=result,
+            remark=REMARKS[n % len(REMARKS)] if result == CheckResult.FAIL else "",
+        )
+    if n < 3:
+        place, description = GENERAL[n]
+        services.finding_add(by=by, inspection=inspection, place=place, description=description)
+    return inspection

@@ -1,0 +1,34 @@
+"""The leaders' dashboard (驾驶舱) page; the figures come from reports.dashboard."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from .dashboard import PERIODS, PeriodError, dashboard_data, resolve_period
+
+
+@login_required
+def dashboard(request):
+    today = timezone.localdate()
+    error = None
+    try:
+        period = resolve_period(request.GET, today)
+    except PeriodError as exc:
+        error = str(exc)
+        period = resolve_period({}, today)
+    data = dashboard_data(request.user, period, today)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "data": data,
+            "period": period,
+            "periods": PERIODS.items(),
+            "period_error": error,
+            "charts": {
+                key: data[key] for key in ("by_region", "by_sector", "trend", "funnel", "ageing")
+            },
+        },
+    )

@@ -1,0 +1,71 @@
+"""Demo notices and monthly reports for `make run`, made by the real jobs and services.
+
+The notice job is run for each of the past 35 days (so the ladder shows reminders and overdue
+notices at different steps, each created on the day it was due), last month's county report is
+filed by the demo reviewer while the other county's stays late, and this month's is a draft.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import User
+from core.models import Region
+
+from . import services
+from .choices import ReportState
+from .models import MonthlyReport, Notice, Notification
+
+DAYS_BACK = 35
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def seed_notices(today: date) -> int:
+    created = 0
+    for back in range(DAYS_BACK, -1, -1):
+        day = today - timedelta(days=back)
+        marker = timezone.now()
+        result = services.notices_run(on=day)
+        created += result.created
+        if back:
+            # Each day's notices and messages carry that morning's time, as the job would have.
+            Notice.objects.filter(created_at__gte=marker).update(created_at=_at(day, 7, 30))
+            fresh = Notification.objects.filter(created_at__gte=marker)
+            fresh.update(created_at=_at(day, 7, 30), read_at=_at(day, 9) if back > 3 else None)
+    return created
+
+
+def seed_monthly(today: date) -> int:
+    reviewer = User.objects.get(username="reviewer")
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    last_as_of = date(year, month, settings.REPORTS_MONTHLY_BUILD_DAY)
+    built = 0
+    for county in services.counties_with_enterprises():
+        if services.report_build_county(region=county, year=year, month=month, on=last_as_of):
+            built += 1
+        city = county.parent
+        if city is not None:
+            services.report_build_city(region=city, year=year, month=month, on=last_as_of)
+    front = MonthlyReport.objects.filter(region_id="150623", year=year, month=month).first()
+    if front and front.state == ReportState.DRAFT:
+        services.report_submit(report=front, by=reviewer)
+        MonthlyReport.objects.filter(pk=front.pk).update(
+            submitted_at=_at(last_as_of + timedelta(days=5), 16, 20)
+        )
+    services.remind_late_filers(on=today)
+    built += len(services.monthly_reports_build(on=today, force=True))
+    return built
+
+
+def seed_reports() -> int:
+    """Idempotent: the jobs make each notice and report once, so a second run adds nothing."""
+    if not Region.objects.filter(code="150623").exists():
+        return 0
+    today = timezone.localdate()
+    return seed_notices(today) + seed_monthly(today)

@@ -1,0 +1,268 @@
+"""Figures of the monthly progress report, computed from a Hazard queryset and two dates.
+
+Every function here reads only what it is given (a queryset already scoped to a region, and the
+period) and returns plain dicts of numbers, so the monthly snapshot, the dashboard and the API
+all show the same figures. Counts "at the end of the period" are derived from dates
+(found_date, closed_date), so a report built on its as-of date equals the live queries of that day.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+
+from core.choices import SIGNIFICANT_DIGITS, RegionLevel
+from core.models import Region, Sector
+from hazards.choices import HazardLevel, SupervisionLevel
+from hazards.models import Hazard, Supervision
+
+# 2023 and earlier major hazards are the "old stock" the three-year campaign must clear.
+OLD_STOCK_BEFORE = date(2024, 1, 1)
+
+# (key, label) of every figure, in the column order of the national monthly form.
+COLUMNS: list[tuple[str, str]] = [
+    ("units_inspected", "检查单位数"),
+    ("general_found", "一般隐患 发现"),
+    ("general_rectified", "一般隐患 已整改"),
+    ("general_rate", "一般隐患 整改率（%）"),
+    ("general_overdue", "一般隐患 逾期未改"),
+    ("major_found", "重大隐患 发现"),
+    ("major_closed", "重大隐患 已整改销号"),
+    ("major_rate", "重大隐患 整改率（%）"),
+    ("major_overdue", "重大隐患 逾期未改"),
+    ("major_in_plan", "重大隐患 列入治理计划"),
+    ("major_five_complete", "重大隐患 五落实"),
+    ("supervised", "挂牌督办"),
+    ("supervised_province", "其中省级挂牌"),
+    ("funds", "整改资金（万元）"),
+    ("overdue_open", "逾期未整改合计"),
+    ("stock_opening", "动态清零 期初存量"),
+    ("stock_new", "动态清零 本期新增"),
+    ("stock_closed", "动态清零 本期销号"),
+    ("stock_carried", "动态清零 结转下期"),
+    ("stock_old", "动态清零 2023年及以前未销号"),
+]
+COUNT_KEYS = [k for k, _ in COLUMNS if not k.endswith("_rate") and k != "funds"]
+RATE_SOURCES = {
+    "general_rate": ("general_rectified", "general_found"),
+    "major_rate": ("major_closed", "major_found"),
+}
+NOTE_NO_INSPECTIONS = "本系统尚无执法检查记录，“检查单位数”按本期发现隐患的企业数（去重）统计。"
+
+
+def rate(done: int, total: int) -> float | None:
+    """A percentage with one decimal, or None when nothing was found (shown as "—")."""
+    if not total:
+        return None
+    return round(done * 100 / total, 1)
+
+
+def _conditions(start: date, end: date) -> dict[str, Q]:
+    major, general = Q(level=HazardLevel.MAJOR), Q(level=HazardLevel.GENERAL)
+    found = Q(found_date__gte=start, found_date__lte=end)
+    closed_by_end = Q(closed_date__isnull=False, closed_date__lte=end)
+    open_at_end = Q(found_date__lte=end) & (Q(closed_date__isnull=True) | Q(closed_date__gt=end))
+    overdue_at_end = open_at_end & Q(current_deadline__lt=end)
+    five = (
+        ~Q(measures="")
+        & ~Q(responsible_person="")
+        & Q(funds__isnull=False, plan_deadline__isnull=False)
+        & ~Q(emergency_plan="")
+    )
+    return {
+        "units_inspected": found,
+        "general_found": general & found,
+        "general_rectified": general & found & closed_by_end,
+        "general_overdue": general & overdue_at_end,
+        "major_found": major & found,
+        "major_closed": major & found & closed_by_end,
+        "major_overdue": major & overdue_at_end,
+        "major_in_plan": major & found & Q(plan_deadline__isnull=False),
+        "major_five_complete": major & found & five,
+        "supervised": Q(is_supervised=True),
+        "supervised_province": Q(is_supervised_province=True),
+        "overdue_open": overdue_at_end,
+        "stock_opening": major
+        & Q(found_date__lt=start)
+        & (Q(closed_date__isnull=True) | Q(closed_date__gte=start)),
+        "stock_new": major & found,
+        "stock_closed": major & Q(closed_date__gte=start, closed_date__lte=end),
+        "stock_carried": major & open_at_end,
+        "stock_old": major & open_at_end & Q(found_date__lt=OLD_STOCK_BEFORE),
+        "funds": found,
+    }
+
+
+def _annotated(hazards: QuerySet[Hazard], end: date) -> QuerySet[Hazard]:
+    """Mark hazards with a 挂牌督办 listing in force at the end of the period."""
+    listed = Supervision.objects.filter(hazard=OuterRef("pk"), listed_at__date__lte=end).filter(
+        Q(removed_at__isnull=True) | Q(removed_at__date__gt=end)
+    )
+    return hazards.alias(
+        is_supervised=Exists(listed),
+        is_supervised_province=Exists(listed.filter(level=SupervisionLevel.PROVINCE)),
+    )
+
+
+def _aggregates(start: date, end: date) -> dict:
+    conditions = _conditions(start, end)
+    aggregates = {}
+    for key, condition in conditions.items():
+        if key == "funds":
+            aggregates[key] = Sum("funds", filter=condition)
+        elif key == "units_inspected":
+            aggregates[key] = Count("enterprise", distinct=True, filter=condition)
+        else:
+            aggregates[key] = Count("pk", filter=condition)
+    return aggregates
+
+
+def finish(row: dict) -> dict:
+    """Add the rates and make funds a plain number (万元, two decimals)."""
+    funds = row.get("funds") or 0
+    row["funds"] = float(round(Decimal(str(funds)), 2))
+    for key, (done, total) in RATE_SOURCES.items():
+        row[key] = rate(row.get(done, 0), row.get(total, 0))
+    return row
+
+
+def totals(hazards: QuerySet[Hazard], *, start: date, end: date) -> dict:
+    """One row of figures for every hazard of the queryset."""
+    row = _annotated(hazards, end).aggregate(**_aggregates(start, end))
+    return finish({k: v or 0 for k, v in row.items()})
+
+
+def grouped(hazards: QuerySet[Hazard], *, start: date, end: date, key) -> dict[str, dict]:
+    """Rows of figures keyed by `key` (a field name or expression)."""
+    rows = (
+        _annotated(hazards, end)
+        .annotate(group_key=F(key) if isinstance(key, str) else key)
+        .order_by()
+        .values("group_key")
+        .annotate(**_aggregates(start, end))
+    )
+    return {str(r.pop("group_key")): finish({k: v or 0 for k, v in r.items()}) for r in rows}
+
+
+def by_sector(hazards: QuerySet[Hazard], *, start: date, end: date) -> list[dict]:
+    """Rows per sector that has any figure, in the sector order of the domain brief."""
+    rows = grouped(hazards, start=start, end=end, key="sector_id")
+    sectors = Sector.objects.filter(pk__in=[int(k) for k in rows]).order_by("order", "code")
+    return [
+        {"key": str(s.pk), "label": s.name, **rows[str(s.pk)]}
+        for s in sectors
+        if any(rows[str(s.pk)].get(k) for k in COUNT_KEYS)
+    ]
+
+
+def child_level(region: Region) -> str:
+    return {
+        RegionLevel.PROVINCE: RegionLevel.CITY,
+        RegionLevel.CITY: RegionLevel.COUNTY,
+    }.get(region.level, RegionLevel.TOWN)
+
+
+def by_subregion(
+    hazards: QuerySet[Hazard], region: Region, *, start: date, end: date
+) -> list[dict]:
+    """Rows per sub-region (towns of a county, counties of a city), zero rows included.
+
+    Hazards registered on the region itself (not a sub-region) form a row "本级".
+    """
+    digits = SIGNIFICANT_DIGITS[child_level(region)]
+    rows = grouped(hazards, start=start, end=end, key=Substr("region__code", 1, digits))
+    empty = finish({k: 0 for k in COUNT_KEYS} | {"funds": 0})
+    result = []
+    for child in region.children.order_by("code"):
+        result.append({"key": child.code, "label": child.name, **rows.pop(child.code, dict(empty))})
+    for code, row in sorted(rows.items()):
+        label = f"{region.name}（本级）" if code == region.code else code
+        result.append({"key": code, "label": label, **row})
+    return result
+
+
+def region_figures(region: Region, *, start: date, end: date) -> dict:
+    """The whole figure set of one region and period, as stored in a monthly snapshot."""
+    hazards = Hazard.objects.filter(region__code__startswith=region.prefix)
+    figures = {
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "total": totals(hazards, start=start, end=end),
+        "by_region": by_subregion(hazards, region, start=start, end=end),
+        "by_sector": by_sector(hazards, start=start, end=end),
+        "notes": [],
+    }
+    if not _count_inspected_units(figures, region, start=start, end=end):
+        figures["notes"].append(NOTE_NO_INSPECTIONS)
+    return figures
+
+
+def _count_inspected_units(figures: dict, region: Region, *, start: date, end: date) -> bool:
+    """Replace 检查单位数 with enterprises visited (completed inspections) in the period.
+
+    Returns False, leaving the hazard-based count, when the region has no inspection records at
+    all (a county that does not log its visits in the system yet).
+    """
+    from inspections.choices import InspectionStatus
+    from inspections.models import Inspection
+
+    visits = Inspection.objects.filter(region__code__startswith=region.prefix)
+    if not visits.exists():
+        return False
+    done = visits.filter(status=InspectionStatus.DONE, date__gte=start, date__lte=end)
+    figures["total"]["units_inspected"] = done.values("enterprise").distinct().count()
+    digits = SIGNIFICANT_DIGITS[child_level(region)]
+    per_region = dict(
+        done.annotate(key=Substr("region__code", 1, digits))
+        .values("key")
+        .annotate(n=Count("enterprise", distinct=True))
+        .values_list("key", "n")
+    )
+    per_sector = dict(
+        done.values("enterprise__sector")
+        .annotate(n=Count("enterprise", distinct=True))
+        .values_list("sector", "n")
+    )
+    for row in figures["by_region"]:
+        row["units_inspected"] = per_region.get(row["key"], 0)
+    for row in figures["by_sector"]:
+        row["units_inspected"] = per_sector.get(int(row["key"]), 0)
+    return True
+
+
+def sum_rows(rows: list[dict]) -> dict:
+    """Add rows of counts and funds; rates are recomputed from the sums, never averaged."""
+    total = {k: sum(r.get(k) or 0 for r in rows) for k in COUNT_KEYS}
+    total["funds"] = sum(Decimal(str(r.get("funds") or 0)) for r in rows)
+    return finish(total)
+
+
+def rollup(parts: list[tuple[Region, dict]], *, start: date, end: date) -> dict:
+    """A city's figures from its counties' submitted snapshots: sums, rates recomputed."""
+    by_sector: dict[str, list[dict]] = {}
+    labels: dict[str, str] = {}
+    for _, figures in parts:
+        for row in figures.get("by_sector", []):
+            by_sector.setdefault(row["key"], []).append(row)
+            labels[row["key"]] = row["label"]
+    order = {
+        str(pk): i
+        for i, pk in enumerate(
+            Sector.objects.order_by("order", "code").values_list("pk", flat=True)
+        )
+    }
+    return {
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "total": sum_rows([f["total"] for _, f in parts]),
+        "by_region": [
+            {"key": region.code, "label": region.name, **sum_rows([f["total"]])}
+            for region, f in parts
+        ],
+        "by_sector": [
+            {"key": key, "label": labels[key], **sum_rows(rows)}
+            for key, rows in sorted(by_sector.items(), key=lambda kv: order.get(kv[0], 0))
+        ],
+        "notes": ["市级数据为各县（市、区）已报送数据的汇总，整改率按汇总数重新计算。"],
+    }

@@ -1,0 +1,113 @@
+"""Ledger pages: export the filtered hazard list, and upload → preview → commit an old ledger."""
+
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core.spreadsheets import SpreadsheetError
+from hazards.services import REGISTER_ROLES
+
+from . import ledger_export, ledger_import
+from .models import LedgerImport
+
+PREVIEW_ROWS = 50
+ERRORS_SHOWN = 500
+
+
+class LedgerUploadForm(forms.Form):
+    file = forms.FileField(
+        label="隐患台账文件（.xlsx）",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
+    )
+
+
+def xlsx_response(content: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=ledger_export.XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file_name)}"
+    return response
+
+
+@login_required
+def export(request):
+    """Download the ledger of the hazard list as filtered (same query string)."""
+    try:
+        result = ledger_export.ledger_export(by=request.user, params=request.GET)
+    except ValidationError:
+        messages.error(request, "筛选条件有误，请在隐患台账页面修正后再导出。")
+        return redirect("hazards:hazard_list")
+    if result.job is not None:
+        messages.info(request, "数据较多，台账正在后台生成，完成后可在本页下载。")
+        return redirect(result.job)
+    return xlsx_response(result.content, result.file_name)
+
+
+def _check_can_import(user) -> None:
+    if not user.has_role(*REGISTER_ROLES):
+        raise PermissionDenied
+
+
+@login_required
+def import_upload(request):
+    _check_can_import(request.user)
+    form = LedgerUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > ledger_import.MAX_UPLOAD_BYTES:
+                raise SpreadsheetError("文件过大，请拆分后分批导入。")
+            batch = ledger_import.ledger_import_preview(
+                by=request.user, data=upload.read(), file_name=upload.name
+            )
+        except SpreadsheetError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect(batch)
+    recent = LedgerImport.objects.for_user(request.user).filter(uploaded_by=request.user)[:10]
+    return render(
+        request,
+        "reports/ledger_import_upload.html",
+        {"form": form, "recent": recent, "labels": ledger_import.STATUS_LABELS},
+    )
+
+
+@login_required
+def import_detail(request, pk: int):
+    batch = get_object_or_404(
+        LedgerImport.objects.for_user(request.user).filter(uploaded_by=request.user), pk=pk
+    )
+    return render(
+        request,
+        "reports/ledger_import_detail.html",
+        {
+            "batch": batch,
+            "status_label": ledger_import.STATUS_LABELS.get(batch.status, batch.status),
+            "preview": batch.rows[:PREVIEW_ROWS],
+            "errors": batch.errors[:ERRORS_SHOWN],
+            "new_enterprises": batch.new_enterprises[:200],
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_commit(request, pk: int):
+    _check_can_import(request.user)
+    batch = get_object_or_404(
+        LedgerImport.objects.for_user(request.user).filter(uploaded_by=request.user), pk=pk
+    )
+    try:
+        outcome = ledger_import.ledger_import_start_commit(batch=batch, by=request.user)
+    except ledger_import.ImportNotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect(batch)
+    if isinstance(outcome, int):
+        messages.success(request, f"导入完成：新增隐患 {outcome} 条。")
+        return redirect("hazards:hazard_list")
+    messages.info(request, "数据较多，正在后台导入，请稍候。")
+    return redirect(outcome)

@@ -1,0 +1,193 @@
+"""Notices (督办), in-app notifications, monthly progress reports and ledger imports."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from core.models import Region, ScopedQuerySet, TimeStampedModel
+from hazards.models import Hazard
+
+from .choices import Channel, NoticeStep, ReportState
+
+
+class Notice(models.Model):
+    """One step of the reminder/escalation ladder for one hazard and one deadline.
+
+    Unique per (hazard, step, deadline): a job run twice, or catching up after an outage,
+    cannot send a step twice; a new deadline (extension, failed re-check) starts a new ladder.
+    """
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name="隐患", on_delete=models.CASCADE, related_name="notices"
+    )
+    step = models.CharField("环节", max_length=32, choices=NoticeStep.choices)
+    deadline = models.DateField("对应整改期限")
+    due_date = models.DateField("应发日期")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    number = models.CharField("文号", max_length=64, blank=True)
+    issuer = models.CharField("发文单位", max_length=64, blank=True)
+    addressees = models.JSONField("送达对象", default=list, blank=True)
+    body = models.TextField("内容")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_region_path = "hazard__region"
+    scope_sector_paths = ("hazard__sector",)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "督办通知"
+        verbose_name_plural = "督办通知"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hazard", "step", "deadline"], name="notice_once_per_step"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} {self.hazard.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:notice_detail", args=[self.pk])
+
+
+class Notification(models.Model):
+    """An in-app message for one user (the bell)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    notice = models.ForeignKey(
+        Notice,
+        verbose_name="督办通知",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    title = models.CharField("标题", max_length=128)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=255, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "站内消息"
+        verbose_name_plural = "站内消息"
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.url or reverse("reports:notification_list")
+
+
+class Delivery(models.Model):
+    """A record of one message sent through one channel (email, SMS), for audit."""
+
+    notice = models.ForeignKey(
+        Notice, verbose_name="督办通知", on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField("渠道", max_length=8, choices=Channel.choices)
+    recipient = models.CharField("接收方", max_length=128)
+    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+    ok = models.BooleanField("成功", default=True)
+    error = models.TextField("错误", blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = "发送记录"
+        verbose_name_plural = "发送记录"
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.recipient}"
+
+    def get_absolute_url(self) -> str:
+        return self.notice.get_absolute_url()
+
+
+class MonthlyReport(TimeStampedModel):
+    """A frozen monthly progress snapshot of one county or city, filed upward before the 28th."""
+
+    region = models.ForeignKey(
+        Region, verbose_name="填报地区", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
+    as_of = models.DateField("统计截止日期")
+    due_date = models.DateField("报送截止日期")
+    state = models.CharField(
+        "状态", max_length=16, choices=ReportState.choices, default=ReportState.DRAFT
+    )
+    figures = models.JSONField("统计数据", default=dict)
+    built_at = models.DateTimeField("生成时间")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="报送人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_region_path = "region"
+    scope_sector_paths: tuple[str, ...] = ()
+
+    class Meta:
+        ordering = ["-year", "-month", "region"]
+        verbose_name = "月度进展报告"
+        verbose_name_plural = "月度进展报告"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year", "month"], name="report_once_per_month"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="report_month_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region.name}{self.year}年{self.month}月进展报告"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:report_detail", args=[self.pk])
+
+
+class LedgerImport(TimeStampedModel):
+    """One uploaded hazard ledger: validated rows kept until the user commits them."""
+
+    file_name = models.CharField("文件名", max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="导入范围", null=True, blank=True, on_delete=models.PROTECT
+    )
+    status = models.CharField("状态", max_length=16, default="preview")
+    row_count = models.PositiveIntegerField("数据行数", default=0)
+    rows = models.JSONField("校验后的数据", default=list, blank=True)
+    errors = models.JSONField("错误", default=list, blank=True)
+    new_enterprises = models.JSONField("待新建企业", default=list, blank=True)
+    committed_at = models.DateTimeField("导入时间", null=True, blank=True)
+    created_count = models.PositiveIntegerField("新增隐患数", default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_region_path = "region"
+    scope_sector_paths: tuple[str, ...] = ()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "隐患台账导入"
+        verbose_name_plural = "隐患台账导入"
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("ledger:import_detail", args=[self.pk])

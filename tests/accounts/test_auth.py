@@ -1,0 +1,91 @@
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_chinese(client):
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert "用户名" in page and "密码" in page and "登录" in page
+
+
+def test_login_and_logout(client, personas):
+    response = client.post(
+        reverse("accounts:login"), {"username": "inspector", "password": "pass-12345"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("enterprises:enterprise_list")).status_code == 200
+    client.post(reverse("accounts:logout"))
+    assert client.get(reverse("enterprises:enterprise_list")).status_code == 302
+
+
+def test_wrong_password_shows_chinese_error(client, personas):
+    response = client.post(reverse("accounts:login"), {"username": "inspector", "password": "bad"})
+    assert "用户名或密码错误" in response.content.decode()
+
+
+def test_lockout_after_repeated_failures(client, personas, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:login"), {"username": "inspector", "password": "bad"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "inspector", "password": "pass-12345"}
+    )
+    assert response.status_code == 429
+    assert "账号已暂时锁定" in response.content.decode()
+    # Another user from the same address is not locked out.
+    other = client.post(
+        reverse("accounts:login"), {"username": "reviewer", "password": "pass-12345"}
+    )
+    assert other.status_code == 302
+
+
+def test_session_expires(settings):
+    assert settings.SESSION_COOKIE_AGE <= 12 * 3600
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_password_change(client, personas):
+    client.force_login(personas.inspector)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": "pass-12345",
+            "new_password1": "Qz-8d7f6e5",
+            "new_password2": "Qz-8d7f6e5",
+        },
+    )
+    assert response.status_code == 302
+    personas.inspector.refresh_from_db()
+    assert personas.inspector.check_password("Qz-8d7f6e5")
+
+
+def test_api_token_login(personas):
+    api = APIClient()
+    response = api.post("/api/v1/auth/token/", {"username": "inspector", "password": "pass-12345"})
+    assert response.status_code == 200
+    token = response.json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.get("/api/v1/enterprises/").status_code == 200
+
+
+def test_api_token_bad_password_is_chinese_json(personas):
+    response = APIClient().post("/api/v1/auth/token/", {"username": "inspector", "password": "x"})
+    assert response.status_code == 400
+    assert response.json()["detail"] == "无法使用提供的认证信息登录。"
+
+
+def test_api_requires_authentication():
+    response = APIClient().get("/api/v1/enterprises/")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "请先登录或提供有效的 Token。"
+
+
+def test_profile_token_create_and_revoke(client, personas):
+    from rest_framework.authtoken.models import Token
+
+    client.force_login(personas.inspector)
+    client.post(reverse("accounts:token_create"))
+    assert Token.objects.filter(user=personas.inspector).count() == 1
+    client.post(reverse("accounts:token_revoke"))
+    assert not Token.objects.filter(user=personas.inspector).exists()

@@ -1,0 +1,378 @@
+"""The hazard pages: lists, scoping, detail buttons per role, steps, registration, photos."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from core.models import Region
+from hazards import workflow
+from hazards.choices import Action, HazardLevel, HazardState
+from hazards.models import Hazard, HazardPhoto, JudgmentStandard
+from hazards.services import hazard_add_photo
+from tests.factories import EnterpriseFactory
+from tests.hazard_helpers import a_clause, advance, jpeg_bytes, register, today
+
+pytestmark = pytest.mark.django_db
+
+
+def _buttons(response) -> set[str]:
+    return {step["form"].action for step in response.context["steps"]}
+
+
+# ---------------------------------------------------------------- list and scoping
+
+
+def test_list_filters_and_badges(client, personas):
+    major = register(personas.inspector, description="液氨储罐泄漏报警失效")
+    general = register(
+        personas.inspector,
+        level=HazardLevel.GENERAL,
+        description="消防通道堆放杂物",
+        enterprise=EnterpriseFactory(region=Region.objects.get(code="150623102")),
+    )
+    old = register(
+        personas.inspector,
+        level=HazardLevel.GENERAL,
+        description="配电箱未上锁",
+        found=today() - timedelta(days=20),
+        days=5,
+    )
+    advance(major, HazardState.RECTIFYING, inspector=personas.inspector, reviewer=None)
+    client.force_login(personas.inspector)
+    url = reverse("hazards:hazard_list")
+
+    def count(**params):
+        return client.get(url, params).context["page"].paginator.count
+
+    assert count() == 3
+    assert count(level="major") == 1
+    assert count(state=["registered"]) == 2
+    assert count(state=["registered", "rectifying"]) == 3
+    assert count(overdue="true") == 1
+    assert count(region="150623102") == 1
+    assert count(q="液氨") == 1
+    assert count(q=general.number) == 1
+    assert count(enterprise=general.enterprise_id) == 1
+    assert count(found_before=(today() - timedelta(days=1)).isoformat()) == 1
+    assert count(deadline_after=(today() + timedelta(days=1)).isoformat()) == 2
+    assert count(supervision_level="county") == 0
+    ordered = client.get(url, {"ordering": "deadline"}).context["page"]
+    assert ordered[0] == old
+    page = client.get(url).content.decode()
+    assert "逾期 15 天" in page
+    assert "text-bg-danger" in page and "重大事故隐患" in page and "整改中" in page
+    # htmx asks for the table only.
+    partial = client.get(url, {"level": "general"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and "消防通道堆放杂物" in partial
+
+
+def test_inspector_of_another_county_sees_nothing(client, personas):
+    hazard = register(personas.inspector)
+    photo = hazard_add_photo(
+        hazard=hazard, by=personas.inspector, kind="before", data=jpeg_bytes(), name="a.jpg"
+    )
+    client.force_login(personas.inspector_b)
+    page = client.get(reverse("hazards:hazard_list"))
+    assert page.context["page"].paginator.count == 0
+    assert hazard.number not in page.content.decode()
+    for name, args in [
+        ("hazards:hazard_detail", [hazard.pk]),
+        ("hazards:hazard_edit", [hazard.pk]),
+        ("hazards:photo", [photo.pk]),
+        ("hazards:photo_thumbnail", [photo.pk]),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 404, name
+    response = client.post(
+        reverse("hazards:hazard_action", args=[hazard.pk, "start-rectification"]), {}
+    )
+    assert response.status_code == 404
+    # The owner's inspector gets the files.
+    client.force_login(personas.inspector)
+    response = client.get(reverse("hazards:photo", args=[photo.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content) == jpeg_bytes()
+    thumb = client.get(reverse("hazards:photo_thumbnail", args=[photo.pk]))
+    assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
+
+
+def test_media_is_not_served_publicly(client, personas):
+    hazard = register(personas.inspector, photos=[("a.jpg", jpeg_bytes())])
+    photo = HazardPhoto.objects.get(hazard=hazard)
+    assert client.get("/media/" + photo.image.name).status_code == 404
+
+
+def test_list_query_count_does_not_grow(client, personas, django_assert_max_num_queries):
+    enterprise = EnterpriseFactory()
+    for i in range(60):
+        register(personas.inspector, enterprise=enterprise, description=f"隐患{i}")
+    client.force_login(personas.inspector)
+    url = reverse("hazards:hazard_list")
+    with django_assert_max_num_queries(13):
+        small = client.get(url, {"page_size": 20})
+    with django_assert_max_num_queries(13):
+        large = client.get(url, {"page_size": 100, "ordering": "-deadline"})
+    assert len(small.context["page"]) == 20 and len(large.context["page"]) == 60
+
+
+def test_home_goes_to_the_hazard_list(client, personas):
+    client.force_login(personas.inspector)
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302 and response.url == reverse("hazards:hazard_list")
+
+
+# ---------------------------------------------------------------- detail and steps
+
+
+def test_detail_shows_only_allowed_steps(client, personas):
+    hazard = register(personas.inspector, days=90)  # too early to ask for an extension
+    url = hazard.get_absolute_url()
+    client.force_login(personas.inspector)
+    response = client.get(url)
+    assert _buttons(response) == {"start-rectification", "record-dual-report"}
+    page = response.content.decode()
+    assert hazard.number in page and hazard.clause.ref in page and "编辑" in page
+    client.force_login(personas.leader)
+    assert _buttons(client.get(url)) == {"list-supervision"}
+    client.force_login(personas.reviewer)
+    assert _buttons(client.get(url)) == {
+        "start-rectification",
+        "record-dual-report",
+        "list-supervision",
+    }
+    advance(hazard, HazardState.RECHECKED, inspector=personas.inspector, reviewer=None)
+    response = client.get(url)
+    assert _buttons(response) == {"sign-off", "record-dual-report", "list-supervision"}
+    assert "销号后该隐患闭环结束" in response.content.decode()  # confirmation dialog
+    client.force_login(personas.inspector)
+    response = client.get(url)
+    assert _buttons(response) == {"record-dual-report"}
+    assert "编辑" not in response.content.decode().split('id="basic"')[0]
+
+
+def test_action_success_writes_the_timeline(client, personas):
+    hazard = register(personas.inspector, level=HazardLevel.GENERAL)
+    client.force_login(personas.inspector)
+    url = reverse("hazards:hazard_action", args=[hazard.pk, "start-rectification"])
+    response = client.post(
+        url,
+        {"start-rectification-measures": "清理杂物", "start-rectification-stoppage": "partial"},
+    )
+    assert response.status_code == 302 and response.url == hazard.get_absolute_url()
+    hazard.refresh_from_db()
+    assert hazard.state == HazardState.RECTIFYING and hazard.stoppage == "partial"
+    page = client.get(hazard.get_absolute_url()).content.decode()
+    assert "已开始整改。" in page
+    assert "已登记 → 整改中" in page and "局部停产停业" in page
+
+
+def test_action_workflow_error_reshows_the_form(client, personas):
+    hazard = register(personas.inspector)
+    client.force_login(personas.inspector)
+    url = reverse("hazards:hazard_action", args=[hazard.pk, "start-rectification"])
+    response = client.post(
+        url, {"start-rectification-measures": "更换探头", "start-rectification-funds": "abc"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "请填写整改责任人。" in page
+    form = response.context["steps"][0]["form"]
+    assert form.errors["responsible_person"] == ["请填写整改责任人。"]
+    assert form["measures"].value() == "更换探头"  # what was typed is kept
+    assert 'class="collapse show" id="step-start-rectification"' in page
+    hazard.refresh_from_db()
+    assert hazard.state == HazardState.REGISTERED
+    # A step this user may not take: a clear message, not a 500.
+    response = client.post(reverse("hazards:hazard_action", args=[hazard.pk, "sign-off"]), {})
+    assert response.status_code == 200
+    assert "不能销号" in response.content.decode()
+    # An unknown action is a 404.
+    assert (
+        client.post(reverse("hazards:hazard_action", args=[hazard.pk, "nope"])).status_code == 404
+    )
+
+
+def test_extension_approval_through_the_page(client, personas):
+    hazard = register(personas.inspector, days=5)
+    workflow.apply(
+        hazard=hazard,
+        action=Action.REQUEST_EXTENSION,
+        by=personas.inspector,
+        requested_deadline=(today() + timedelta(days=30)).isoformat(),
+        reason="设备到货延迟",
+        interim_measures="停用储罐并专人值守",
+    )
+    client.force_login(personas.reviewer)
+    response = client.get(hazard.get_absolute_url())
+    assert {"approve-extension", "refuse-extension"} <= _buttons(response)
+    approve = next(s for s in response.context["steps"] if s["form"].action == "approve-extension")
+    assert (
+        approve["form"].initial["approved_deadline"] == (today() + timedelta(days=30)).isoformat()
+    )
+    client.post(
+        reverse("hazards:hazard_action", args=[hazard.pk, "approve-extension"]),
+        {"approve-extension-approved_deadline": (today() + timedelta(days=20)).isoformat()},
+    )
+    hazard.refresh_from_db()
+    assert hazard.current_deadline == today() + timedelta(days=20)
+    assert "已批准" in client.get(hazard.get_absolute_url()).content.decode()
+
+
+def test_edit_page_calls_the_service(client, personas):
+    hazard = register(personas.inspector, level=HazardLevel.GENERAL)
+    client.force_login(personas.inspector)
+    url = reverse("hazards:hazard_edit", args=[hazard.pk])
+    data = {
+        k: (v.pk if hasattr(v, "pk") else v or "")
+        for k, v in client.get(url).context["form"].initial.items()
+    }
+    data["place"] = "二号仓库"
+    assert client.post(url, data).status_code == 302
+    hazard.refresh_from_db()
+    assert hazard.place == "二号仓库"
+    assert hazard.events.last().action == "edit"
+    # Major without a clause: the service's message next to the field.
+    data["level"] = "major"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["clause"] == [
+        "重大事故隐患必须选择判定依据（判定标准条款）。"
+    ]
+
+
+def test_photo_upload(client, personas):
+    hazard = register(personas.inspector, level=HazardLevel.GENERAL)
+    client.force_login(personas.inspector)
+    url = reverse("hazards:photo_upload", args=[hazard.pk])
+    files = [SimpleUploadedFile(f"p{i}.jpg", jpeg_bytes(), "image/jpeg") for i in range(2)]
+    response = client.post(url, {"kind": "before", "photos": files})
+    assert response.status_code == 302
+    assert hazard.photos.filter(kind="before").count() == 2
+    bad = SimpleUploadedFile("x.jpg", b"not an image", "image/jpeg")
+    response = client.post(url, {"kind": "before", "photos": [bad]}, follow=True)
+    assert "不是有效的图片文件" in response.content.decode()
+    after = SimpleUploadedFile("after.jpg", jpeg_bytes(), "image/jpeg")
+    response = client.post(url, {"kind": "after", "photos": [after]}, follow=True)
+    assert "不能上传整改后照片" in response.content.decode()
+    page = client.get(hazard.get_absolute_url()).content.decode()
+    photo = hazard.photos.first()
+    assert reverse("hazards:photo_thumbnail", args=[photo.pk]) in page
+    assert 'capture="environment"' in page and 'accept="image/*"' in page
+
+
+# ---------------------------------------------------------------- registration
+
+
+def _create_data(enterprise, **overrides):
+    data = {
+        "enterprise": enterprise.pk,
+        "level": "general",
+        "source": "inspection",
+        "place": "罐区",
+        "description": "报警器失效",
+        "found_date": today().isoformat(),
+        "deadline": (today() + timedelta(days=10)).isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_create_valid_with_photos(client, personas):
+    enterprise = EnterpriseFactory()
+    clause = a_clause(enterprise)
+    client.force_login(personas.inspector)
+    photos = [SimpleUploadedFile("a.jpg", jpeg_bytes(), "image/jpeg")]
+    response = client.post(
+        reverse("hazards:hazard_create"),
+        _create_data(enterprise, level="major", clause=clause.pk, photos=photos),
+    )
+    hazard = Hazard.objects.get()
+    assert response.status_code == 302 and response.url == hazard.get_absolute_url()
+    assert hazard.level == "major" and hazard.clause == clause
+    assert hazard.found_by == personas.inspector
+    assert hazard.photos.filter(kind="before").count() == 1
+
+
+def test_create_major_without_clause_keeps_input(client, personas):
+    enterprise = EnterpriseFactory(name="上庙能源化工有限公司")
+    client.force_login(personas.inspector)
+    response = client.post(
+        reverse("hazards:hazard_create"),
+        _create_data(enterprise, level="major", description="液氨管道腐蚀严重", clause_q="管道"),
+    )
+    assert response.status_code == 200
+    assert not Hazard.objects.exists()
+    page = response.content.decode()
+    assert "重大事故隐患必须选择判定依据（判定标准条款）。" in page
+    assert response.context["form"].errors["clause"]
+    assert "液氨管道腐蚀严重" in page and "罐区" in page
+    assert "上庙能源化工有限公司" in page  # the chosen enterprise stays chosen
+    assert 'value="major"' in page and "checked" in page.split('value="major"')[1].split(">")[0]
+    assert 'value="管道"' in page
+
+
+def test_create_invalid_shapes(client, personas):
+    enterprise = EnterpriseFactory()
+    other = EnterpriseFactory(region=Region.objects.get(code="150624"))
+    client.force_login(personas.inspector)
+    url = reverse("hazards:hazard_create")
+    response = client.post(url, _create_data(other))
+    assert "请重新选择企业。" in response.content.decode()
+    response = client.post(url, _create_data(enterprise, deadline=""))
+    assert "请填写整改期限。" in response.content.decode()
+    response = client.post(
+        url, _create_data(enterprise, deadline=(today() - timedelta(days=1)).isoformat())
+    )
+    assert response.context["form"].errors["deadline"] == ["整改期限不能早于发现日期。"]
+    bad = SimpleUploadedFile("x.jpg", b"nope", "image/jpeg")
+    response = client.post(url, _create_data(enterprise, photos=[bad]))
+    assert "不是有效的图片文件" in str(response.context["form"].errors["photos"])
+    assert not Hazard.objects.exists()
+    client.force_login(personas.leader)
+    response = client.post(url, _create_data(enterprise))
+    assert "您的角色不能登记隐患。" in response.content.decode()
+
+
+def test_enterprise_and_clause_search(client, personas):
+    mine = EnterpriseFactory(name="上庙能源化工有限公司")
+    EnterpriseFactory(name="上庙外县化工", region=Region.objects.get(code="150624"))
+    client.force_login(personas.inspector)
+    page = client.get(reverse("hazards:enterprise_options"), {"enterprise_q": "上庙"})
+    assert "上庙能源化工有限公司" in page.content.decode()
+    assert "上庙外县化工" not in page.content.decode()
+    url = reverse("hazards:clause_options")
+    assert "请先选择企业" in client.get(url).content.decode()
+    page = client.get(url, {"enterprise": mine.pk, "clause_q": "检测报警"}).content.decode()
+    assert "第十二条" in page and "第一条" not in page
+    assert len(client.get(url, {"enterprise": mine.pk}).context["clauses"]) == 20
+
+
+# ---------------------------------------------------------------- queue and standards
+
+
+def test_queue(client, personas):
+    waiting = register(personas.inspector)
+    advance(waiting, HazardState.RECHECKED, inspector=personas.inspector, reviewer=None)
+    register(personas.inspector)
+    client.force_login(personas.reviewer)  # waits for the sign-off only
+    response = client.get(reverse("hazards:queue"))
+    assert list(response.context["page"]) == [waiting]
+    assert 'id="queue-count">1<' in response.content.decode()
+    client.force_login(personas.inspector)  # waits to start rectifying the registered one
+    assert client.get(reverse("hazards:queue")).context["page"].paginator.count == 1
+    client.force_login(personas.leader)
+    assert client.get(reverse("hazards:queue")).context["page"].paginator.count == 0
+    client.force_login(personas.inspector_b)
+    assert client.get(reverse("hazards:queue")).context["page"].paginator.count == 0
+
+
+def test_standards(client, personas):
+    client.force_login(personas.inspector)
+    page = client.get(reverse("hazards:standard_list")).content.decode()
+    standard = JudgmentStandard.objects.get(code="huagong-2017")
+    assert standard.name in page
+    url = reverse("hazards:standard_detail", args=[standard.pk])
+    assert len(client.get(url).context["clauses"]) == 20
+    found = client.get(url, {"q": "检测报警"}).context["clauses"]
+    assert [c.ref for c in found] == ["第十二条"]

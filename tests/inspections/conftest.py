@@ -1,0 +1,96 @@
+"""Fixtures for inspections: a second inspector, an issuing unit, enterprises with an address."""
+
+from datetime import time
+
+import pytest
+from django.utils import timezone
+
+from accounts.choices import Role
+from core.models import Department
+from inspections import services
+from inspections.choices import CheckResult, InspectionMethod
+from inspections.models import IssuingUnit
+from tests.factories import EnterpriseFactory, UserFactory
+
+
+@pytest.fixture
+def team(personas):
+    """personas plus two more inspectors of 鄂托克前旗应急管理局 and its 文号 abbreviation."""
+    department = Department.objects.get(name="鄂托克前旗应急管理局")
+    IssuingUnit.objects.get_or_create(
+        department=department,
+        defaults={
+            "short_name": "鄂前应急",
+            "reconsideration_body": "鄂托克前旗人民政府",
+            "court": "鄂托克前旗人民法院",
+        },
+    )
+    personas.inspector2 = UserFactory(
+        username="inspector2", name="赵海军", role=Role.INSPECTOR, department=department
+    )
+    personas.inspector3 = UserFactory(
+        username="inspector3", name="孙立新", role=Role.INSPECTOR, department=department
+    )
+    personas.inspector4 = UserFactory(
+        username="inspector4", name="周晓东", role=Role.INSPECTOR, department=department
+    )
+    return personas
+
+
+@pytest.fixture
+def enterprise(db):
+    return EnterpriseFactory(
+        name="内蒙古上庙能源化工有限公司",
+        address="鄂托克前旗上海庙经济开发区化工园区",
+        principal="王建国",
+        principal_phone="13900000001",
+        key_supervision=True,
+        risk_grade="red",
+    )
+
+
+def visit(team, enterprise, *, date=None, method=InspectionMethod.OPEN, **kwargs):
+    return services.inspection_create(
+        by=team.inspector,
+        enterprise=enterprise,
+        date=date or timezone.localdate(),
+        method=method,
+        inspectors=kwargs.pop("inspectors", [team.inspector, team.inspector2]),
+        start_time=time(9, 0),
+        representative="刘安全",
+        representative_title="安全总监",
+        **kwargs,
+    )
+
+
+def checked_visit(team, enterprise):
+    """A visit with two clauses passed, one failed and one free-text finding, committed."""
+    inspection = visit(team, enterprise)
+    clauses = list(services.checklist_clauses(inspection)[:3])
+    services.checklist_record(
+        by=team.inspector, inspection=inspection, clause=clauses[0], result=CheckResult.PASS
+    )
+    services.checklist_record(
+        by=team.inspector,
+        inspection=inspection,
+        clause=clauses[1],
+        result=CheckResult.NOT_APPLICABLE,
+    )
+    services.checklist_record(
+        by=team.inspector,
+        inspection=inspection,
+        clause=clauses[2],
+        result=CheckResult.FAIL,
+        remark="甲醇罐区可燃气体报警仪未与紧急切断联锁",
+    )
+    services.finding_add(
+        by=team.inspector,
+        inspection=inspection,
+        place="仓库东侧消防通道",
+        description="消防通道堆放纸箱等杂物",
+    )
+    hazards = services.inspection_findings_commit(
+        by=team.inspector, inspection=inspection, measures="责令立即清理消防通道"
+    )
+    inspection.refresh_from_db()
+    return inspection, clauses, hazards

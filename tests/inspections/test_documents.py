@@ -1,0 +1,88 @@
+"""Enforcement documents: numbered, rendered once, hashed, and their text is what was found."""
+
+import hashlib
+import subprocess
+
+import pytest
+
+from inspections import services
+from inspections.choices import DocumentType
+from inspections.services import InspectionError
+
+from .conftest import checked_visit
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+    return "".join(out.stdout.decode().split())  # CJK text may be split by spaces and lines
+
+
+@pytest.mark.parametrize(
+    "kind, title, prefix",
+    [
+        (DocumentType.RECORD, "现场检查记录", "鄂前应急检记"),
+        (DocumentType.ORDER, "责令限期整改指令书", "鄂前应急责改"),
+        (DocumentType.RECHECK, "整改复查意见书", "鄂前应急复查"),
+    ],
+)
+def test_each_document_contains_enterprise_number_and_findings(
+    team, enterprise, tmp_path, kind, title, prefix
+):
+    inspection, clauses, hazards = checked_visit(team, enterprise)
+    if kind == DocumentType.RECHECK:
+        services.document_issue(by=team.inspector, inspection=inspection, type=DocumentType.ORDER)
+    document = services.document_issue(by=team.inspector, inspection=inspection, type=kind)
+    assert document.number.startswith(prefix) and document.number.endswith("号")
+    data = services.document_bytes(document)
+    assert hashlib.sha256(data).hexdigest() == document.sha256 and len(data) == document.size
+    text = pdf_text(data, tmp_path)
+    for expected in (
+        "鄂托克前旗应急管理局",
+        "".join(title.split()),
+        enterprise.name,
+        document.number,
+        "甲醇罐区可燃气体报警仪未与紧急切断联锁",
+        "消防通道堆放纸箱等杂物",
+        "中华人民共和国安全生产法",
+        clauses[2].ref,
+    ):
+        assert expected in text, expected
+
+
+def test_numbers_are_consecutive_per_type_and_a_changed_file_is_refused(team, enterprise):
+    inspection, _, _ = checked_visit(team, enterprise)
+    first = services.document_issue(
+        by=team.inspector, inspection=inspection, type=DocumentType.ORDER
+    )
+    second = services.document_issue(
+        by=team.inspector, inspection=inspection, type=DocumentType.ORDER
+    )
+    record = services.document_issue(
+        by=team.inspector, inspection=inspection, type=DocumentType.RECORD
+    )
+    assert second.sequence == first.sequence + 1
+    assert record.sequence == 1
+    with open(second.pdf.path, "ab") as handle:
+        handle.write(b"%tampered")
+    with pytest.raises(InspectionError, match="校验值不一致"):
+        services.document_bytes(second)
+
+
+def test_documents_need_a_finished_visit_and_an_issuing_unit(team, enterprise):
+    from inspections.models import IssuingUnit
+
+    from .conftest import visit
+
+    open_visit = visit(team, enterprise)
+    with pytest.raises(InspectionError, match="请先提交检查结果"):
+        services.document_issue(by=team.inspector, inspection=open_visit, type=DocumentType.RECORD)
+    inspection, _, _ = checked_visit(team, enterprise)
+    with pytest.raises(InspectionError, match="请先下达责令限期整改指令书"):
+        services.document_issue(by=team.inspector, inspection=inspection, type=DocumentType.RECHECK)
+    IssuingUnit.objects.all().delete()
+    with pytest.raises(InspectionError, match="发文字号简称"):
+        services.document_issue(by=team.inspector, inspection=inspection, type=DocumentType.RECORD)

@@ -1,0 +1,119 @@
+"""Pages: the visit with its checklist, plans and draws, the public result, scoping."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from inspections import services
+from inspections.choices import DocumentType
+from inspections.models import Inspection
+
+from .conftest import checked_visit, visit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_render_for_the_inspector(client, team, enterprise):
+    inspection, clauses, hazards = checked_visit(team, enterprise)
+    document = services.document_issue(
+        by=team.inspector, inspection=inspection, type=DocumentType.ORDER
+    )
+    today = visit(team, enterprise)
+    client.force_login(team.inspector)
+    home = client.get(reverse("inspections:home"))
+    assert home.status_code == 200 and today.get_absolute_url() in home.content.decode()
+    detail = client.get(inspection.get_absolute_url()).content.decode()
+    assert hazards[0].number in detail and clauses[2].ref in detail
+    open_page = client.get(today.get_absolute_url()).content.decode()
+    assert "提交检查结果并登记隐患" in open_page and "不适用" in open_page
+    for name in (
+        "inspection_list",
+        "document_list",
+        "plan_list",
+        "indicators",
+        "inspection_create",
+    ):
+        assert client.get(reverse(f"inspections:{name}")).status_code == 200, name
+    pdf = client.get(reverse("inspections:document_download", args=[document.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf["X-Content-SHA256"] == document.sha256
+
+
+def test_checklist_tap_records_and_proposes_a_finding(client, team, enterprise):
+    inspection = visit(team, enterprise)
+    clause = services.checklist_clauses(inspection).first()
+    client.force_login(team.inspector)
+    url = reverse("inspections:checklist_record", args=[inspection.pk, clause.pk])
+    response = client.post(url, {"result": "fail", "remark": "报警仪失效"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and 'data-result="fail"' in response.content.decode()
+    assert response["HX-Trigger"] == "findings-changed"
+    assert inspection.findings.get().clause == clause
+    client.post(reverse("inspections:inspection_commit", args=[inspection.pk]), {"measures": ""})
+    inspection.refresh_from_db()
+    assert inspection.is_done and inspection.hazards.get().clause == clause
+
+
+def test_plan_draw_verify_and_public_page(client, team):
+    from tests.factories import EnterpriseFactory
+
+    EnterpriseFactory.create_batch(5, principal_phone="13912345678")
+    client.force_login(team.reviewer)
+    response = client.post(
+        reverse("inspections:plan_create"),
+        {
+            "name": "2026年度执法检查计划",
+            "period": "year",
+            "year": timezone.localdate().year,
+            "region": "150623",
+            "department": team.reviewer.department_id,
+            "random_share_required": 70,
+        },
+    )
+    plan = team.reviewer.department.inspectionplan_set.get()
+    assert response.status_code == 302 and response["Location"] == plan.get_absolute_url()
+    response = client.post(
+        reverse("inspections:draw_create", args=[plan.pk]),
+        {"count": 3, "region": "150623", "exclude_days": 0, "inspectors_per_target": 2},
+    )
+    draw = plan.draws.get()
+    assert response["Location"] == draw.get_absolute_url()
+    client.post(reverse("inspections:draw_verify", args=[draw.pk]))
+    assert "复核通过" in client.get(draw.get_absolute_url()).content.decode()
+    target = draw.targets.first()
+    response = client.post(
+        reverse("inspections:draw_schedule", args=[draw.pk, target.pk]),
+        {"date": timezone.localdate().isoformat()},
+    )
+    scheduled = Inspection.objects.get(draw_target=target)
+    assert scheduled.method == "random" and scheduled.inspectors.count() == 2
+    client.logout()
+    public = client.get(draw.get_public_url())
+    text = public.content.decode()
+    assert public.status_code == 200
+    assert target.enterprise.name in text and draw.fingerprint in text
+    assert "13912345678" not in text
+
+
+def test_inspector_of_another_county_sees_nothing(client, team, enterprise):
+    inspection, _, _ = checked_visit(team, enterprise)
+    document = services.document_issue(
+        by=team.inspector, inspection=inspection, type=DocumentType.RECORD
+    )
+    plan = services.plan_create(by=team.reviewer, name="计划", year=2026)
+    draw = services.draw_run(by=team.reviewer, plan=plan, count=1)
+    client.force_login(team.inspector_b)
+    for url in (
+        inspection.get_absolute_url(),
+        reverse("inspections:document_download", args=[document.pk]),
+        plan.get_absolute_url(),
+        draw.get_absolute_url(),
+    ):
+        assert client.get(url).status_code == 404, url
+    listing = client.get(reverse("inspections:inspection_list")).content.decode()
+    assert enterprise.name not in listing
+    assert document.number not in client.get(reverse("inspections:document_list")).content.decode()
+    for endpoint in ("inspection-list", "plan-list", "draw-list"):
+        data = client.get(reverse(f"api:{endpoint}")).json()
+        assert data["count"] == 0, endpoint
+    assert client.get(reverse("api:inspection-detail", args=[inspection.pk])).status_code == 404
+    assert not Inspection.objects.for_user(team.inspector_b).exists()
