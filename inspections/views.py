@@ -210,7 +210,7 @@ def findings_panel(request, pk: int):
     inspection = get_object_or_404(Inspection.objects.for_user(request.user), pk=pk)
     return render(
         request,
-        "inspections/includes/findings.html",
+        "inspections/includes/findings_body.html",
         {
             "inspection": inspection,
             "findings": inspection.findings.select_related("clause__standard", "hazard"),

@@ -40,6 +40,10 @@ def phone(browser):
 @pytest.fixture
 def login(live_server):
     def do(page, username: str, password: str = "pass-12345"):
+        # Leave the current page first: a request still in flight (the bell's polling, a
+        # photo) would otherwise bring back the previous user's session cookie.
+        page.goto("about:blank")
+        page.context.clear_cookies()
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(password)
@@ -47,3 +51,20 @@ def login(live_server):
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     return do
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed and "phone" in item.funcargs:
+        page = item.funcargs["phone"]
+        stem = f"/tmp/qingling-e2e-failed-{item.name}"
+        try:
+            page.screenshot(path=f"{stem}.png", full_page=True)
+            with open(f"{stem}.html", "w", encoding="utf-8") as fh:
+                fh.write(f"<!-- {page.url} -->\n{page.content()}")
+        except Exception as exc:  # the browser may be gone; the report matters more
+            report.sections.append(("e2e page dump", repr(exc)))
+        else:
+            report.sections.append(("e2e page dump", f"{page.url} → {stem}.png/.html"))
+    return report

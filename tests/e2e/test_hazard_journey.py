@@ -13,6 +13,13 @@ from tests.hazard_helpers import advance, jpeg_bytes, register, today
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+def _open_step(page, name: str):
+    """Open a step's form and wait until its collapse animation has ended (a click during the
+    animation may land where the button was a frame earlier)."""
+    page.locator("#steps").get_by_role("button", name=name, exact=True).first.click()
+    page.wait_for_function("!document.querySelector('#steps .collapsing')")
+
+
 def _fits(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
@@ -82,10 +89,9 @@ def test_extension_recheck_and_sign_off_in_the_browser(personas, phone, login, l
     # The reviewer approves the extension.
     login(phone, "reviewer")
     phone.goto(url)
-    phone.get_by_role("button", name="批准延期", exact=True).click()
+    _open_step(phone, "批准延期")
     form = phone.locator("#form-approve-extension")
     form.get_by_label("审批意见").fill("同意，按申请日期延期")
-    phone.wait_for_function("!document.querySelector('#steps .collapsing')")
     phone.screenshot(path="/tmp/qingling-e2e-hazard-approve.png", full_page=True)
     form.get_by_role("button", name="提交：批准延期").click()
     phone.get_by_text("已批准延期。").wait_for()
@@ -95,10 +101,9 @@ def test_extension_recheck_and_sign_off_in_the_browser(personas, phone, login, l
 
     # The enterprise rectifies (outside the browser), then an inspector re-checks on site.
     advance(hazard, HazardState.AWAITING_RECHECK, inspector=personas.inspector, reviewer=None)
-    phone.context.clear_cookies()
     login(phone, "inspector")
     phone.goto(url)
-    phone.get_by_role("button", name="复查通过", exact=True).click()
+    _open_step(phone, "复查通过")
     form = phone.locator("#form-recheck-pass")
     form.get_by_label("复查意见").fill("现场复查，报警器已更换并联锁，整改到位")
     form.get_by_role("button", name="提交：复查通过").click()
@@ -106,10 +111,9 @@ def test_extension_recheck_and_sign_off_in_the_browser(personas, phone, login, l
     assert phone.locator("#hazard-state").inner_text() == "已复查"
 
     # The reviewer signs off, confirming in a dialog.
-    phone.context.clear_cookies()
     login(phone, "reviewer")
     phone.goto(url)
-    phone.get_by_role("button", name="销号", exact=True).first.click()
+    _open_step(phone, "销号")
     form = phone.locator("#form-sign-off")
     form.get_by_label("销号意见").fill("同意销号")
     form.get_by_role("button", name="销号", exact=True).click()
