@@ -444,10 +444,18 @@ def test_ledger_rows_carry_the_latest_supervision_doc_no(personas):
 
     listed = register(personas.inspector)
     plain = register(personas.inspector)
-    advance(listed, HazardState.RECTIFYING, inspector=personas.inspector, reviewer=personas.reviewer)
-    workflow.apply(hazard=listed, action=Action.LIST_SUPERVISION, by=personas.reviewer, level="county",
-                   doc_no="鄂前安办督〔2026〕9号", issuing_unit="鄂托克前旗安委办",
-                   deadline=listed.current_deadline.isoformat())
+    advance(
+        listed, HazardState.RECTIFYING, inspector=personas.inspector, reviewer=personas.reviewer
+    )
+    workflow.apply(
+        hazard=listed,
+        action=Action.LIST_SUPERVISION,
+        by=personas.reviewer,
+        level="county",
+        doc_no="鄂前安办督〔2026〕9号",
+        issuing_unit="鄂托克前旗安委办",
+        deadline=listed.current_deadline.isoformat(),
+    )
     rows = {row[0]: row for row in ledger_rows(Hazard.objects.order_by("number"))}
     assert "鄂前安办督〔2026〕9号" in rows[listed.number]
     assert "鄂前安办督〔2026〕9号" not in rows[plain.number]
