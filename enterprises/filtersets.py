@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from core.models import Region, Sector
+from core.widgets import RegionSelect
 
 from .choices import EnterpriseStatus, RiskGrade, StandardizationLevel
 from .models import Enterprise
@@ -35,7 +36,11 @@ class YesNoAll(forms.Select):
 class EnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键字", method="filter_keyword")
     region = django_filters.ModelChoiceFilter(
-        label="所属地区（含下级）", queryset=_regions, method="filter_region", empty_label="全部"
+        label="所属地区（含下级）",
+        queryset=_regions,
+        method="filter_region",
+        empty_label="全部",
+        widget=RegionSelect,
     )
     sector = django_filters.ModelChoiceFilter(
         label="行业领域", queryset=Sector.objects.all(), method="filter_sector", empty_label="全部"

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.models import Region, Sector
+from core.widgets import RegionSelect
 from enterprises.filtersets import YesNoAll
 from enterprises.models import Enterprise
 
@@ -46,7 +47,11 @@ class HazardFilterSet(django_filters.FilterSet):
         label="挂牌督办", method="filter_supervised", widget=YesNoAll
     )
     region = django_filters.ModelChoiceFilter(
-        label="所属地区（含下级）", queryset=_regions, method="filter_region", empty_label="全部"
+        label="所属地区（含下级）",
+        queryset=_regions,
+        method="filter_region",
+        empty_label="全部",
+        widget=RegionSelect,
     )
     sector = django_filters.ModelChoiceFilter(
         label="行业领域", queryset=Sector.objects.all(), method="filter_sector", empty_label="全部"
