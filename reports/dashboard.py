@@ -5,8 +5,9 @@ given to the hazard list (hazards:hazard_list, same HazardFilterSet), selects ex
 counted. The conditions below and those querystrings are written side by side on purpose: when
 one changes, the other must too, and tests/reports/test_dashboard.py checks every link.
 
-Cost: one aggregate query with conditional counts for the cards, the trend, the funnel and the
-ageing buckets; one grouped query per sub-region and per sector (plus their names); the
+Cost: three aggregate queries with conditional counts for the cards, the trend, the funnel and the
+ageing buckets (over 重大 hazards, 挂牌 hazards and the period's hazards, each served by its own
+index); one grouped query per sub-region and per sector (plus their names); the
 inspection coverage from inspections.indicators. The result is cached per (scope, period, day,
 hazard data version); `invalidate()` bumps the version after a hazard changes.
 """
@@ -180,32 +181,44 @@ def _months(start: date, end: date, today: date) -> list[tuple[date, date]]:
     return [(first, _month_end(first)) for first in firsts]
 
 
-def _main_aggregates(c: _Conditions, months: list[tuple[date, date]]) -> dict:
-    aggregates = {
+def _main_aggregates(c: _Conditions, months: list[tuple[date, date]]) -> list[tuple[Q, dict]]:
+    """The conditional counts, grouped by a condition every counted row meets: each group is one
+    query that reads only those rows (重大 hazards, 挂牌 hazards, hazards found in the period:
+    small partial or range indexes), not the whole table."""
+    major = {
         "major_found": Count("pk", filter=c.major & c.found),
         "major_closed": Count("pk", filter=c.major & c.found & c.closed),
         "major_overdue": Count("pk", filter=c.major & c.overdue),
         "major_open": Count("pk", filter=c.major & c.open),
         "old_stock": Count("pk", filter=c.major & c.open & Q(found_date__lt=OLD_STOCK_BEFORE)),
-        "supervised": Count("pk", filter=~Q(supervision_level="")),
+    }
+    for i, (first, last) in enumerate(months):
+        major[f"tf_{i}"] = Count(
+            "pk", filter=c.major & Q(found_date__gte=first, found_date__lte=last)
+        )
+        major[f"tc_{i}"] = Count(
+            "pk", filter=c.major & Q(closed_date__gte=first, closed_date__lte=last)
+        )
+    for state in FUNNEL_STATES:
+        major[f"st_{state.value}"] = Count("pk", filter=c.major & c.found & Q(state=state))
+    for key, _, least, most in AGEING:
+        major[f"age_{key}"] = Count("pk", filter=c.ageing(least, most))
+    supervised = {"supervised": Count("pk", filter=~Q(supervision_level=""))}
+    for level in SupervisionLevel:
+        supervised[f"sv_{level.value}"] = Count("pk", filter=Q(supervision_level=level))
+    found = {
         "all_found": Count("pk", filter=c.found),
         "all_closed": Count("pk", filter=c.found & c.closed),
         "all_overdue": Count("pk", filter=c.found & c.overdue),
     }
-    for level in SupervisionLevel:
-        aggregates[f"sv_{level.value}"] = Count("pk", filter=Q(supervision_level=level))
-    for i, (first, last) in enumerate(months):
-        aggregates[f"tf_{i}"] = Count(
-            "pk", filter=c.major & Q(found_date__gte=first, found_date__lte=last)
-        )
-        aggregates[f"tc_{i}"] = Count(
-            "pk", filter=c.major & Q(closed_date__gte=first, closed_date__lte=last)
-        )
-    for state in FUNNEL_STATES:
-        aggregates[f"st_{state.value}"] = Count("pk", filter=c.major & c.found & Q(state=state))
-    for key, _, least, most in AGEING:
-        aggregates[f"age_{key}"] = Count("pk", filter=c.ageing(least, most))
-    return aggregates
+    return [(c.major, major), (~Q(supervision_level=""), supervised), (c.found, found)]
+
+
+def _counts(hazards: QuerySet[Hazard], c: _Conditions, months: list[tuple[date, date]]) -> dict:
+    n = {}
+    for where, aggregates in _main_aggregates(c, months):
+        n.update(hazards.filter(where).aggregate(**aggregates))
+    return {k: v or 0 for k, v in n.items()}
 
 
 def _group_rows(c: _Conditions) -> Q:
@@ -302,7 +315,7 @@ def compute(user, start: date, end: date, today: date) -> dict:
     region = user.scope_region if user.is_authenticated else None
     c = _Conditions(start, end, today)
     months = _months(start, end, today)
-    n = {k: v or 0 for k, v in hazards.aggregate(**_main_aggregates(c, months)).items()}
+    n = _counts(hazards, c, months)
     found, closed = c.found_params, c.closed_params
     coverage, coverage_by_region = _coverage(user, region, start, end)
     by_region = _by_region(hazards, region, c)
