@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from accounts.choices import Role
@@ -55,3 +56,8 @@ def error_404(request, exception=None):
 
 def error_500(request):
     return render(request, "errors/500.html", status=500)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the site icon."""
+    return redirect(static("img/favicon.svg"), permanent=True)

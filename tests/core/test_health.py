@@ -142,3 +142,9 @@ def test_versioned_count_is_recounted_after_a_committed_change(personas):
         Hazard.objects.filter(pk__in=[]), 20, version=versioning.data_version
     )
     assert empty.count == 0
+
+
+def test_the_site_icon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith(".svg")
+    assert b'rel="icon"' in client.get("/accounts/login/").content
