@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.choices import ENTERPRISE_EDITOR_ROLES
+from core.filtering import filter_results
 from core.spreadsheets import SpreadsheetError
 
 from . import services
@@ -35,7 +36,7 @@ def _page_size(request) -> int:
 def enterprise_list(request):
     queryset = Enterprise.objects.for_user(request.user).select_related("region", "sector")
     filterset = EnterpriseFilterSet(request.GET or None, queryset=queryset, request=request)
-    results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    results, filter_errors = filter_results(filterset, queryset)
     page = Paginator(results, _page_size(request)).get_page(request.GET.get("page"))
     template = (
         "enterprises/includes/enterprise_table.html"
@@ -47,6 +48,7 @@ def enterprise_list(request):
         template,
         {
             "filter": filterset,
+            "filter_errors": filter_errors,
             "page": page,
             "can_edit": _can_edit(request.user),
             "page_sizes": PAGE_SIZES,

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.filtering import filter_results
 from core.paginator import VersionedCountPaginator
 from enterprises.models import Enterprise
 
@@ -127,7 +128,7 @@ def _add_error(form, exc: WorkflowError | ValidationError, aliases=None) -> None
 def hazard_list(request):
     queryset = Hazard.objects.for_user(request.user).select_related(*LIST_RELATED)
     filterset = HazardFilterSet(request.GET or None, queryset=queryset, request=request)
-    results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    results, filter_errors = filter_results(filterset, queryset)
     page = VersionedCountPaginator(
         results, _page_size(request), version=versioning.data_version
     ).get_page(request.GET.get("page"))
@@ -149,6 +150,7 @@ def hazard_list(request):
         template,
         {
             "filter": filterset,
+            "filter_errors": filter_errors,
             "page": page,
             "page_sizes": PAGE_SIZES,
             "state_choices": [

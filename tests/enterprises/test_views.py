@@ -137,3 +137,14 @@ def test_openapi_schema_and_docs(client, personas):
     assert schema.status_code == 200 and b"/api/v1/enterprises/" in schema.content
     docs = client.get("/api/v1/docs/").content.decode()
     assert "swagger" in docs.lower() and "cdn" not in docs.lower()
+
+
+def test_a_bad_filter_value_is_shown_and_lists_nothing(client, personas):
+    from tests.factories import EnterpriseFactory
+
+    enterprise = EnterpriseFactory(name="筛选测试化工有限公司")
+    client.force_login(personas.inspector)
+    page = client.get("/enterprises/?region=150624").content.decode()
+    assert "筛选条件有误" in page and "所属地区" in page
+    assert enterprise.name not in page
+    assert enterprise.name in client.get("/enterprises/").content.decode()

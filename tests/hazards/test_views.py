@@ -97,6 +97,25 @@ def test_inspector_of_another_county_sees_nothing(client, personas):
     assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
 
 
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("region=150624", "所属地区"),
+        ("found_after=2026-13-40", "发现日期"),
+        ("level=huge", "隐患级别"),
+    ],
+)
+def test_a_bad_filter_value_is_shown_and_lists_nothing(client, personas, query, field):
+    hazard = register(personas.inspector)
+    client.force_login(personas.inspector)
+    page = client.get(f"/hazards/?{query}").content.decode()
+    assert "筛选条件有误" in page and field in page
+    assert hazard.number not in page
+    partial = client.get(f"/hazards/?{query}", headers={"HX-Request": "true"}).content.decode()
+    assert "筛选条件有误" in partial and hazard.number not in partial
+    assert hazard.number in client.get("/hazards/").content.decode()
+
+
 def test_media_is_not_served_publicly(client, personas):
     hazard = register(personas.inspector, photos=[("a.jpg", jpeg_bytes())])
     photo = HazardPhoto.objects.get(hazard=hazard)
