@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +37,10 @@ from .models import Delivery, MonthlyReport, Notice, Notification
 
 logger = logging.getLogger(__name__)
 
+# A failed e-mail or SMS is tried again by the next daily runs, this many tries in all, for
+# notices of the last RETRY_DAYS days.
+DELIVERY_ATTEMPTS = 3
+RETRY_DAYS = 7
 ESCALATION_STEPS = {NoticeStep.OVERDUE, NoticeStep.COUNTY_LETTER, NoticeStep.CITY_ESCALATION}
 # 文号 kind per numbered step; the issuer is the county unit that signs the document.
 NUMBER_KINDS = {
@@ -130,9 +134,11 @@ class RunResult:
     on: date
     checked: int = 0
     created: int = 0
+    resent: int = 0
 
     def __str__(self) -> str:
-        return f"{self.on}：检查隐患 {self.checked} 条，新生成通知 {self.created} 份"
+        text = f"{self.on}：检查隐患 {self.checked} 条，新生成通知 {self.created} 份"
+        return text + (f"，补发此前发送失败的消息 {self.resent} 条" if self.resent else "")
 
 
 def notices_run(*, on: date) -> RunResult:
@@ -148,6 +154,7 @@ def notices_run(*, on: date) -> RunResult:
 
 
 def _notices_run(*, on: date) -> RunResult:
+    started = timezone.now()
     horizon = on + timedelta(days=max(settings.REPORTS_REMINDER_DAYS, default=0))
     candidates = list(
         Hazard.objects.open()
@@ -164,7 +171,26 @@ def _notices_run(*, on: date) -> RunResult:
             for notice in notice_issue(hazard_id=hazard_id, on=on):
                 notice_deliver(notice=notice)
                 result.created += 1
+    result.resent = deliveries_retry(on=on, failed_before=started)
     return result
+
+
+def deliveries_retry(*, on: date, failed_before: datetime) -> int:
+    """Send again the e-mails and SMS that failed before this run (a mail server or SMS gateway
+    was down): once per daily run, up to DELIVERY_ATTEMPTS tries, for notices of the last
+    RETRY_DAYS days."""
+    since = timezone.make_aware(datetime.combine(on - timedelta(days=RETRY_DAYS), time.min))
+    notice_ids = (
+        Delivery.objects.filter(ok=False, sent_at__lt=failed_before, notice__created_at__gte=since)
+        .values_list("notice_id", flat=True)
+        .distinct()
+    )
+    sent = 0
+    for notice in Notice.objects.filter(pk__in=list(notice_ids)).select_related(
+        "hazard__enterprise"
+    ):
+        sent += notice_deliver(notice=notice)
+    return sent
 
 
 def _existing(horizon: date):
@@ -334,11 +360,19 @@ def _notify_in_app(notice: Notice, hazard: Hazard) -> None:
 def notice_deliver(*, notice: Notice) -> int:
     """Send e-mail to the told users who have one and SMS to the enterprise contact.
 
-    Runs after the notice's transaction; a channel and recipient already recorded in Delivery
-    is not sent again, so calling this twice sends nothing twice.
+    Runs after the notice's transaction; a channel and recipient already delivered is not sent
+    again, so calling this twice sends nothing twice. A failed one is tried again, up to
+    DELIVERY_ATTEMPTS tries in all.
     """
     hazard = notice.hazard
-    sent = set(notice.deliveries.values_list("channel", "recipient"))
+    sent = set()
+    failures: dict[tuple[str, str], int] = {}
+    for channel, recipient, ok in notice.deliveries.values_list("channel", "recipient", "ok"):
+        if ok:
+            sent.add((channel, recipient))
+        else:
+            failures[channel, recipient] = failures.get((channel, recipient), 0) + 1
+    sent |= {pair for pair, tries in failures.items() if tries >= DELIVERY_ATTEMPTS}
     subject = f"【{step_label(notice.step)}】{hazard.number} {hazard.enterprise.name}"
     count = 0
     emails = [n.user.email for n in notice.notifications.select_related("user") if n.user.email]

@@ -269,3 +269,42 @@ def test_tasks_are_thin_and_idempotent(hazard):
     assert tasks.build_monthly_reports.delay("2026-05-19").get() == 0  # before the build day
     assert tasks.build_monthly_reports.delay("2026-05-20").get() == 1
     assert tasks.build_monthly_reports.delay("2026-05-21").get() == 0
+
+
+class DownSms:
+    """An SMS gateway that is down for the first `down` messages."""
+
+    down = 0
+
+    def send(self, phone: str, text: str) -> None:
+        if DownSms.down > 0:
+            DownSms.down -= 1
+            raise ConnectionError("短信网关无响应")
+        SENT_SMS.append((phone, text))
+
+
+def _sms(ok: bool) -> int:
+    return Delivery.objects.filter(channel=Channel.SMS, ok=ok).count()
+
+
+@override_settings(REPORTS_SMS_BACKEND="tests.reports.test_notices.DownSms")
+def test_a_failed_sms_is_sent_again_by_the_next_run(hazard):
+    SENT_SMS.clear()
+    DownSms.down = 1
+    run(date(2026, 5, 13))
+    assert (_sms(ok=False), _sms(ok=True), SENT_SMS) == (1, 0, [])
+    with freeze_time(date(2026, 5, 14)):
+        result = services.notices_run(on=date(2026, 5, 14))
+    assert result.resent == 1 and "补发" in str(result)
+    assert (_sms(ok=False), _sms(ok=True), len(SENT_SMS)) == (1, 1, 1)
+    run(date(2026, 5, 15))  # delivered: never sent twice
+    assert (_sms(ok=True), len(SENT_SMS)) == (1, 1)
+
+
+@override_settings(REPORTS_SMS_BACKEND="tests.reports.test_notices.DownSms")
+def test_a_gateway_that_stays_down_is_tried_three_times(hazard):
+    SENT_SMS.clear()
+    DownSms.down = 100
+    run_days(date(2026, 5, 13), date(2026, 5, 16))  # the 7-day reminder only
+    assert _sms(ok=False) == services.DELIVERY_ATTEMPTS == 3 and SENT_SMS == []
+    assert Notice.objects.count() == 1 and len(mail.outbox) == 1
