@@ -101,7 +101,9 @@ def seed_hazards() -> int:
             HazardState.CLOSED,
             HazardState.CLOSED,
         ][i % 8]
-        plan.append((state, i % 3 != 2, rng.randint(5, 400)))
+        # A few found this month, so the dashboard's default period (本月) is never empty.
+        age = rng.randint(1, max(1, today.day - 1)) if i < 8 else rng.randint(5, 400)
+        plan.append((state, i % 3 != 2, age))
     created = 0
     for i, (state, wants_major, age) in enumerate(plan):
         enterprise = enterprises[i % len(enterprises)]
