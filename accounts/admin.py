@@ -8,11 +8,17 @@ from .models import User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "name", "role", "region", "department", "is_active")
     list_filter = ("role", "is_active", "department__kind")
-    search_fields = ("username", "name", "phone")
+    search_fields = ("username", "name", "phone", "certificate_no")
     autocomplete_fields = ("region",)
     fieldsets = BaseUserAdmin.fieldsets + (
-        ("职责与范围", {"fields": ("name", "role", "region", "department", "phone")}),
+        (
+            "职责与范围",
+            {"fields": ("name", "role", "region", "department", "phone", "certificate_no")},
+        ),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
-        ("职责与范围", {"fields": ("name", "role", "region", "department", "phone")}),
+        (
+            "职责与范围",
+            {"fields": ("name", "role", "region", "department", "phone", "certificate_no")},
+        ),
     )

@@ -35,6 +35,12 @@ class User(AbstractUser):
         help_text="行业部门用户只能查看本部门监管的行业领域；应急管理局、安委办可查看全部行业。",
     )
     phone = models.CharField("手机号码", max_length=20, blank=True)
+    certificate_no = models.CharField(
+        "执法证号",
+        max_length=32,
+        blank=True,
+        help_text="行政执法证件号码，印在执法文书的执法人员签名处。",
+    )
 
     class Meta:
         ordering = ["username"]

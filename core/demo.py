@@ -114,11 +114,15 @@ def seed_reference_and_accounts() -> None:
     call_command("load_reference", verbosity=0)
     for region, name, kind in DEPARTMENTS:
         Department.objects.update_or_create(region_id=region, name=name, defaults={"kind": kind})
-    for username, name, role, region, department, superuser in USERS:
+    for _row in USERS:
+        username, name, role, region, department, superuser = _row
         user, created = User.objects.get_or_create(username=username)
         user.name, user.role, user.region_id = name, role, region
         user.department = Department.objects.get(name=department) if department else None
         user.is_superuser = user.is_staff = superuser
+        if role in (Role.INSPECTOR, Role.REVIEWER) and region:
+            # A made-up 执法证号: region code and a serial, as printed on the documents.
+            user.certificate_no = f"{region}2026{USERS.index(_row) + 1:04d}"
         if created:
             user.set_password(DEMO_PASSWORD)
         user.save()

@@ -32,6 +32,8 @@ def pdf_text(data: bytes, tmp_path) -> str:
 def test_each_document_contains_enterprise_number_and_findings(
     team, enterprise, tmp_path, kind, title, prefix
 ):
+    team.inspector.certificate_no = "15062320260004"
+    team.inspector.save(update_fields=["certificate_no"])
     inspection, clauses, hazards = checked_visit(team, enterprise)
     if kind == DocumentType.RECHECK:
         services.document_issue(by=team.inspector, inspection=inspection, type=DocumentType.ORDER)
@@ -49,6 +51,7 @@ def test_each_document_contains_enterprise_number_and_findings(
         "消防通道堆放纸箱等杂物",
         "中华人民共和国安全生产法",
         clauses[2].ref,
+        "15062320260004",  # the inspector's 执法证号
     ):
         assert expected in text, expected
 
