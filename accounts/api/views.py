@@ -86,6 +86,7 @@ class MeSerializer(serializers.ModelSerializer):
             "region_name",
             "department",
             "department_name",
+            "certificate_no",
             "is_superuser",
         ]
         read_only_fields = fields
