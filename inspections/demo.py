@@ -89,7 +89,7 @@ def seed_inspections() -> int:
         key=lambda t: not clause_choices(t.enterprise.sector).exists(),
     )
     for n, target in enumerate(targets[:4]):
-        day = today - timedelta(days=30 - 7 * n)
+        day = today - timedelta(days=(3 - n) * 9 + 1)  # the last one yesterday
         inspection = services.draw_target_schedule(by=reviewer, target=target, date=day)
         by = inspection.inspectors.order_by("pk").first()
         services.inspection_findings_commit(
