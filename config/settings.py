@@ -289,6 +289,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.remind_late_filers",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Files of rolled-back saves (core.media), Sunday night.
+    "core-clean-media": {
+        "task": "core.clean_media",
+        "schedule": crontab(hour=3, minute=30, day_of_week=0),
+    },
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -55,3 +55,11 @@ def run_job(job_id: int) -> None:
     job.progress = 100
     job.finished_at = timezone.now()
     job.save(update_fields=["state", "progress", "finished_at", "result", "result_name", "message"])
+
+
+@shared_task(name="core.clean_media")
+def clean_media() -> str:
+    """Weekly: remove files left behind by rolled-back transactions (core.media)."""
+    from .media import media_clean
+
+    return str(media_clean())
