@@ -79,3 +79,12 @@ def test_a_failing_handler_marks_the_job_failed(personas, handlers):
     unknown = Job.objects.create(kind="nope", title="未知", created_by=personas.inspector)
     run_job(unknown.pk)
     assert Job.objects.get(pk=unknown.pk).state == JobState.FAILED
+
+
+def test_every_scheduled_job_names_a_registered_task(settings):
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    names = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+    assert "core.clean_media" in names and "reports.tasks.run_notices" in names
+    assert [n for n in names if n not in app.tasks] == []
