@@ -13,7 +13,7 @@ from hazards.choices import HazardLevel
 
 from .choices import DocumentType, InspectionMethod, PlanPeriod
 from .models import InspectionPlan
-from .services import INSPECTOR_ROLES
+from .services import INSPECTOR_ROLES, conflict_inspectors
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -163,3 +163,28 @@ class PeriodForm(StyledForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.for_user(user).exclude(level="town")
+
+
+class ConflictForm(StyledForm):
+    """回避申报. The enterprise comes from the searchable radio list (name="enterprise")."""
+
+    enterprise = forms.IntegerField(
+        label="企业",
+        error_messages={"required": "请搜索并选择企业。", "invalid": "请搜索并选择企业。"},
+    )
+    inspector = forms.ModelChoiceField(
+        label="执法人员", queryset=User.objects.none(), empty_label=None
+    )
+    reason = forms.CharField(
+        label="回避原因",
+        max_length=128,
+        widget=forms.TextInput(attrs={"placeholder": "例如：近亲属在该企业任职"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = conflict_inspectors(user)
+        self.fields["inspector"].queryset = people
+        self.fields["inspector"].label_from_instance = lambda u: u.display_name
+        self.fields["inspector"].initial = user.pk
+        self.fields["enterprise"].widget = forms.HiddenInput()

@@ -252,7 +252,7 @@ class ConflictOfInterest(models.Model):
         return f"{self.inspector} ↔ {self.enterprise}"
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:inspections_conflictofinterest_change", args=[self.pk])
+        return reverse("inspections:conflict_list")
 
 
 class Inspection(TimeStampedModel):

@@ -38,4 +38,6 @@ urlpatterns = [
     ),
     path("public/draws/<uuid:public_id>/", views.draw_public, name="draw_public"),
     path("indicators/", views.indicator_page, name="indicators"),
+    path("conflicts/", views.conflict_list, name="conflict_list"),
+    path("conflicts/<int:pk>/withdraw/", views.conflict_withdraw, name="conflict_withdraw"),
 ]

@@ -21,6 +21,7 @@ from . import indicators, services
 from .choices import CheckResult, InspectionMethod, InspectionStatus
 from .forms import (
     CommitForm,
+    ConflictForm,
     DocumentForm,
     DrawForm,
     FindingForm,
@@ -495,3 +496,48 @@ def indicator_page(request):
             "enterprise_count": Enterprise.objects.for_user(request.user).count(),
         },
     )
+
+
+# ---------------------------------------------------------------- conflicts of interest (回避)
+
+
+@login_required
+def conflict_list(request):
+    form = ConflictForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conflict = services.conflict_declare(by=request.user, **form.cleaned_data)
+        except InspectionError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"已登记回避：{conflict.inspector.display_name} 今后不会被抽中检查“{conflict.enterprise.name}”。",
+            )
+            return redirect("inspections:conflict_list")
+    chosen = None
+    if form.is_bound and str(form.data.get("enterprise", "")).isdigit():
+        chosen = (
+            Enterprise.objects.for_user(request.user)
+            .select_related("region", "sector")
+            .filter(pk=form.data["enterprise"])
+            .first()
+        )
+    conflicts = services.conflicts_visible(request.user)
+    page = Paginator(conflicts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/conflict_list.html",
+        {"form": form, "page": page, "chosen": chosen},
+    )
+
+
+@login_required
+@require_POST
+def conflict_withdraw(request, pk: int):
+    try:
+        services.conflict_withdraw(by=request.user, conflict=pk)
+    except InspectionError:
+        raise Http404 from None
+    messages.success(request, "已撤销该回避申报。")
+    return redirect("inspections:conflict_list")
