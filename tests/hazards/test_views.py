@@ -395,3 +395,30 @@ def test_standards(client, personas):
     assert len(client.get(url).context["clauses"]) == 20
     found = client.get(url, {"q": "检测报警"}).context["clauses"]
     assert [c.ref for c in found] == ["第十二条"]
+
+
+def test_admins_maintain_standards_and_clauses_in_the_admin(client, personas):
+    standard = JudgmentStandard.objects.filter(clauses__isnull=False).distinct().first()
+    client.force_login(personas.admin)
+    assert "维护判定标准和条款" in client.get("/hazards/standards/").content.decode()
+    page = client.get(f"/admin/hazards/judgmentstandard/{standard.pk}/change/")
+    assert page.status_code == 200 and standard.clauses.first().text[:20] in page.content.decode()
+    response = client.post(
+        "/admin/hazards/judgmentstandard/add/",
+        {
+            "code": "nm-local-2026",
+            "name": "内蒙古自治区某行业重大事故隐患判定标准（试行）",
+            "sector_label": "其他",
+            "complete": "on",
+            "clauses-TOTAL_FORMS": "1",
+            "clauses-INITIAL_FORMS": "0",
+            "clauses-0-order": "1",
+            "clauses-0-ref": "第三条",
+            "clauses-0-text": "未按规定设置安全监控系统的",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    added = JudgmentStandard.objects.get(code="nm-local-2026")
+    assert list(added.clauses.values_list("ref", flat=True)) == ["第三条"]
+    client.force_login(personas.inspector)
+    assert "维护判定标准和条款" not in client.get("/hazards/standards/").content.decode()
