@@ -53,6 +53,15 @@ class Stoppage(models.TextChoices):
     FULL = "full", "全部停产停业"
 
 
+class UrgingKind(models.TextChoices):
+    """Measures against slow rectification (函告、通报、约谈、曝光), each recorded on the hazard."""
+
+    LETTER = "letter", "函告"
+    BULLETIN = "bulletin", "通报"
+    INTERVIEW = "interview", "约谈"
+    EXPOSURE = "exposure", "曝光"
+
+
 class SupervisionLevel(models.TextChoices):
     PROVINCE = "province", "省级挂牌"
     CITY = "city", "市级挂牌"
@@ -97,5 +106,6 @@ class Action(models.TextChoices):
     LIST_SUPERVISION = "list-supervision", "挂牌督办"
     REMOVE_SUPERVISION = "remove-supervision", "摘牌"
     RECORD_DUAL_REPORT = "record-dual-report", "记录双报告"
+    RECORD_URGING = "record-urging", "记录督促措施"
     ADD_PHOTO = "add-photo", "上传照片"
     EDIT = "edit", "修改信息"

@@ -205,6 +205,14 @@ def _walk(hazard: Hazard, target: str, i: int, *, inspector, reviewer, leader, t
         )
         if not hazard_is_overdue(hazard, today) and i % 4 == 1:
             _extension(hazard, inspector, reviewer, today, approve=i % 16 != 9)
+        elif hazard_is_overdue(hazard, today) and major:
+            workflow.apply(
+                hazard=hazard,
+                action=Action.RECORD_URGING,
+                by=reviewer,
+                urging_kind="interview",
+                comment=f"约谈{hazard.enterprise.name}主要负责人，责令限期完成整改并报送进展。",
+            )
         return
     hazard_add_photo(
         hazard=hazard,

@@ -7,7 +7,15 @@ from django.utils import timezone
 
 from enterprises.models import Enterprise
 
-from .choices import Action, HazardLevel, HazardSource, PhotoKind, Stoppage, SupervisionLevel
+from .choices import (
+    Action,
+    HazardLevel,
+    HazardSource,
+    PhotoKind,
+    Stoppage,
+    SupervisionLevel,
+    UrgingKind,
+)
 from .models import Clause
 from .services import EDITABLE_FIELDS, clause_choices
 
@@ -189,6 +197,9 @@ STEP_FIELDS: dict[str, tuple[str, str, str]] = {
     "deadline": ("督办期限", DATE, ""),
     "reported_to_regulator": ("向负有监管职责部门报告日期", DATE, ""),
     "reported_to_workers": ("向职工大会或职工代表大会报告日期", DATE, ""),
+    "urging_kind": ("督促方式", "urging_kind", ""),
+    "urging_date": ("督促日期", DATE, "留空为今天"),
+    "urging_doc_no": ("文号", TEXT, "函告、通报可填写文号，例如：鄂前安办函〔2026〕5号"),
 }
 COMMENT_LABELS = {
     Action.REPORT_PROGRESS: "整改进展情况",
@@ -196,6 +207,7 @@ COMMENT_LABELS = {
     Action.REFUSE_EXTENSION: "不批准的理由",
     Action.SIGN_OFF: "销号意见",
     Action.REMOVE_SUPERVISION: "摘牌说明",
+    Action.RECORD_URGING: "督促内容",
 }
 
 
@@ -215,6 +227,8 @@ def _step_field(action: str, name: str) -> forms.Field:
         )
     if kind == "stoppage":
         return forms.ChoiceField(choices=Stoppage.choices, **options)
+    if kind == "urging_kind":
+        return forms.ChoiceField(choices=[("", "请选择")] + list(UrgingKind.choices), **options)
     if kind == "supervision_level":
         return forms.ChoiceField(
             choices=[("", "请选择")] + list(SupervisionLevel.choices), **options

@@ -26,6 +26,7 @@ from .choices import (
     PhotoKind,
     Stoppage,
     SupervisionLevel,
+    UrgingKind,
 )
 from .filtersets import HazardFilterSet
 from .forms import HazardCreateForm, HazardEditForm, PhotoUploadForm, StepForm, read_photos
@@ -83,12 +84,16 @@ EVENT_DATA_LABELS = {
     "workers": "向职工大会报告",
     "kind": "照片",
     "fields": "修改了",
+    "urging_kind": "督促方式",
+    "urging_date": "督促日期",
+    "urging_doc_no": "文号",
 }
 EVENT_DATA_VALUES = {
     "level": {**dict(HazardLevel.choices), **dict(SupervisionLevel.choices)},
     "stoppage": dict(Stoppage.choices),
     "kind": dict(PhotoKind.choices),
     "passed": {True: "通过", False: "不通过"},
+    "urging_kind": dict(UrgingKind.choices),
 }
 
 
@@ -193,7 +198,7 @@ def _step_initial(hazard: Hazard, transition, user, pending: ExtensionRequest | 
             if name == "issuing_unit" and user.department:
                 initial[name] = user.department.name
             continue
-        if name in ("completed_date", "recheck_date"):
+        if name in ("completed_date", "recheck_date", "urging_date"):
             initial[name] = today
         elif name == "plan_deadline":
             initial[name] = hazard.current_deadline.isoformat()

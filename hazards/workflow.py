@@ -31,6 +31,7 @@ from .choices import (
     PhotoKind,
     Stoppage,
     SupervisionLevel,
+    UrgingKind,
 )
 from .models import ExtensionRequest, Hazard, HazardEvent, Supervision
 from .versioning import bump_on_commit
@@ -334,6 +335,29 @@ def _record_dual_report(hazard: Hazard, by, p: dict) -> dict:
     return {k: v.isoformat() for k, v in (("regulator", regulator), ("workers", workers)) if v}
 
 
+URGING_DOC_NO_MAX = 64
+
+
+def _record_urging(hazard: Hazard, by, p: dict) -> dict:
+    kind = p.get("urging_kind") or ""
+    if kind not in UrgingKind.values:
+        raise WorkflowError("请选择督促方式：函告、通报、约谈或曝光。", field="urging_kind")
+    day = _date(p, "urging_date", "督促日期", required=False) or _today()
+    if day > _today():
+        raise WorkflowError("督促日期不能晚于今天。", field="urging_date")
+    if day < hazard.found_date:
+        raise WorkflowError("督促日期不能早于隐患发现日期。", field="urging_date")
+    doc_no = _text(p, "urging_doc_no", "文号", required=False)
+    if len(doc_no) > URGING_DOC_NO_MAX:
+        raise WorkflowError(f"文号不能超过 {URGING_DOC_NO_MAX} 个字。", field="urging_doc_no")
+    if not str(p.get("comment") or "").strip():
+        raise WorkflowError("请填写督促内容，例如约谈对象和要求。", field="comment")
+    data = {"urging_kind": kind, "urging_date": day.isoformat()}
+    if doc_no:
+        data["urging_doc_no"] = doc_no
+    return data
+
+
 OPEN = frozenset(OPEN_STATES)
 FIELD_STAFF = frozenset({R.INSPECTOR, R.REVIEWER, R.ADMIN})
 REVIEWERS = frozenset({R.REVIEWER, R.ADMIN})
@@ -452,6 +476,14 @@ TABLE: dict[Action, Transition] = {
             _record_dual_report,
             major_only=True,
             fields=("reported_to_regulator", "reported_to_workers"),
+        ),
+        Transition(
+            Action.RECORD_URGING,
+            OPEN,
+            None,
+            LISTERS,
+            _record_urging,
+            fields=("urging_kind", "urging_date", "urging_doc_no", "comment"),
         ),
     ]
 }

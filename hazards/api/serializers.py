@@ -13,7 +13,7 @@ from core.api.schema import ErrorResponseSerializer
 from core.models import Sector
 from enterprises.models import Enterprise
 
-from ..choices import Action, PhotoKind, SupervisionLevel
+from ..choices import Action, PhotoKind, SupervisionLevel, UrgingKind
 from ..models import (
     Clause,
     ExtensionRequest,
@@ -436,6 +436,15 @@ _FIELD_MODELS = (Supervision, ExtensionRequest, Hazard)
 _EXTRA_FIELDS = {
     "comment": lambda: serializers.CharField(
         required=False, allow_blank=True, label="说明", help_text="处理说明或意见。"
+    ),
+    "urging_kind": lambda: serializers.ChoiceField(
+        choices=UrgingKind.choices, required=False, allow_blank=True, label="督促方式"
+    ),
+    "urging_date": lambda: serializers.DateField(
+        required=False, allow_null=True, label="督促日期", help_text="留空为今天。"
+    ),
+    "urging_doc_no": lambda: serializers.CharField(
+        required=False, allow_blank=True, max_length=64, label="文号"
     ),
     "new_deadline": lambda: serializers.DateField(
         required=False, allow_null=True, label="新的整改期限"

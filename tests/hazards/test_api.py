@@ -247,6 +247,15 @@ def test_every_workflow_action_is_reachable_and_returns_the_new_state(personas):
         reported_to_regulator=today().isoformat(),
     )
     assert body["reported_to_regulator"] == today().isoformat()
+    ok(
+        reviewer,
+        "record-urging",
+        HazardState.RECTIFYING,
+        urging_kind="interview",
+        comment="约谈企业主要负责人，要求一周内完成整改",
+    )
+    refused = step(inspector, hazard, "record-urging", urging_kind="interview", comment="x")
+    assert refused.status_code == 403
     assert upload(inspector, hazard, "after.jpg", jpeg_bytes()).status_code == 201
     done = {"completed_date": today().isoformat(), "completion_note": "已更换并调试合格"}
     ok(inspector, "submit-rectification", HazardState.AWAITING_RECHECK, **done)

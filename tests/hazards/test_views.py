@@ -153,16 +153,22 @@ def test_detail_shows_only_allowed_steps(client, personas):
     page = response.content.decode()
     assert hazard.number in page and hazard.clause.ref in page and "编辑" in page
     client.force_login(personas.leader)
-    assert _buttons(client.get(url)) == {"list-supervision"}
+    assert _buttons(client.get(url)) == {"list-supervision", "record-urging"}
     client.force_login(personas.reviewer)
     assert _buttons(client.get(url)) == {
         "start-rectification",
         "record-dual-report",
         "list-supervision",
+        "record-urging",
     }
     advance(hazard, HazardState.RECHECKED, inspector=personas.inspector, reviewer=None)
     response = client.get(url)
-    assert _buttons(response) == {"sign-off", "record-dual-report", "list-supervision"}
+    assert _buttons(response) == {
+        "sign-off",
+        "record-dual-report",
+        "list-supervision",
+        "record-urging",
+    }
     assert "销号后该隐患闭环结束" in response.content.decode()  # confirmation dialog
     client.force_login(personas.inspector)
     response = client.get(url)
@@ -422,3 +428,22 @@ def test_admins_maintain_standards_and_clauses_in_the_admin(client, personas):
     assert list(added.clauses.values_list("ref", flat=True)) == ["第三条"]
     client.force_login(personas.inspector)
     assert "维护判定标准和条款" not in client.get("/hazards/standards/").content.decode()
+
+
+def test_an_urging_measure_through_the_page_shows_on_the_timeline(client, personas):
+    hazard = register(personas.inspector)
+    client.force_login(personas.reviewer)
+    response = client.post(
+        reverse("hazards:hazard_action", args=[hazard.pk, "record-urging"]),
+        {
+            "record-urging-urging_kind": "bulletin",
+            "record-urging-urging_doc_no": "鄂前安办通〔2026〕2号",
+            "record-urging-comment": "在全旗范围内通报整改不力",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "已记录督促措施" in page
+    timeline = page.split('id="timeline"')[1]
+    assert "记录督促措施" in timeline and "督促方式：</span>通报" in timeline
+    assert "鄂前安办通〔2026〕2号" in timeline and "在全旗范围内通报整改不力" in timeline

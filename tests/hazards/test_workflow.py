@@ -9,7 +9,7 @@ from hazards import workflow
 from hazards.choices import Action, ExtensionStatus, HazardLevel, HazardState, SupervisionLevel
 from hazards.models import Hazard, HazardEvent
 from hazards.workflow import WorkflowError
-from tests.hazard_helpers import PLAN, advance, register
+from tests.hazard_helpers import PLAN, advance, register, today
 
 pytestmark = pytest.mark.django_db
 S = HazardState
@@ -49,6 +49,7 @@ def payload_for(action: str, hazard: Hazard) -> dict:
             "reported_to_regulator": today.isoformat(),
             "reported_to_workers": today.isoformat(),
         },
+        Action.RECORD_URGING: {"urging_kind": "interview", "comment": "约谈企业主要负责人"},
     }[action]
 
 
@@ -73,6 +74,7 @@ CASES = {
     Action.LIST_SUPERVISION: (S.RECTIFYING, None, "reviewer", "inspector", S.RECTIFYING),
     Action.REMOVE_SUPERVISION: (S.CLOSED, "listed", "reviewer", "inspector", S.CLOSED),
     Action.RECORD_DUAL_REPORT: (S.REGISTERED, None, "inspector", "leader", S.REGISTERED),
+    Action.RECORD_URGING: (S.RECTIFYING, None, "reviewer", "inspector", S.RECTIFYING),
 }
 WRONG_STATE = {
     Action.START_RECTIFICATION: S.RECTIFYING,
@@ -87,6 +89,7 @@ WRONG_STATE = {
     Action.LIST_SUPERVISION: S.CLOSED,
     Action.REMOVE_SUPERVISION: S.RECHECKED,
     Action.RECORD_DUAL_REPORT: None,
+    Action.RECORD_URGING: S.CLOSED,
 }
 
 
@@ -384,18 +387,56 @@ def test_dual_report_recorded(personas):
         workflow.apply(hazard=hazard, action=Action.RECORD_DUAL_REPORT, by=personas.inspector)
 
 
+def test_urging_measures_are_recorded_with_kind_date_and_doc_no(personas):
+    hazard = prepare(personas, S.RECTIFYING, None)
+    event = workflow.apply(
+        hazard=hazard,
+        action=Action.RECORD_URGING,
+        by=personas.leader,
+        urging_kind="letter",
+        urging_date=today().isoformat(),
+        urging_doc_no="鄂前安办函〔2026〕5号",
+        comment="函告企业主要负责人，限 10 日内报送整改进展",
+    )
+    assert event.data == {
+        "urging_kind": "letter",
+        "urging_date": today().isoformat(),
+        "urging_doc_no": "鄂前安办函〔2026〕5号",
+    }
+    for payload, message in [
+        ({"urging_kind": "fine", "comment": "x"}, "督促方式"),
+        ({"urging_kind": "interview"}, "督促内容"),
+        (
+            {
+                "urging_kind": "interview",
+                "comment": "x",
+                "urging_date": (today() + timedelta(days=1)).isoformat(),
+            },
+            "不能晚于今天",
+        ),
+        ({"urging_kind": "bulletin", "comment": "x", "urging_date": "2026-02-30"}, "有效日期"),
+    ]:
+        with pytest.raises(WorkflowError, match=message):
+            workflow.apply(
+                hazard=hazard, action=Action.RECORD_URGING, by=personas.reviewer, **payload
+            )
+    assert hazard.events.filter(action=Action.RECORD_URGING).count() == 1
+
+
 def test_available_lists_only_permitted_steps(personas):
     hazard = prepare(personas, S.RECHECKED, None)
     assert {t.action for t in workflow.available(hazard, personas.reviewer)} == {
         Action.SIGN_OFF,
         Action.LIST_SUPERVISION,
         Action.RECORD_DUAL_REPORT,
+        Action.RECORD_URGING,
     }
     assert {t.action for t in workflow.available(hazard, personas.inspector)} == {
         Action.RECORD_DUAL_REPORT
     }
     assert {t.action for t in workflow.available(hazard, personas.leader)} == {
-        Action.LIST_SUPERVISION
+        Action.LIST_SUPERVISION,
+        Action.RECORD_URGING,
     }
 
 
