@@ -17,8 +17,9 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
-# The folders under MEDIA_ROOT that models write to (see the upload_to of each FileField).
-MANAGED_FOLDERS = ("hazards", "documents", "jobs")
+# The folders under MEDIA_ROOT that models write to (see the upload_to of each FileField), and
+# tmp/ for photos kept from a refused registration form (hazards.pending).
+MANAGED_FOLDERS = ("hazards", "documents", "jobs", "tmp")
 DEFAULT_AGE = timedelta(hours=24)
 
 

@@ -17,7 +17,7 @@ from core.filtering import filter_results
 from core.paginator import VersionedCountPaginator
 from enterprises.models import Enterprise
 
-from . import services, versioning, workflow
+from . import pending, services, versioning, workflow
 from .choices import (
     Action,
     ExtensionStatus,
@@ -383,18 +383,27 @@ def photo_thumbnail(request, pk: int):
 @login_required
 def hazard_create(request):
     form = HazardCreateForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        photos = read_photos(data.pop("photos"))
-        try:
-            hazard = services.hazard_register(by=request.user, photos=photos, **data)
-        except Enterprise.DoesNotExist:
-            form.add_error("enterprise", "请重新选择企业。")
-        except (WorkflowError, ValidationError) as exc:
-            _add_error(form, exc, aliases={"file": "photos"})
+    kept = []
+    if request.method == "POST":
+        # Photos kept from a previous attempt that came back with an error (hazards.pending).
+        kept = pending.load(request.user, request.POST.getlist("kept_photo"))
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            new = read_photos(data.pop("photos"))
+            photos = [(p.name, p.data) for p in kept] + new
+            try:
+                hazard = services.hazard_register(by=request.user, photos=photos, **data)
+            except Enterprise.DoesNotExist:
+                form.add_error("enterprise", "请重新选择企业。")
+            except (WorkflowError, ValidationError) as exc:
+                _add_error(form, exc, aliases={"file": "photos"})
+            else:
+                pending.discard(request.user, kept)
+                messages.success(request, f"已登记隐患 {hazard.number}。")
+                return redirect(hazard)
         else:
-            messages.success(request, f"已登记隐患 {hazard.number}。")
-            return redirect(hazard)
+            new = read_photos(request.FILES.getlist("photos"))
+        kept += pending.stash(request.user, new)
     return render(
         request,
         "hazards/hazard_create.html",
@@ -403,6 +412,7 @@ def hazard_create(request):
             "enterprise": form.selected("enterprise"),
             "clause": form.selected("clause"),
             "can_register": _can_register(request.user),
+            "kept_photos": kept,
         },
     )
 

@@ -337,6 +337,39 @@ def test_create_major_without_clause_keeps_input(client, personas):
     assert 'value="管道"' in page
 
 
+def test_a_refused_form_keeps_its_photos(client, personas, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    enterprise = EnterpriseFactory()
+    client.force_login(personas.inspector)
+    photo = SimpleUploadedFile("现场.jpg", jpeg_bytes(), content_type="image/jpeg")
+    fake = SimpleUploadedFile("伪装.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
+    response = client.post(
+        reverse("hazards:hazard_create"),
+        {**_create_data(enterprise, deadline=""), "photos": [photo, fake]},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and not Hazard.objects.exists()
+    assert "已选择的照片已保留" in page and "现场.jpg" in page and "伪装.jpg" not in page
+    tokens = [p.token for p in response.context["kept_photos"]]
+    assert len(tokens) == 1 and len(list((tmp_path / "tmp/photos").iterdir())) == 1
+
+    # Another user cannot use the token; a forged one is ignored.
+    client.force_login(personas.reviewer)
+    response = client.post(
+        reverse("hazards:hazard_create"),
+        {**_create_data(enterprise, deadline=""), "kept_photo": [tokens[0], "forged:token"]},
+    )
+    assert response.context["kept_photos"] == []
+
+    client.force_login(personas.inspector)
+    response = client.post(
+        reverse("hazards:hazard_create"), {**_create_data(enterprise), "kept_photo": tokens}
+    )
+    hazard = Hazard.objects.get()
+    assert response.status_code == 302 and hazard.photos.filter(kind="before").count() == 1
+    assert list((tmp_path / "tmp/photos").iterdir()) == []  # the stash is spent
+
+
 def test_create_invalid_shapes(client, personas):
     enterprise = EnterpriseFactory()
     other = EnterpriseFactory(region=Region.objects.get(code="150624"))
