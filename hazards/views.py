@@ -66,6 +66,7 @@ BUTTON_STYLES = {
     Action.LIST_SUPERVISION: "outline-danger",
     Action.REMOVE_SUPERVISION: "outline-secondary",
     Action.RECORD_DUAL_REPORT: "outline-secondary",
+    Action.RECORD_URGING: "outline-warning",
     Action.REPORT_PROGRESS: "outline-primary",
     Action.REQUEST_EXTENSION: "outline-primary",
 }
