@@ -253,10 +253,10 @@ def _reminder_days() -> list[int]:
 
 def _escalation_ladder() -> list[tuple[int, str]]:
     """Days after the deadline → step, e.g. "1:overdue,15:county_letter,30:city_escalation"."""
-    steps = {"overdue", "county_letter", "city_escalation"}
+    steps = {"overdue", "county_letter", "bulletin", "city_escalation"}
     ladder = []
     for item in env_list(
-        "REPORTS_ESCALATION_LADDER", "1:overdue,15:county_letter,30:city_escalation"
+        "REPORTS_ESCALATION_LADDER", "1:overdue,15:county_letter,22:bulletin,30:city_escalation"
     ):
         days, _, step = item.partition(":")
         if step not in steps or not days.strip().isdigit() or int(days) < 1:

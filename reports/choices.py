@@ -10,6 +10,7 @@ class NoticeStep(models.TextChoices):
     REMIND_3 = "remind_3", "到期前3天提醒"
     OVERDUE = "overdue", "逾期督办通知"
     COUNTY_LETTER = "county_letter", "安委办督办函"
+    BULLETIN = "bulletin", "逾期通报"
     CITY_ESCALATION = "city_escalation", "提请市级督办"
 
 

@@ -41,16 +41,23 @@ logger = logging.getLogger(__name__)
 # notices of the last RETRY_DAYS days.
 DELIVERY_ATTEMPTS = 3
 RETRY_DAYS = 7
-ESCALATION_STEPS = {NoticeStep.OVERDUE, NoticeStep.COUNTY_LETTER, NoticeStep.CITY_ESCALATION}
+ESCALATION_STEPS = {
+    NoticeStep.OVERDUE,
+    NoticeStep.COUNTY_LETTER,
+    NoticeStep.BULLETIN,
+    NoticeStep.CITY_ESCALATION,
+}
 # 文号 kind per numbered step; the issuer is the county unit that signs the document.
 NUMBER_KINDS = {
     NoticeStep.OVERDUE: "应急逾督",
     NoticeStep.COUNTY_LETTER: "安办督",
+    NoticeStep.BULLETIN: "安办通",
     NoticeStep.CITY_ESCALATION: "安办呈",
 }
 PDF_TEMPLATES = {
     NoticeStep.OVERDUE: "documents/notice_overdue.html",
     NoticeStep.COUNTY_LETTER: "documents/notice_letter.html",
+    NoticeStep.BULLETIN: "documents/notice_bulletin.html",
     NoticeStep.CITY_ESCALATION: "documents/notice_escalation.html",
 }
 
@@ -271,6 +278,8 @@ def _addressees(hazard: Hazard, step: str, county: Region) -> list[str]:
         return [enterprise.name, hazard.supervisor_person or supervising]
     if step == NoticeStep.CITY_ESCALATION and county.parent:
         return [safety_office(county.parent), emergency_bureau(county.parent)]
+    if step == NoticeStep.BULLETIN:
+        return [f"{county.name}各苏木镇（乡镇、街道）", "各有关部门", "各有关生产经营单位"]
     return [principal, supervising]
 
 
@@ -303,6 +312,15 @@ def _body(hazard: Hazard, step: str, due: date, on: date, county: Region) -> str
             f"仍未整改完成，已逾期{days}天。{safety_office(county)}决定对该隐患实施督办，"
             f"请你单位立即整改到位；行业监管部门要加强跟踪督促，确保隐患动态清零。{late}"
         )
+    if step == NoticeStep.BULLETIN:
+        return (
+            f"{e.name}（{hazard.region.full_name}）{hazard.place}存在的{hazard.get_level_display()}"
+            f"（编号{hazard.number}）：{hazard.description}。该隐患整改期限为{deadline}，"
+            f"经{emergency_bureau(county)}逾期督办和{safety_office(county)}督办函督办后，"
+            f"截至{on:%Y年%m月%d日}仍未整改完成，已逾期{days}天。现予以通报。"
+            f"请{e.name}立即整改到位；各有关部门要举一反三，督促本行业领域生产经营单位"
+            f"按期完成隐患整改，确保重大事故隐患动态清零。{late}"
+        )
     city = county.parent.name if county.parent else "上级"
     return (
         f"{e.name}（{hazard.region.full_name}）{hazard.place}存在的{hazard.get_level_display()}"
@@ -334,7 +352,7 @@ def notice_recipients(notice: Notice, hazard: Hazard) -> list[User]:
         who |= in_county & Q(name=hazard.supervisor_person)
     if not is_reminder(notice.step):
         who |= in_county & Q(role=Role.INSPECTOR)
-    if notice.step in (NoticeStep.COUNTY_LETTER, NoticeStep.CITY_ESCALATION):
+    if notice.step in (NoticeStep.COUNTY_LETTER, NoticeStep.BULLETIN, NoticeStep.CITY_ESCALATION):
         who |= in_county & Q(role__in=[Role.REVIEWER, Role.ADMIN])
     if notice.step == NoticeStep.CITY_ESCALATION and county.parent_id:
         who |= Q(region_id=county.parent_id, role__in=[Role.LEADER, Role.REVIEWER, Role.ADMIN])

@@ -67,6 +67,7 @@ FULL_LADDER = [
     ("remind_3", DEADLINE, date(2026, 5, 17)),
     ("overdue", DEADLINE, date(2026, 5, 21)),
     ("county_letter", DEADLINE, date(2026, 6, 4)),
+    ("bulletin", DEADLINE, date(2026, 6, 11)),
     ("city_escalation", DEADLINE, date(2026, 6, 19)),
 ]
 
@@ -111,7 +112,7 @@ def test_daily_runs_give_the_whole_ladder_once(hazard):
     numbers = list(
         Notice.objects.filter(hazard=hazard).exclude(number="").values_list("number", flat=True)
     )
-    assert len(numbers) == 3 and len(set(numbers)) == 3
+    assert len(numbers) == 4 and len(set(numbers)) == 4
 
 
 def test_five_day_gap_catches_up_every_missed_step(hazard):
@@ -200,11 +201,14 @@ def test_escalations_reach_reviewers_and_city_not_other_county(hazard, personas)
         step: set(
             Notification.objects.filter(notice__step=step).values_list("user__username", flat=True)
         )
-        for step in ("overdue", "county_letter", "city_escalation")
+        for step in ("overdue", "county_letter", "bulletin", "city_escalation")
     }
     assert {"inspector", "zhujian"} - told["overdue"] == {"zhujian"}  # 住建 cannot see hazchem
     assert "reviewer" not in told["overdue"]
-    assert "reviewer" in told["county_letter"]
+    assert "reviewer" in told["county_letter"] and "reviewer" in told["bulletin"]
+    bulletin = Notice.objects.get(step="bulletin")
+    assert "安办通〔2026〕" in bulletin.number and "现予以通报" in bulletin.body
+    assert bulletin.addressees[0].startswith("鄂托克前旗各苏木镇")
     assert "leader" in told["city_escalation"]
     assert not any("inspector_b" in users for users in told.values())
     overdue = Notice.objects.get(step="overdue")
@@ -212,9 +216,12 @@ def test_escalations_reach_reviewers_and_city_not_other_county(hazard, personas)
     assert overdue.issuer.endswith("应急管理局")
 
 
-def test_notice_pdf_has_enterprise_and_number(hazard, personas, client, tmp_path):
-    run(date(2026, 5, 21))
-    notice = Notice.objects.get(step="overdue")
+@pytest.mark.parametrize(
+    "step, day, title", [("overdue", 21, "逾期督办通知书"), ("bulletin", 42, "通报")]
+)
+def test_notice_pdf_has_enterprise_and_number(hazard, personas, client, tmp_path, step, day, title):
+    run(date(2026, 5, 1) + timedelta(days=day - 1))
+    notice = Notice.objects.get(step=step)
     client.force_login(personas.reviewer)
     response = client.get(f"/api/v1/notices/{notice.pk}/notice.pdf")
     assert response.status_code == 200
@@ -226,6 +233,7 @@ def test_notice_pdf_has_enterprise_and_number(hazard, personas, client, tmp_path
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "鄂托克前旗测试化工有限公司" in text
     assert notice.number in text.replace(" ", "")
+    assert title in "".join(text.split())
 
 
 def test_notices_are_scoped(hazard, personas, client):
