@@ -369,8 +369,20 @@ JOBS = {
 }
 
 
+def _own_peak_rss_mb() -> int | None:
+    """This process's peak RSS (VmHWM). Unlike ru_maxrss it starts afresh at exec, so a child
+    does not inherit the peak of a parent that has just generated the data set."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+    except OSError:
+        pass
+    return None
+
+
 def run_child(step: str, args: argparse.Namespace) -> dict:
-    """Run one step in a child process; its result plus its own peak RSS (wait4)."""
+    """Run one step in a child process; its result plus its own peak RSS."""
     command = [sys.executable, __file__, "--step", step]
     if args.quick:
         command.append("--quick")
@@ -388,7 +400,7 @@ def run_child(step: str, args: argparse.Namespace) -> dict:
     if process.returncode != 0 or not out_file.exists():
         return {"error": f"step {step} exited with {process.returncode}", "wall_seconds": wall}
     result = json.loads(out_file.read_text())
-    result["peak_rss_mb"] = round(usage.ru_maxrss / 1024)
+    result.setdefault("peak_rss_mb", round(usage.ru_maxrss / 1024))
     result["wall_seconds"] = round(wall, 1)
     return result
 
@@ -469,6 +481,7 @@ def main() -> None:
         else:
             result = JOBS[args.step][1](info)
             result["seconds"] = round(result["seconds"], 2)
+        result["peak_rss_mb"] = _own_peak_rss_mb()
         (OUT / f"step-{args.step}.json").write_text(json.dumps(result, ensure_ascii=False))
         return
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django import forms
 
 from .choices import RegionLevel
@@ -10,6 +12,13 @@ DEPTH = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.COUNTY: 2, Re
 # How many levels below the top of the user's scope the drop-down lists by default.
 LEVELS_SHOWN = 2
 INDENT = "\u3000"
+
+
+class _Row(NamedTuple):
+    code: str
+    name: str
+    level: str
+    parent_id: str | None
 
 
 class RegionSelect(forms.Select):
@@ -21,8 +30,14 @@ class RegionSelect(forms.Select):
 
     def optgroups(self, name, value, attrs=None):
         selected = {str(v) for v in value if v not in (None, "")}
-        items = list(iter(self.choices))  # one query: each pass (and len()) of the iterator is one
-        regions = [v.instance for v, _label in items if getattr(v, "instance", None) is not None]
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is None:  # plain choices: nothing to trim
+            return super().optgroups(name, value, attrs)
+        # Plain rows rather than model instances: a province has about a thousand regions.
+        regions = [
+            _Row(*row)
+            for row in queryset.order_by("code").values_list("code", "name", "level", "parent_id")
+        ]
         top = min((DEPTH[r.level] for r in regions), default=0)
         chosen = {r.code for r in regions if r.code in selected}
         families = chosen | {r.parent_id for r in regions if r.code in chosen}
@@ -32,7 +47,8 @@ class RegionSelect(forms.Select):
             deep = DEPTH[region.level] - top > LEVELS_SHOWN
             return not deep or region.code in chosen or region.parent_id in families
 
-        choices = [(v, label) for v, label in items if getattr(v, "instance", None) is None]
+        empty = getattr(self.choices, "field", None)
+        choices = [("", empty.empty_label)] if empty is not None and empty.empty_label else []
         choices += [(r.code, INDENT * (DEPTH[r.level] - top) + r.name) for r in regions if shown(r)]
         original, self.choices = self.choices, choices
         try:
