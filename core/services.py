@@ -116,10 +116,13 @@ def next_document_number(*, issuer: str, kind: str, year: int) -> tuple[int, str
     """
     from .models import DocumentSequence
 
-    DocumentSequence.objects.bulk_create(
-        [DocumentSequence(issuer=issuer, kind=kind, year=year)], ignore_conflicts=True
-    )
-    sequence = DocumentSequence.objects.select_for_update().get(issuer=issuer, kind=kind, year=year)
+    rows = DocumentSequence.objects.select_for_update()
+    sequence = rows.filter(issuer=issuer, kind=kind, year=year).first()
+    if sequence is None:  # the first document of its kind this year
+        DocumentSequence.objects.bulk_create(
+            [DocumentSequence(issuer=issuer, kind=kind, year=year)], ignore_conflicts=True
+        )
+        sequence = rows.get(issuer=issuer, kind=kind, year=year)
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return sequence.last, f"{issuer}{kind}〔{year}〕{sequence.last}号"

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -152,12 +152,14 @@ def notices_run(*, on: date) -> RunResult:
     """Create every step due on or before `on` that the hazard's current deadline still lacks."""
     global _REMEMBER_UNITS
     _UNITS.clear()
+    _PEOPLE.clear()
     _REMEMBER_UNITS = True
     try:
         return _notices_run(on=on)
     finally:
         _REMEMBER_UNITS = False
         _UNITS.clear()
+        _PEOPLE.clear()
 
 
 def _notices_run(*, on: date) -> RunResult:
@@ -234,7 +236,8 @@ def notice_issue(*, hazard_id: int, on: date) -> list[Notice]:
                 continue
             notice = _create_notice(hazard, step, due, on)
             if notice is not None:
-                _notify_in_app(notice, hazard)
+                # Kept on the object for notice_deliver, which then needs no query for them.
+                notice.told = _notify_in_app(notice, hazard)
                 created.append(notice)
         return created
 
@@ -346,21 +349,56 @@ def notice_recipients(notice: Notice, hazard: Hazard) -> list[User]:
     """The users told in-app: the finder and supervisor; for escalations the county's
     inspectors, then its reviewers, then the city's leaders. Only users who may see the hazard."""
     county = county_of(hazard.region)
-    in_county = Q(region__code__startswith=county.prefix)
-    who = Q(pk=hazard.found_by_id) if hazard.found_by_id else Q(pk__in=[])
-    if hazard.supervisor_person:
-        who |= in_county & Q(name=hazard.supervisor_person)
-    if not is_reminder(notice.step):
-        who |= in_county & Q(role=Role.INSPECTOR)
-    if notice.step in (NoticeStep.COUNTY_LETTER, NoticeStep.BULLETIN, NoticeStep.CITY_ESCALATION):
-        who |= in_county & Q(role__in=[Role.REVIEWER, Role.ADMIN])
-    if notice.step == NoticeStep.CITY_ESCALATION and county.parent_id:
-        who |= Q(region_id=county.parent_id, role__in=[Role.LEADER, Role.REVIEWER, Role.ADMIN])
-    users = User.objects.filter(who, is_active=True).select_related("region", "department")
-    return [u for u in users.order_by("pk") if user_sees(u, hazard)]
+    step = notice.step
+    wanted: dict[int, User] = {}
+    for user in _active_users_in(county):
+        if (
+            user.pk == hazard.found_by_id
+            or (hazard.supervisor_person and user.name == hazard.supervisor_person)
+            or (not is_reminder(step) and user.role == Role.INSPECTOR)
+            or (
+                step in (NoticeStep.COUNTY_LETTER, NoticeStep.BULLETIN, NoticeStep.CITY_ESCALATION)
+                and user.role in (Role.REVIEWER, Role.ADMIN)
+            )
+        ):
+            wanted[user.pk] = user
+    if step == NoticeStep.CITY_ESCALATION and county.parent_id:
+        for user in _active_users_in(county.parent):
+            if user.region_id == county.parent_id and user.role in (
+                Role.LEADER,
+                Role.REVIEWER,
+                Role.ADMIN,
+            ):
+                wanted[user.pk] = user
+    if hazard.found_by_id and hazard.found_by_id not in wanted:  # a finder from elsewhere
+        finder = _user(hazard.found_by_id)
+        if finder is not None:
+            wanted[finder.pk] = finder
+    return [u for pk, u in sorted(wanted.items()) if user_sees(u, hazard)]
 
 
-def _notify_in_app(notice: Notice, hazard: Hazard) -> None:
+_PEOPLE: dict[str, list[User]] = {}
+
+
+def _active_users_in(region: Region) -> list[User]:
+    """Active users of a region's subtree (remembered while the notice job runs)."""
+    if region.prefix not in _PEOPLE or not _REMEMBER_UNITS:
+        users = list(
+            User.objects.filter(is_active=True, region__code__startswith=region.prefix)
+            .select_related("region", "department")
+            .order_by("pk")
+        )
+        if not _REMEMBER_UNITS:
+            return users
+        _PEOPLE[region.prefix] = users
+    return _PEOPLE[region.prefix]
+
+
+def _user(pk: int) -> User | None:
+    return User.objects.filter(pk=pk, is_active=True).select_related("region", "department").first()
+
+
+def _notify_in_app(notice: Notice, hazard: Hazard) -> list[User]:
     users = notice_recipients(notice, hazard)
     title = f"【{step_label(notice.step)}】{hazard.number} {hazard.enterprise.name}"
     url = notice.get_absolute_url()
@@ -373,6 +411,7 @@ def _notify_in_app(notice: Notice, hazard: Hazard) -> None:
     Delivery.objects.bulk_create(
         [Delivery(notice=notice, channel=Channel.APP, recipient=u.username) for u in users]
     )
+    return users
 
 
 def notice_deliver(*, notice: Notice) -> int:
@@ -393,7 +432,10 @@ def notice_deliver(*, notice: Notice) -> int:
     sent |= {pair for pair, tries in failures.items() if tries >= DELIVERY_ATTEMPTS}
     subject = f"【{step_label(notice.step)}】{hazard.number} {hazard.enterprise.name}"
     count = 0
-    emails = [n.user.email for n in notice.notifications.select_related("user") if n.user.email]
+    told = getattr(notice, "told", None)
+    if told is None:
+        told = [n.user for n in notice.notifications.select_related("user")]
+    emails = [user.email for user in told if user.email]
     for email in sorted(set(emails)):
         if (Channel.EMAIL, email) not in sent:
             count += _send(
