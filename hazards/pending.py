@@ -21,6 +21,7 @@ from .workflow import WorkflowError
 FOLDER = "tmp/photos"
 SALT = "hazards.pending-photo"
 MAX_AGE = 24 * 3600
+MAX_KEPT = 20  # photos carried from one attempt to the next
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def stash(user, photos: list[tuple[str, bytes]]) -> list[PendingPhoto]:
     """Keep the photos that pass the content check; refused ones are not kept."""
     kept = []
     folder = _folder()
-    for name, data in photos:
+    for name, data in photos[:MAX_KEPT]:
         try:
             checked = check_image(data, name)
         except WorkflowError:
@@ -58,7 +59,7 @@ def stash(user, photos: list[tuple[str, bytes]]) -> list[PendingPhoto]:
 def load(user, tokens: list[str]) -> list[PendingPhoto]:
     """The stashed photos of these tokens; a forged, foreign, expired or spent token is skipped."""
     found = []
-    for token in dict.fromkeys(tokens):
+    for token in list(dict.fromkeys(tokens))[:MAX_KEPT]:
         try:
             value = signing.loads(token, salt=SALT, max_age=MAX_AGE)
         except signing.BadSignature:
