@@ -19,3 +19,17 @@ class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "name", "kind", "region"]
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference to a scoped model: only rows of `model.objects.for_user(request.user)` exist,
+    so an object outside the caller's scope reads exactly like one that does not exist."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return self.model.objects.for_user(user) if user else self.model.objects.none()

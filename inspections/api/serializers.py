@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from accounts.models import User
+from core.api.serializers import ScopedPrimaryKeyRelatedField
 from enterprises.models import Enterprise
 from hazards.choices import HazardLevel
 
@@ -214,9 +215,7 @@ class InspectionSerializer(serializers.ModelSerializer):
 
 
 class InspectionCreateSerializer(serializers.Serializer):
-    enterprise = serializers.PrimaryKeyRelatedField(
-        label="被检查单位", queryset=Enterprise.objects.all()
-    )
+    enterprise = ScopedPrimaryKeyRelatedField(Enterprise, label="被检查单位")
     date = serializers.DateField(label="检查日期")
     method = serializers.ChoiceField(label="检查方式", choices=InspectionMethod.choices)
     inspectors = serializers.PrimaryKeyRelatedField(

@@ -59,8 +59,8 @@ class ServiceErrors:
         return super().handle_exception(exc)
 
 
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data, context={"request": request})
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
@@ -94,7 +94,7 @@ class PlanViewSet(
         request=PlanCreateSerializer, responses={201: PlanSerializer, **error_responses(409)}
     )
     def create(self, request, *args, **kwargs):
-        plan = services.plan_create(by=request.user, **_valid(PlanCreateSerializer, request.data))
+        plan = services.plan_create(by=request.user, **_valid(PlanCreateSerializer, request))
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
@@ -126,7 +126,7 @@ class DrawViewSet(
         request=DrawCreateSerializer, responses={201: DrawSerializer, **error_responses(409)}
     )
     def create(self, request, *args, **kwargs):
-        data = _valid(DrawCreateSerializer, request.data)
+        data = _valid(DrawCreateSerializer, request)
         sector = data.pop("sector", None)
         sector_obj = Sector.objects.filter(pk=sector).first() if sector else None
         if sector and sector_obj is None:
@@ -187,7 +187,7 @@ class InspectionViewSet(
     )
     def create(self, request, *args, **kwargs):
         inspection = services.inspection_create(
-            by=request.user, **_valid(InspectionCreateSerializer, request.data)
+            by=request.user, **_valid(InspectionCreateSerializer, request)
         )
         return self._detail(inspection, status.HTTP_201_CREATED)
 
@@ -202,7 +202,7 @@ class InspectionViewSet(
         services.checklist_record(
             by=request.user,
             inspection=inspection,
-            **_valid(ChecklistRecordSerializer, request.data),
+            **_valid(ChecklistRecordSerializer, request),
         )
         return self._detail(inspection)
 
@@ -215,7 +215,7 @@ class InspectionViewSet(
         """记录检查表以外发现的问题。"""
         inspection = self.get_object()
         services.finding_add(
-            by=request.user, inspection=inspection, **_valid(FindingCreateSerializer, request.data)
+            by=request.user, inspection=inspection, **_valid(FindingCreateSerializer, request)
         )
         return self._detail(inspection)
 
@@ -227,7 +227,7 @@ class InspectionViewSet(
         """提交检查结果：每个问题登记为一条隐患（同一事务）。"""
         inspection = self.get_object()
         services.inspection_findings_commit(
-            by=request.user, inspection=inspection, **_valid(CommitSerializer, request.data)
+            by=request.user, inspection=inspection, **_valid(CommitSerializer, request)
         )
         return self._detail(inspection)
 
@@ -244,7 +244,7 @@ class InspectionViewSet(
         if request.method == "GET":
             return Response(DocumentSerializer(inspection.documents.all(), many=True).data)
         document = services.document_issue(
-            by=request.user, inspection=inspection, **_valid(DocumentIssueSerializer, request.data)
+            by=request.user, inspection=inspection, **_valid(DocumentIssueSerializer, request)
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 

@@ -56,3 +56,22 @@ def test_plan_draw_verify_inspection_document_over_the_api(api, team, enterprise
     assert document["number"].startswith("鄂前应急责改")
     pdf = api.get(reverse("api:inspection-document-pdf", args=[inspection.pk, document["id"]]))
     assert pdf.status_code == 200 and pdf["X-Content-SHA256"] == document["sha256"]
+
+
+def test_an_enterprise_out_of_scope_reads_like_one_that_does_not_exist(api, team):
+    other_county = EnterpriseFactory(region_id="150624")
+    payload = {
+        "date": timezone.localdate().isoformat(),
+        "method": "open",
+        "inspectors": [team.inspector.pk, team.inspector2.pk],
+    }
+    hidden = api.post(
+        reverse("api:inspection-list"), {**payload, "enterprise": other_county.pk}, format="json"
+    )
+    missing = api.post(
+        reverse("api:inspection-list"), {**payload, "enterprise": 999999}, format="json"
+    )
+    assert hidden.status_code == missing.status_code == 400
+    assert "enterprise" in hidden.json()["errors"] and "enterprise" in missing.json()["errors"]
+    assert str(other_county.pk) in hidden.json()["errors"]["enterprise"][0]
+    assert not Inspection.objects.exists()
