@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.choices import Role
 from core.models import Sector
 from enterprises.models import Enterprise
 
-from .choices import Action, ExtensionStatus, HazardLevel, HazardState, PhotoKind
+from .choices import (
+    OPEN_STATES,
+    Action,
+    ExtensionStatus,
+    HazardLevel,
+    HazardState,
+    PhotoKind,
+)
 from .models import (
     Clause,
     ExtensionRequest,
@@ -26,6 +34,7 @@ from .models import (
     HazardPhoto,
     HazardSequence,
     JudgmentStandard,
+    Supervision,
 )
 from .photos import check_image
 from .versioning import bump_on_commit
@@ -350,3 +359,41 @@ def hazard_queue(user) -> QuerySet[Hazard]:
         else:
             condition |= Q(state__in=TABLE[action].sources)
     return Hazard.objects.for_user(user).filter(condition)
+
+
+# ---------------------------------------------------------------- progress reports under 挂牌督办
+
+
+@dataclass(frozen=True)
+class ProgressDue:
+    """When a listed hazard's next progress report (进展报告) is due, and how late it is."""
+
+    due: date
+    late_days: int
+
+
+def progress_reports_due(hazards, today: date | None = None) -> dict[int, ProgressDue]:
+    """For the open, listed hazards among `hazards`: the next progress report falls due one
+    reporting interval (default 90 days) after the last report, or after the listing. One
+    query, whatever the number of hazards (a list page, or one detail page)."""
+    today = today or timezone.localdate()
+    ids = [h.pk for h in hazards if h.supervision_level and h.state in OPEN_STATES]
+    if not ids:
+        return {}
+    last_report = (
+        HazardEvent.objects.filter(hazard_id=OuterRef("hazard_id"), action=Action.REPORT_PROGRESS)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    listings = {
+        s.hazard_id: s
+        for s in Supervision.objects.filter(hazard_id__in=ids, removed_at__isnull=True).annotate(
+            last_report=Subquery(last_report)
+        )
+    }
+    result = {}
+    for hazard_id, listing in listings.items():
+        since = max(filter(None, [listing.listed_at, listing.last_report]))
+        due = timezone.localtime(since).date() + timedelta(days=listing.report_interval_days)
+        result[hazard_id] = ProgressDue(due, max(0, (today - due).days))
+    return result

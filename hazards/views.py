@@ -130,6 +130,13 @@ def _add_error(form, exc: WorkflowError | ValidationError, aliases=None) -> None
 # ---------------------------------------------------------------- lists
 
 
+def _mark_progress_due(page) -> None:
+    """Give each listed hazard of the page its progress-report lateness (one query)."""
+    due = services.progress_reports_due(page.object_list)
+    for hazard in page.object_list:
+        hazard.progress_due = due.get(hazard.pk)
+
+
 @login_required
 def hazard_list(request):
     queryset = Hazard.objects.for_user(request.user).select_related(*LIST_RELATED)
@@ -138,6 +145,7 @@ def hazard_list(request):
     page = VersionedCountPaginator(
         results, _page_size(request), version=versioning.data_version
     ).get_page(request.GET.get("page"))
+    _mark_progress_due(page)
     selected_states = request.GET.getlist("state")
     chosen_enterprise = None
     if request.GET.get("enterprise"):
@@ -180,6 +188,7 @@ def hazard_queue(request):
     page = VersionedCountPaginator(
         queryset, _page_size(request), version=versioning.data_version
     ).get_page(request.GET.get("page"))
+    _mark_progress_due(page)
     return render(
         request,
         "hazards/hazard_queue.html",
@@ -250,6 +259,7 @@ def _detail(request, hazard: Hazard, *, failed: StepForm | None = None, error: s
             "after_photos": [p for p in photos if p.kind == PhotoKind.AFTER],
             "extensions": extensions,
             "supervisions": list(hazard.supervisions.select_related("listed_by", "removed_by")),
+            "progress_due": services.progress_reports_due([hazard]).get(hazard.pk),
             "events": [(e, _event_data(e)) for e in events],
             "steps": steps,
             "step_error": error,

@@ -5,12 +5,13 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from freezegun import freeze_time
 
 from core.models import Region
 from hazards import workflow
 from hazards.choices import Action, HazardLevel, HazardState
 from hazards.models import Hazard, HazardPhoto, JudgmentStandard
-from hazards.services import hazard_add_photo
+from hazards.services import hazard_add_photo, progress_reports_due
 from tests.factories import EnterpriseFactory
 from tests.hazard_helpers import a_clause, advance, jpeg_bytes, register, today
 
@@ -480,3 +481,34 @@ def test_an_urging_measure_through_the_page_shows_on_the_timeline(client, person
     timeline = page.split('id="timeline"')[1]
     assert "记录督促措施" in timeline and "督促方式：</span>通报" in timeline
     assert "鄂前安办通〔2026〕2号" in timeline and "在全旗范围内通报整改不力" in timeline
+
+
+def test_a_listed_hazard_shows_when_its_progress_report_is_late(client, personas):
+    hazard = register(personas.inspector, days=200)
+    advance(hazard, HazardState.RECTIFYING, inspector=personas.inspector, reviewer=None)
+    workflow.apply(
+        hazard=hazard,
+        action=Action.LIST_SUPERVISION,
+        by=personas.reviewer,
+        level="county",
+        doc_no="鄂前安办督〔2026〕7号",
+        issuing_unit="鄂托克前旗安委办",
+        deadline=hazard.current_deadline.isoformat(),
+    )
+    hazard.refresh_from_db()
+    listed = today()
+    assert progress_reports_due([hazard])[hazard.pk].due == listed + timedelta(days=90)
+    with freeze_time(listed + timedelta(days=95)):
+        client.force_login(personas.inspector)
+        assert progress_reports_due([hazard])[hazard.pk].late_days == 5
+        assert "进展报告逾期 5 天" in client.get(hazard.get_absolute_url()).content.decode()
+        assert "进展报告逾期 5 天" in client.get(reverse("hazards:hazard_list")).content.decode()
+        workflow.apply(
+            hazard=hazard,
+            action=Action.REPORT_PROGRESS,
+            by=personas.inspector,
+            comment="已完成设备采购，正在安装",
+        )
+        due = progress_reports_due([hazard])[hazard.pk]
+        assert (due.due, due.late_days) == (listed + timedelta(days=185), 0)
+        assert "进展报告逾期" not in client.get(hazard.get_absolute_url()).content.decode()
