@@ -27,7 +27,8 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def __init__(self, model, **kwargs):
         self.model = model
-        super().__init__(**kwargs)
+        # The empty queryset names the model for the schema; get_queryset decides at run time.
+        super().__init__(queryset=model.objects.none(), **kwargs)
 
     def get_queryset(self):
         request = self.context.get("request")
