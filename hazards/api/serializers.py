@@ -23,7 +23,7 @@ from ..models import (
     JudgmentStandard,
     Supervision,
 )
-from ..services import EDITABLE_FIELDS
+from ..services import EDITABLE_FIELDS, progress_reports_due
 from ..workflow import TABLE, Transition, available
 
 # ---------------------------------------------------------------- shared pieces
@@ -245,6 +245,11 @@ class SupervisionSerializer(serializers.ModelSerializer):
         ]
 
 
+class ProgressReportSerializer(serializers.Serializer):
+    due = serializers.DateField(help_text="下次进展报告的截止日期。")
+    late_days = serializers.IntegerField(help_text="逾期天数，未逾期为 0。")
+
+
 class AvailableActionSerializer(serializers.Serializer):
     action = serializers.CharField(help_text="操作名，即 POST /api/v1/hazards/{id}/{action}/。")
     label = serializers.CharField()
@@ -321,6 +326,9 @@ class HazardDetailSerializer(HazardListSerializer):
     available_actions = serializers.SerializerMethodField(
         help_text="当前用户此刻可以执行的工作流操作。"
     )
+    progress_report = serializers.SerializerMethodField(
+        help_text="挂牌督办中的隐患：下次进展报告的截止日期和逾期天数；未挂牌或已销号为 null。"
+    )
 
     class Meta(HazardListSerializer.Meta):
         fields = [
@@ -352,9 +360,15 @@ class HazardDetailSerializer(HazardListSerializer):
             "photos",
             "extensions",
             "supervisions",
+            "progress_report",
             "available_actions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ProgressReportSerializer(allow_null=True))
+    def get_progress_report(self, hazard: Hazard) -> dict | None:
+        due = progress_reports_due([hazard]).get(hazard.pk)
+        return {"due": due.due, "late_days": due.late_days} if due else None
 
     def get_clause_citation(self, hazard: Hazard) -> str | None:
         return hazard.clause.citation if hazard.clause_id else None

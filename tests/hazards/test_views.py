@@ -503,6 +503,8 @@ def test_a_listed_hazard_shows_when_its_progress_report_is_late(client, personas
         assert progress_reports_due([hazard])[hazard.pk].late_days == 5
         assert "进展报告逾期 5 天" in client.get(hazard.get_absolute_url()).content.decode()
         assert "进展报告逾期 5 天" in client.get(reverse("hazards:hazard_list")).content.decode()
+        api = client.get(f"/api/v1/hazards/{hazard.pk}/").json()["progress_report"]
+        assert api == {"due": (listed + timedelta(days=90)).isoformat(), "late_days": 5}
         workflow.apply(
             hazard=hazard,
             action=Action.REPORT_PROGRESS,
