@@ -29,6 +29,7 @@ class PendingPhoto:
     token: str
     name: str
     data: bytes
+    path: Path
 
     @property
     def size(self) -> str:
@@ -50,9 +51,10 @@ def stash(user, photos: list[tuple[str, bytes]]) -> list[PendingPhoto]:
             continue
         folder.mkdir(parents=True, exist_ok=True)
         file_name = f"{uuid.uuid4().hex}.{checked.extension}"
-        (folder / file_name).write_bytes(data)
+        path = folder / file_name
+        path.write_bytes(data)
         token = signing.dumps({"f": file_name, "u": user.pk, "n": name[:100]}, salt=SALT)
-        kept.append(PendingPhoto(token, name, data))
+        kept.append(PendingPhoto(token, name, data, path))
     return kept
 
 
@@ -67,16 +69,11 @@ def load(user, tokens: list[str]) -> list[PendingPhoto]:
         path = _folder() / Path(str(value.get("f", ""))).name
         if value.get("u") != user.pk or not path.is_file():
             continue
-        found.append(PendingPhoto(token, str(value.get("n", "")), path.read_bytes()))
+        found.append(PendingPhoto(token, str(value.get("n", "")), path.read_bytes(), path))
     return found
 
 
-def discard(user, photos: list[PendingPhoto]) -> None:
+def discard(photos: list[PendingPhoto]) -> None:
     """Remove the stashed files once the hazard holds its own copies."""
     for photo in photos:
-        try:
-            value = signing.loads(photo.token, salt=SALT, max_age=None)
-        except signing.BadSignature:
-            continue
-        if value.get("u") == user.pk:
-            (_folder() / Path(str(value.get("f", ""))).name).unlink(missing_ok=True)
+        photo.path.unlink(missing_ok=True)

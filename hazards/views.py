@@ -409,7 +409,7 @@ def hazard_create(request):
             except (WorkflowError, ValidationError) as exc:
                 _add_error(form, exc, aliases={"file": "photos"})
             else:
-                pending.discard(request.user, kept)
+                pending.discard(kept)
                 messages.success(request, f"已登记隐患 {hazard.number}。")
                 return redirect(hazard)
         else:

@@ -390,9 +390,6 @@ def draw_verify(*, draw: RandomDraw | int, by=None) -> DrawCheck:
     return check
 
 
-# ---------------------------------------------------------------- visits
-
-
 # ---------------------------------------------------------------- conflicts of interest (回避)
 
 
@@ -451,6 +448,9 @@ def conflict_withdraw(*, by, conflict: ConflictOfInterest | int) -> None:
     if found is None:
         raise InspectionError("回避申报不存在或不在您的管辖范围内。", kind="state")
     found.delete()
+
+
+# ---------------------------------------------------------------- visits
 
 
 def _inspection_for_user(by, inspection, *, lock: bool = False) -> Inspection:

@@ -47,6 +47,8 @@ ESCALATION_STEPS = {
     NoticeStep.BULLETIN,
     NoticeStep.CITY_ESCALATION,
 }
+# The escalations the county's reviewers hear about too.
+REVIEWER_STEPS = ESCALATION_STEPS - {NoticeStep.OVERDUE}
 # 文号 kind per numbered step; the issuer is the county unit that signs the document.
 NUMBER_KINDS = {
     NoticeStep.OVERDUE: "应急逾督",
@@ -356,10 +358,7 @@ def notice_recipients(notice: Notice, hazard: Hazard) -> list[User]:
             user.pk == hazard.found_by_id
             or (hazard.supervisor_person and user.name == hazard.supervisor_person)
             or (not is_reminder(step) and user.role == Role.INSPECTOR)
-            or (
-                step in (NoticeStep.COUNTY_LETTER, NoticeStep.BULLETIN, NoticeStep.CITY_ESCALATION)
-                and user.role in (Role.REVIEWER, Role.ADMIN)
-            )
+            or (step in REVIEWER_STEPS and user.role in (Role.REVIEWER, Role.ADMIN))
         ):
             wanted[user.pk] = user
     if step == NoticeStep.CITY_ESCALATION and county.parent_id:
