@@ -1,6 +1,11 @@
 """Request guards shared by every page."""
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from core.errors import Kind, ServiceError, message_user
 
 
 class RejectNulBytesMiddleware:
@@ -35,3 +40,27 @@ class RejectNulBytesMiddleware:
         ):
             return any("\x00" in v for values in request.POST.lists() for v in values[1])
         return False
+
+
+class ServiceErrorMiddleware:
+    """A ServiceError that a page view did not handle itself: a wrong role is a 403 page, an
+    object out of scope a 404, anything else a message on the page the user came from."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        if not isinstance(exc, ServiceError) or request.path.startswith("/api/"):
+            return None
+        if exc.kind == Kind.ROLE:
+            raise PermissionDenied(exc.message) from exc
+        if exc.kind == Kind.SCOPE:
+            raise Http404(exc.message) from exc
+        message_user(request, exc)
+        back = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+            back = "/"
+        return HttpResponseRedirect(back)

@@ -10,13 +10,18 @@ from datetime import date, datetime
 
 from python_calamine import CalamineWorkbook
 
+from core.errors import ServiceError
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and legacy .xls
 MAX_SHEET_XML_BYTES = 400 * 1024 * 1024
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
 
 
-class SpreadsheetError(Exception):
-    """A problem with the file as a whole; the message is shown to the user."""
+class SpreadsheetError(ServiceError):
+    """A problem with the uploaded file as a whole; the message is shown to the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message, field="file")
 
 
 def read_rows(data: bytes, *, max_rows: int) -> tuple[list[str], Iterator[tuple[int, list]]]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.choices import ENTERPRISE_EDITOR_ROLES
+from core.errors import Kind, ServiceError, full_clean
 from core.models import Region, Sector
 from core.spreadsheets import SpreadsheetError, cell_text, read_rows
 
@@ -98,26 +98,26 @@ _BOOLS = {"是": True, "否": False, "Y": True, "N": False, "1": True, "0": Fals
 
 def _check_can_edit(by) -> None:
     if not by.has_role(*ENTERPRISE_EDITOR_ROLES):
-        raise PermissionDenied("只有管理员和执法检查员可以新增或修改企业信息。")
+        raise ServiceError("只有管理员和执法检查员可以新增或修改企业信息。", kind=Kind.ROLE)
 
 
 def _check_in_scope(by, enterprise: Enterprise) -> None:
     region = by.scope_region
     if region is not None and not enterprise.region_id.startswith(region.prefix):
-        raise ValidationError({"region": "所属地区不在您的管辖范围内。"})
+        raise ServiceError("所属地区不在您的管辖范围内。", field="region")
     sector_ids = by.scope_sector_ids
     if sector_ids is not None and enterprise.sector_id not in sector_ids:
-        raise ValidationError({"sector": "该行业领域不属于您所在部门的监管范围。"})
+        raise ServiceError("该行业领域不属于您所在部门的监管范围。", field="sector")
 
 
 def _save(enterprise: Enterprise, *, by, other_sectors=None) -> Enterprise:
-    enterprise.full_clean()
+    full_clean(enterprise)
     enterprise._history_user = by
     try:
         with transaction.atomic():
             enterprise.save()
     except IntegrityError as exc:
-        raise ValidationError({"credit_code": "该统一社会信用代码已登记。"}) from exc
+        raise ServiceError("该统一社会信用代码已登记。", field="credit_code") from exc
     if other_sectors is not None:
         enterprise.other_sectors.set(other_sectors)
     return enterprise
@@ -309,26 +309,23 @@ def enterprise_import_preview(*, by, data: bytes, file_name: str) -> EnterpriseI
     )
 
 
-class ImportNotAllowed(Exception):
-    """The import cannot be committed; the message is for the user."""
-
-
 def enterprise_import_commit(*, batch: EnterpriseImport, by) -> int:
     """Create every enterprise of a clean preview, or none of them."""
     _check_can_edit(by)
     with transaction.atomic():
         batch = EnterpriseImport.objects.select_for_update().get(pk=batch.pk)
         if batch.status == ImportStatus.COMMITTED:
-            raise ImportNotAllowed("该文件已经导入过，不能重复导入。")
+            raise ServiceError("该文件已经导入过，不能重复导入。", kind=Kind.CONFLICT)
         if batch.status != ImportStatus.PREVIEW or batch.errors:
-            raise ImportNotAllowed("文件中仍有错误行，请修改后重新上传。")
+            raise ServiceError("文件中仍有错误行，请修改后重新上传。", kind=Kind.STATE)
         codes = [row["credit_code"] for row in batch.rows]
         taken = set(
             Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", flat=True)
         )
         if taken:
-            raise ImportNotAllowed(
-                f"以下统一社会信用代码在预览后已被登记：{'、'.join(sorted(taken)[:10])}。请重新上传。"
+            raise ServiceError(
+                f"以下统一社会信用代码在预览后已被登记：{'、'.join(sorted(taken)[:10])}。请重新上传。",
+                kind=Kind.CONFLICT,
             )
         objs = [Enterprise(**{k: v for k, v in row.items() if k != "row"}) for row in batch.rows]
         bulk_create_with_history(objs, Enterprise, batch_size=1000, default_user=by)

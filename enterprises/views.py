@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.choices import ENTERPRISE_EDITOR_ROLES
+from core.errors import ServiceError, add_to_form, message_user
 from core.filtering import filter_results
 from core.spreadsheets import SpreadsheetError
 
@@ -113,9 +114,8 @@ def _save_form(request, form, enterprise=None):
         return services.enterprise_update(
             enterprise=enterprise, by=request.user, other_sectors=other, **data
         )
-    except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+    except ServiceError as exc:
+        add_to_form(form, exc)
     return None
 
 
@@ -205,8 +205,8 @@ def import_commit(request, pk: int):
     batch = get_object_or_404(EnterpriseImport.objects.for_user(request.user), pk=pk)
     try:
         count = services.enterprise_import_commit(batch=batch, by=request.user)
-    except services.ImportNotAllowed as exc:
-        messages.error(request, str(exc))
+    except ServiceError as exc:
+        message_user(request, exc)
         return redirect(batch)
     messages.success(request, f"导入完成：新增企业 {count} 家。")
     return redirect("enterprises:enterprise_list")

@@ -15,8 +15,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core import signing
 
+from core.errors import ServiceError
+
 from .photos import check_image
-from .workflow import WorkflowError
 
 FOLDER = "tmp/photos"
 SALT = "hazards.pending-photo"
@@ -47,7 +48,7 @@ def stash(user, photos: list[tuple[str, bytes]]) -> list[PendingPhoto]:
     for name, data in photos[:MAX_KEPT]:
         try:
             checked = check_image(data, name)
-        except WorkflowError:
+        except ServiceError:
             continue
         folder.mkdir(parents=True, exist_ok=True)
         file_name = f"{uuid.uuid4().hex}.{checked.extension}"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from PIL import Image, ImageFile, UnidentifiedImageError
 
-from .workflow import WorkflowError
+from core.errors import ServiceError
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 THUMB_SIZE = (480, 480)
@@ -29,9 +29,9 @@ def check_image(data: bytes, name: str = "") -> CheckedImage:
     label = f"“{name}”" if name else "该文件"
     limit = settings.HAZARD_PHOTO_MAX_BYTES
     if not data:
-        raise WorkflowError(f"{label}是空文件。", field="file")
+        raise ServiceError(f"{label}是空文件。", field="file")
     if len(data) > limit:
-        raise WorkflowError(
+        raise ServiceError(
             f"{label}大小为 {_size(len(data))}，超过 {_size(limit)} 的上限。",
             field="file",
         )
@@ -40,14 +40,14 @@ def check_image(data: bytes, name: str = "") -> CheckedImage:
             image_format = probe.format
             probe.verify()
         if image_format not in ALLOWED_FORMATS:
-            raise WorkflowError(f"{label}不是 JPEG、PNG 或 WebP 图片。", field="file")
+            raise ServiceError(f"{label}不是 JPEG、PNG 或 WebP 图片。", field="file")
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > settings.HAZARD_PHOTO_MAX_PIXELS:
-                raise WorkflowError(f"{label}分辨率过大。", field="file")
+                raise ServiceError(f"{label}分辨率过大。", field="file")
             _load_strictly(image, data)  # decodes every pixel: a truncated file fails here
             width, height = image.size
             thumb = _thumbnail(image)
-    except WorkflowError:
+    except ServiceError:
         raise
     except (
         UnidentifiedImageError,
@@ -56,7 +56,7 @@ def check_image(data: bytes, name: str = "") -> CheckedImage:
         ValueError,
         Image.DecompressionBombError,
     ) as exc:
-        raise WorkflowError(f"{label}不是有效的图片文件，或文件已损坏。", field="file") from exc
+        raise ServiceError(f"{label}不是有效的图片文件，或文件已损坏。", field="file") from exc
     return CheckedImage(data, ALLOWED_FORMATS[image_format], width, height, thumb)
 
 

@@ -8,13 +8,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.choices import Role
+from core.errors import Kind, ServiceError, full_clean
 from core.models import Sector
 from enterprises.models import Enterprise
 
@@ -38,7 +38,7 @@ from .models import (
 )
 from .photos import check_image
 from .versioning import bump_on_commit
-from .workflow import EDIT_STATES, PHOTO_STATES, TABLE, WorkflowError
+from .workflow import EDIT_STATES, PHOTO_STATES, TABLE
 
 REGISTER_ROLES = frozenset({Role.INSPECTOR, Role.REVIEWER, Role.ADMIN})
 EDITABLE_FIELDS = (
@@ -67,23 +67,11 @@ def next_number(county_code: str, year: int) -> str:
     return f"{county_code}-{year}-{sequence.last:05d}"
 
 
-def _full_clean(hazard: Hazard) -> None:
-    """Model validation as a WorkflowError naming the first bad field (shape, lengths, choices)."""
-    try:
-        hazard.full_clean(exclude=["number", "found_by"], validate_constraints=False)
-    except ValidationError as exc:
-        name, messages = next(iter(exc.message_dict.items()))
-        label = Hazard._meta.get_field(name).verbose_name if name != "__all__" else ""
-        raise WorkflowError(
-            f"{label}：{messages[0]}" if label else messages[0], field=name
-        ) from exc
-
-
 def _check_clause(level: str, clause: Clause | None, sector: Sector) -> None:
     if level == HazardLevel.MAJOR and clause is None:
-        raise WorkflowError("重大事故隐患必须选择判定依据（判定标准条款）。", field="clause")
+        raise ServiceError("重大事故隐患必须选择判定依据（判定标准条款）。", field="clause")
     if clause is not None and not clause_choices(sector).filter(pk=clause.pk).exists():
-        raise WorkflowError("所选判定依据不适用于该企业的行业领域。", field="clause")
+        raise ServiceError("所选判定依据不适用于该企业的行业领域。", field="clause")
 
 
 def hazard_register(
@@ -101,25 +89,25 @@ def hazard_register(
 ) -> Hazard:
     """Register a hazard found at an enterprise the user can see; photos are 'before' photos."""
     if not by.has_role(*REGISTER_ROLES):
-        raise WorkflowError("您的角色不能登记隐患。", kind="role")
+        raise ServiceError("您的角色不能登记隐患。", kind=Kind.ROLE)
     pk = enterprise.pk if isinstance(enterprise, Enterprise) else enterprise
     enterprise = Enterprise.objects.for_user(by).select_related("sector").get(pk=pk)
     found_date = found_date or timezone.localdate()
     if level not in HazardLevel.values:
-        raise WorkflowError("请选择隐患级别。", field="level")
+        raise ServiceError("请选择隐患级别。", field="level")
     if found_date > timezone.localdate():
-        raise WorkflowError("发现日期不能晚于今天。", field="found_date")
+        raise ServiceError("发现日期不能晚于今天。", field="found_date")
     if deadline < found_date:
-        raise WorkflowError("整改期限不能早于发现日期。", field="deadline")
+        raise ServiceError("整改期限不能早于发现日期。", field="deadline")
     if not place.strip() or not description.strip():
-        raise WorkflowError(
+        raise ServiceError(
             "请填写隐患地点/部位和隐患描述。", field="description" if place.strip() else "place"
         )
     sector = fields.pop("sector", None) or enterprise.sector
     if sector != enterprise.sector and not enterprise.other_sectors.filter(pk=sector.pk).exists():
-        raise WorkflowError("行业领域应为该企业登记的行业领域之一。", field="sector")
+        raise ServiceError("行业领域应为该企业登记的行业领域之一。", field="sector")
     if by.scope_sector_ids is not None and sector.pk not in by.scope_sector_ids:
-        raise WorkflowError("该行业领域不属于您所在部门的监管范围。", field="sector")
+        raise ServiceError("该行业领域不属于您所在部门的监管范围。", field="sector")
     _check_clause(level, clause, sector)
     checked = [check_image(data, name) for name, data in photos]
     with transaction.atomic():
@@ -139,7 +127,7 @@ def hazard_register(
             **fields,
         )
         hazard._history_user = by
-        _full_clean(hazard)
+        full_clean(hazard, exclude=["number", "found_by"], validate_constraints=False)
         hazard.save()
         bump_on_commit()
         event = HazardEvent.objects.create(
@@ -161,29 +149,29 @@ def hazard_update(*, hazard: Hazard | int, by, **changes: Any) -> Hazard:
     with transaction.atomic():
         hazard = Hazard.objects.for_user(by).select_for_update(of=("self",)).get(pk=pk)
         if not by.has_role(*REGISTER_ROLES):
-            raise WorkflowError("您的角色不能修改隐患信息。", kind="role")
+            raise ServiceError("您的角色不能修改隐患信息。", kind=Kind.ROLE)
         if hazard.state not in EDIT_STATES:
-            raise WorkflowError(
-                f"隐患当前状态为“{hazard.get_state_display()}”，不能修改。", kind="state"
+            raise ServiceError(
+                f"隐患当前状态为“{hazard.get_state_display()}”，不能修改。", kind=Kind.STATE
             )
         changed = []
         for name, value in changes.items():
             if name not in EDITABLE_FIELDS:
-                raise WorkflowError(f"字段“{name}”不能在这里修改。", field=name)
+                raise ServiceError(f"字段“{name}”不能在这里修改。", field=name)
             if getattr(hazard, name) != value:
                 setattr(hazard, name, value)
                 changed.append(name)
         if "deadline" in changed:
             if hazard.state != HazardState.REGISTERED:
-                raise WorkflowError("整改开始后不能直接修改期限，请申请延期。", field="deadline")
+                raise ServiceError("整改开始后不能直接修改期限，请申请延期。", field="deadline")
             if hazard.deadline < hazard.found_date:
-                raise WorkflowError("整改期限不能早于发现日期。", field="deadline")
+                raise ServiceError("整改期限不能早于发现日期。", field="deadline")
             hazard.current_deadline = hazard.deadline
         _check_clause(hazard.level, hazard.clause, hazard.sector)
         if not changed:
             return hazard
         hazard._history_user = by
-        _full_clean(hazard)
+        full_clean(hazard, exclude=["number", "found_by"], validate_constraints=False)
         hazard.save()
         bump_on_commit()
         HazardEvent.objects.create(
@@ -203,16 +191,16 @@ def hazard_add_photo(
     """Add a before or after photo; the step is written to the timeline."""
     pk = hazard.pk if isinstance(hazard, Hazard) else hazard
     if kind not in PhotoKind.values:
-        raise WorkflowError("照片类型应为 before（整改前）或 after（整改后）。", field="kind")
+        raise ServiceError("照片类型应为 before（整改前）或 after（整改后）。", field="kind")
     image = check_image(data, name)
     with transaction.atomic():
         hazard = Hazard.objects.for_user(by).select_for_update(of=("self",)).get(pk=pk)
         if not by.has_role(*REGISTER_ROLES):
-            raise WorkflowError("您的角色不能上传照片。", kind="role")
+            raise ServiceError("您的角色不能上传照片。", kind=Kind.ROLE)
         if hazard.state not in PHOTO_STATES[kind]:
-            raise WorkflowError(
+            raise ServiceError(
                 f"隐患当前状态为“{hazard.get_state_display()}”，不能上传{PhotoKind(kind).label}照片。",
-                kind="state",
+                kind=Kind.STATE,
             )
         event = HazardEvent.objects.create(
             hazard=hazard,

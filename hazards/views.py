@@ -6,13 +6,13 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.errors import ServiceError, add_to_form
 from core.filtering import filter_results
 from core.paginator import VersionedCountPaginator
 from enterprises.models import Enterprise
@@ -31,7 +31,6 @@ from .choices import (
 from .filtersets import HazardFilterSet
 from .forms import HazardCreateForm, HazardEditForm, PhotoUploadForm, StepForm, read_photos
 from .models import ExtensionRequest, Hazard, HazardEvent, HazardPhoto, JudgmentStandard
-from .workflow import WorkflowError
 
 PAGE_SIZES = (20, 50, 100)
 LIST_RELATED = ("enterprise", "region", "sector", "clause__standard")
@@ -114,17 +113,6 @@ def _scoped_hazard(request, pk: int, *related: str) -> Hazard:
     return get_object_or_404(
         Hazard.objects.for_user(request.user).select_related(*LIST_RELATED, *related), pk=pk
     )
-
-
-def _add_error(form, exc: WorkflowError | ValidationError, aliases=None) -> None:
-    """Put a service error next to its field, or above the form."""
-    if isinstance(exc, ValidationError):
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-        for name, messages_ in errors.items():
-            form.add_error(name if name in form.fields else None, messages_)
-        return
-    name = (aliases or {}).get(exc.field, exc.field)
-    form.add_error(name if name in form.fields else None, exc.message)
 
 
 # ---------------------------------------------------------------- lists
@@ -306,8 +294,8 @@ def hazard_action(request, pk: int, action: str):
             )
         except Hazard.DoesNotExist as exc:
             raise Http404 from exc
-        except WorkflowError as exc:
-            _add_error(form, exc)
+        except ServiceError as exc:
+            add_to_form(form, exc)
             hazard.refresh_from_db()
             return _detail(request, hazard, failed=form, error=exc.message)
         messages.success(request, f"已{transition.action.label}。")
@@ -324,8 +312,8 @@ def hazard_edit(request, pk: int):
             services.hazard_update(hazard=hazard, by=request.user, **form.cleaned_data)
         except Hazard.DoesNotExist as exc:
             raise Http404 from exc
-        except (WorkflowError, ValidationError) as exc:
-            _add_error(form, exc)
+        except ServiceError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, "隐患信息已保存。")
             return redirect(hazard)
@@ -349,7 +337,7 @@ def photo_upload(request, pk: int):
                 )
         except Hazard.DoesNotExist as exc:
             raise Http404 from exc
-        except WorkflowError as exc:
+        except ServiceError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, f"已上传 {len(form.cleaned_data['photos'])} 张照片。")
@@ -406,8 +394,8 @@ def hazard_create(request):
                 hazard = services.hazard_register(by=request.user, photos=photos, **data)
             except Enterprise.DoesNotExist:
                 form.add_error("enterprise", "请重新选择企业。")
-            except (WorkflowError, ValidationError) as exc:
-                _add_error(form, exc, aliases={"file": "photos"})
+            except ServiceError as exc:
+                add_to_form(form, exc, aliases={"file": "photos"})
             else:
                 pending.discard(kept)
                 messages.success(request, f"已登记隐患 {hazard.number}。")

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.choices import Role
+from core.errors import Kind, ServiceError
 from core.workdays import workdays_between
 
 from .choices import (
@@ -38,17 +39,6 @@ from .versioning import bump_on_commit
 
 S = HazardState
 R = Role
-
-
-class WorkflowError(Exception):
-    """A step that may not be taken, or bad input for it. The message is shown to the user.
-
-    kind: "state" (not now), "role" (not this user), "input" (fix the form and retry).
-    """
-
-    def __init__(self, message: str, *, kind: str = "input", field: str | None = None):
-        super().__init__(message)
-        self.message, self.kind, self.field = message, kind, field
 
 
 Handler = Callable[[Hazard, Any, dict], dict]
@@ -83,10 +73,10 @@ def _max_length(name: str) -> int | None:
 def _text(payload: dict, name: str, label: str, *, required: bool = True) -> str:
     value = str(payload.get(name) or "").strip()
     if required and not value:
-        raise WorkflowError(f"请填写{label}。", field=name)
+        raise ServiceError(f"请填写{label}。", field=name)
     limit = _max_length(name)
     if limit and len(value) > limit:
-        raise WorkflowError(f"{label}不能超过 {limit} 个字。", field=name)
+        raise ServiceError(f"{label}不能超过 {limit} 个字。", field=name)
     return value
 
 
@@ -94,30 +84,30 @@ def _date(payload: dict, name: str, label: str, *, required: bool = True) -> dat
     value = payload.get(name)
     if value in (None, ""):
         if required:
-            raise WorkflowError(f"请填写{label}。", field=name)
+            raise ServiceError(f"请填写{label}。", field=name)
         return None
     if isinstance(value, date):
         return value
     try:
         return date.fromisoformat(str(value))
     except ValueError as exc:
-        raise WorkflowError(f"{label}不是有效日期（格式：2026-05-31）。", field=name) from exc
+        raise ServiceError(f"{label}不是有效日期（格式：2026-05-31）。", field=name) from exc
 
 
 def _money(payload: dict, name: str, label: str, *, required: bool = False) -> Decimal | None:
     value = payload.get(name)
     if value in (None, ""):
         if required:
-            raise WorkflowError(f"请填写{label}。", field=name)
+            raise ServiceError(f"请填写{label}。", field=name)
         return None
     try:
         amount = Decimal(str(value))
     except InvalidOperation as exc:
-        raise WorkflowError(f"{label}应为数字（单位：万元）。", field=name) from exc
+        raise ServiceError(f"{label}应为数字（单位：万元）。", field=name) from exc
     if not amount.is_finite() or amount < 0:
-        raise WorkflowError(f"{label}不能为负数。", field=name)
+        raise ServiceError(f"{label}不能为负数。", field=name)
     if amount >= MAX_MONEY:
-        raise WorkflowError(f"{label}过大（单位为万元）。", field=name)
+        raise ServiceError(f"{label}过大（单位为万元）。", field=name)
     return amount.quantize(Decimal("0.01"))
 
 
@@ -154,12 +144,12 @@ def _start_rectification(hazard: Hazard, by, p: dict) -> dict:
     hazard.plan_deadline = _date(p, "plan_deadline", "整改时限", required=major)
     hazard.emergency_plan = _text(p, "emergency_plan", "安全措施和应急预案", required=major)
     if hazard.plan_deadline and hazard.plan_deadline > hazard.current_deadline:
-        raise WorkflowError(
+        raise ServiceError(
             "方案整改时限不能晚于整改期限；需要更多时间请申请延期。", field="plan_deadline"
         )
     stoppage = p.get("stoppage") or Stoppage.NONE
     if stoppage not in Stoppage.values:
-        raise WorkflowError("停产停业选项无效。", field="stoppage")
+        raise ServiceError("停产停业选项无效。", field="stoppage")
     hazard.stoppage = stoppage
     return {"stoppage": stoppage}
 
@@ -184,7 +174,7 @@ def _extension_guard(hazard: Hazard, by) -> str | None:
 def _request_extension(hazard: Hazard, by, p: dict) -> dict:
     new = _date(p, "requested_deadline", "申请延期至")
     if new <= hazard.current_deadline:
-        raise WorkflowError("申请延期至的日期应晚于当前整改期限。", field="requested_deadline")
+        raise ServiceError("申请延期至的日期应晚于当前整改期限。", field="requested_deadline")
     extension = ExtensionRequest.objects.create(
         hazard=hazard,
         requested_by=by,
@@ -206,9 +196,9 @@ def _approve_extension(hazard: Hazard, by, p: dict) -> dict:
         _date(p, "approved_deadline", "批准延期至", required=False) or extension.requested_deadline
     )
     if new <= extension.old_deadline:
-        raise WorkflowError("批准延期至的日期应晚于原整改期限。", field="approved_deadline")
+        raise ServiceError("批准延期至的日期应晚于原整改期限。", field="approved_deadline")
     if new < _today():
-        raise WorkflowError("批准延期至的日期不能早于今天。", field="approved_deadline")
+        raise ServiceError("批准延期至的日期不能早于今天。", field="approved_deadline")
     extension.status, extension.approved_deadline = ExtensionStatus.APPROVED, new
     extension.decided_by, extension.decided_at = by, timezone.now()
     extension.decision_comment = _text(p, "comment", "审批意见", required=False)
@@ -229,9 +219,9 @@ def _refuse_extension(hazard: Hazard, by, p: dict) -> dict:
 def _submit_rectification(hazard: Hazard, by, p: dict) -> dict:
     completed = _date(p, "completed_date", "整改完成日期")
     if completed > _today():
-        raise WorkflowError("整改完成日期不能晚于今天。", field="completed_date")
+        raise ServiceError("整改完成日期不能晚于今天。", field="completed_date")
     if completed < hazard.found_date:
-        raise WorkflowError("整改完成日期不能早于发现日期。", field="completed_date")
+        raise ServiceError("整改完成日期不能早于发现日期。", field="completed_date")
     hazard.completed_date = completed
     hazard.completion_note = _text(p, "completion_note", "整改完成情况")
     hazard.funds_spent = _money(p, "funds_spent", "实际投入资金")
@@ -240,7 +230,7 @@ def _submit_rectification(hazard: Hazard, by, p: dict) -> dict:
         hazard.level == HazardLevel.MAJOR
         and not hazard.photos.filter(kind=PhotoKind.AFTER).exists()
     ):
-        raise WorkflowError("重大事故隐患申请销号前，请先上传整改后照片。", field="photos")
+        raise ServiceError("重大事故隐患申请销号前，请先上传整改后照片。", field="photos")
     return {"completed_date": completed.isoformat()}
 
 
@@ -248,7 +238,7 @@ def _recheck(hazard: Hazard, by, p: dict) -> None:
     hazard.recheck_opinion = _text(p, "recheck_opinion", "复查意见")
     hazard.recheck_date = _date(p, "recheck_date", "复查日期", required=False) or _today()
     if hazard.recheck_date > _today():
-        raise WorkflowError("复查日期不能晚于今天。", field="recheck_date")
+        raise ServiceError("复查日期不能晚于今天。", field="recheck_date")
     hazard.rechecked_by = by
     hazard.recheck_unit = by.department.name if by.department else ""
 
@@ -262,7 +252,7 @@ def _recheck_fail(hazard: Hazard, by, p: dict) -> dict:
     _recheck(hazard, by, p)
     new = _date(p, "new_deadline", "新的整改期限")
     if new <= _today():
-        raise WorkflowError("新的整改期限应晚于今天。", field="new_deadline")
+        raise ServiceError("新的整改期限应晚于今天。", field="new_deadline")
     hazard.current_deadline = new
     hazard.completed_date = None
     return {"passed": False, "new_deadline": new.isoformat()}
@@ -281,12 +271,12 @@ def _not_listed(hazard: Hazard, by) -> str | None:
 def _list_supervision(hazard: Hazard, by, p: dict) -> dict:
     level = p.get("level")
     if level not in SupervisionLevel.values:
-        raise WorkflowError("请选择挂牌级别。", field="level")
+        raise ServiceError("请选择挂牌级别。", field="level")
     if user_rank(by) < SUPERVISION_RANK[level]:
-        raise WorkflowError("不能以高于本级的级别挂牌督办。", field="level", kind="role")
+        raise ServiceError("不能以高于本级的级别挂牌督办。", field="level", kind=Kind.ROLE)
     deadline = _date(p, "deadline", "督办期限")
     if deadline < _today():
-        raise WorkflowError("督办期限不能早于今天。", field="deadline")
+        raise ServiceError("督办期限不能早于今天。", field="deadline")
     doc_no, unit = _text(p, "doc_no", "督办文号"), _text(p, "issuing_unit", "督办单位")
     try:
         with transaction.atomic():  # the unique constraint settles a race between two listings
@@ -300,7 +290,7 @@ def _list_supervision(hazard: Hazard, by, p: dict) -> dict:
                 listed_by=by,
             )
     except IntegrityError as exc:
-        raise WorkflowError(f"督办文号“{doc_no}”已被使用。", field="doc_no") from exc
+        raise ServiceError(f"督办文号“{doc_no}”已被使用。", field="doc_no") from exc
     hazard.supervision_level = level
     return {"supervision": supervision.pk, "level": level, "doc_no": doc_no}
 
@@ -326,10 +316,10 @@ def _record_dual_report(hazard: Hazard, by, p: dict) -> dict:
     regulator = _date(p, "reported_to_regulator", "向监管部门报告日期", required=False)
     workers = _date(p, "reported_to_workers", "向职工大会报告日期", required=False)
     if not regulator and not workers:
-        raise WorkflowError("请至少填写一个报告日期。", field="reported_to_regulator")
+        raise ServiceError("请至少填写一个报告日期。", field="reported_to_regulator")
     for value, name in ((regulator, "reported_to_regulator"), (workers, "reported_to_workers")):
         if value and value > _today():
-            raise WorkflowError("报告日期不能晚于今天。", field=name)
+            raise ServiceError("报告日期不能晚于今天。", field=name)
     hazard.reported_to_regulator = regulator or hazard.reported_to_regulator
     hazard.reported_to_workers = workers or hazard.reported_to_workers
     return {k: v.isoformat() for k, v in (("regulator", regulator), ("workers", workers)) if v}
@@ -341,17 +331,17 @@ URGING_DOC_NO_MAX = 64
 def _record_urging(hazard: Hazard, by, p: dict) -> dict:
     kind = p.get("urging_kind") or ""
     if kind not in UrgingKind.values:
-        raise WorkflowError("请选择督促方式：函告、通报、约谈或曝光。", field="urging_kind")
+        raise ServiceError("请选择督促方式：函告、通报、约谈或曝光。", field="urging_kind")
     day = _date(p, "urging_date", "督促日期", required=False) or _today()
     if day > _today():
-        raise WorkflowError("督促日期不能晚于今天。", field="urging_date")
+        raise ServiceError("督促日期不能晚于今天。", field="urging_date")
     if day < hazard.found_date:
-        raise WorkflowError("督促日期不能早于隐患发现日期。", field="urging_date")
+        raise ServiceError("督促日期不能早于隐患发现日期。", field="urging_date")
     doc_no = _text(p, "urging_doc_no", "文号", required=False)
     if len(doc_no) > URGING_DOC_NO_MAX:
-        raise WorkflowError(f"文号不能超过 {URGING_DOC_NO_MAX} 个字。", field="urging_doc_no")
+        raise ServiceError(f"文号不能超过 {URGING_DOC_NO_MAX} 个字。", field="urging_doc_no")
     if not str(p.get("comment") or "").strip():
-        raise WorkflowError("请填写督促内容，例如约谈对象和要求。", field="comment")
+        raise ServiceError("请填写督促内容，例如约谈对象和要求。", field="comment")
     data = {"urging_kind": kind, "urging_date": day.isoformat()}
     if doc_no:
         data["urging_doc_no"] = doc_no
@@ -495,21 +485,21 @@ PHOTO_STATES = {
 }
 
 
-def refusal(hazard: Hazard, transition: Transition, by) -> WorkflowError | None:
+def refusal(hazard: Hazard, transition: Transition, by) -> ServiceError | None:
     """Why this user may not take this step now, or None when they may."""
     if hazard.state not in transition.sources:
-        return WorkflowError(
+        return ServiceError(
             f"隐患当前状态为“{hazard.get_state_display()}”，不能{transition.action.label}。",
-            kind="state",
+            kind=Kind.STATE,
         )
     if not by.has_role(*transition.roles):
-        return WorkflowError(
-            f"您的角色（{by.get_role_display()}）不能{transition.action.label}。", kind="role"
+        return ServiceError(
+            f"您的角色（{by.get_role_display()}）不能{transition.action.label}。", kind=Kind.ROLE
         )
     if transition.major_only and hazard.level != HazardLevel.MAJOR:
-        return WorkflowError(f"只有重大事故隐患才能{transition.action.label}。", kind="state")
+        return ServiceError(f"只有重大事故隐患才能{transition.action.label}。", kind=Kind.STATE)
     if transition.guard and (reason := transition.guard(hazard, by)):
-        return WorkflowError(reason, kind="state")
+        return ServiceError(reason, kind=Kind.STATE)
     return None
 
 
@@ -520,14 +510,14 @@ def available(hazard: Hazard, by) -> list[Transition]:
 def apply(
     *, hazard: Hazard | int, action: str, by, comment: str = "", **payload: Any
 ) -> HazardEvent:
-    """Take one workflow step on a hazard the user can see, or raise WorkflowError.
+    """Take one workflow step on a hazard the user can see, or raise ServiceError.
 
     Raises Hazard.DoesNotExist when the hazard is outside the user's scope.
     """
     try:
         transition = TABLE[Action(action)]
     except (ValueError, KeyError) as exc:
-        raise WorkflowError(f"未知的操作：{action}", kind="state") from exc
+        raise ServiceError(f"未知的操作：{action}", kind=Kind.STATE) from exc
     pk = hazard.pk if isinstance(hazard, Hazard) else hazard
     with transaction.atomic():
         locked = Hazard.objects.for_user(by).select_for_update(of=("self",)).get(pk=pk)

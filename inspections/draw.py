@@ -24,11 +24,9 @@ import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from core.errors import ServiceError
+
 ALGORITHM = "v1"
-
-
-class DrawError(Exception):
-    """The pools cannot satisfy the request; the message is shown to the user."""
 
 
 @dataclass(frozen=True)
@@ -82,10 +80,11 @@ def normalise(
 def run_v1(data: DrawInput) -> list[dict]:
     """[{"enterprise": id, "inspectors": [ids]}] in draw order."""
     if data.count < 1:
-        raise DrawError("抽取企业数至少为 1。")
+        raise ServiceError("抽取企业数至少为 1。", field="count")
     if data.count > len(data.enterprise_pool):
-        raise DrawError(
-            f"符合条件的企业只有 {len(data.enterprise_pool)} 家，少于要抽取的 {data.count} 家。"
+        raise ServiceError(
+            f"符合条件的企业只有 {len(data.enterprise_pool)} 家，少于要抽取的 {data.count} 家。",
+            field="count",
         )
     rng = random.Random(data.seed)
     result = []
@@ -93,9 +92,10 @@ def run_v1(data: DrawInput) -> list[dict]:
         excluded = set(data.exclusions.get(str(enterprise), ()))
         eligible = [i for i in data.inspector_pool if i not in excluded]
         if len(eligible) < data.per_target:
-            raise DrawError(
+            raise ServiceError(
                 f"企业（编号 {enterprise}）可抽取的执法人员只有 {len(eligible)} 名"
-                f"（已排除回避和上一轮检查人员），不足 {data.per_target} 名。"
+                f"（已排除回避和上一轮检查人员），不足 {data.per_target} 名。",
+                field="count",
             )
         result.append(
             {"enterprise": enterprise, "inspectors": sorted(_take(rng, eligible, data.per_target))}
@@ -110,7 +110,7 @@ def run(algorithm: str, data: DrawInput) -> list[dict]:
     try:
         return ALGORITHMS[algorithm](data)
     except KeyError:
-        raise DrawError(f"未知的抽取算法版本：{algorithm}") from None
+        raise ServiceError(f"未知的抽取算法版本：{algorithm}", field="count") from None
 
 
 def fingerprint(algorithm: str, data: DrawInput, result: list[dict]) -> str:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
+from core.errors import Kind, ServiceError
 from core.models import Department, Region, Sector
 from core.pdf import render_pdf
 from core.services import next_document_number
@@ -27,7 +28,6 @@ from enterprises.models import Enterprise
 from hazards.choices import HazardLevel, HazardSource
 from hazards.models import Clause, Hazard
 from hazards.services import clause_search, hazard_register
-from hazards.workflow import WorkflowError
 
 from . import draw as drawing
 from .choices import (
@@ -60,20 +60,9 @@ INSPECTOR_ROLES = frozenset({Role.INSPECTOR, Role.REVIEWER})
 CONFLICT_MANAGERS = frozenset({Role.REVIEWER, Role.ADMIN})
 
 
-class InspectionError(Exception):
-    """A step that may not be taken, or bad input for it. The message is shown to the user.
-
-    kind: "state" (not now), "role" (not this user), "input" (fix the form and retry).
-    """
-
-    def __init__(self, message: str, *, kind: str = "input", field: str | None = None):
-        super().__init__(message)
-        self.message, self.kind, self.field = message, kind, field
-
-
 def _require_role(user, roles, what: str) -> None:
     if not user.has_role(*roles):
-        raise InspectionError(f"您的角色不能{what}。", kind="role")
+        raise ServiceError(f"您的角色不能{what}。", kind=Kind.ROLE)
 
 
 def _pk(value) -> int:
@@ -111,27 +100,25 @@ def plan_create(
     region_code = getattr(region, "pk", region) or (by.region_id or "")
     region = regions.filter(pk=region_code).first()
     if region is None:
-        raise InspectionError("请选择您管辖范围内的检查地区。", field="region")
+        raise ServiceError("请选择您管辖范围内的检查地区。", field="region")
     department = department or by.department
     department = (
         Department.objects.for_user(by).filter(pk=_pk(department)).first() if department else None
     )
     if department is None:
-        raise InspectionError("请选择执法部门。", field="department")
+        raise ServiceError("请选择执法部门。", field="department")
     if not name.strip():
-        raise InspectionError("请填写计划名称。", field="name")
+        raise ServiceError("请填写计划名称。", field="name")
     if period == PlanPeriod.MONTH and not (month and 1 <= int(month) <= 12):
-        raise InspectionError("月度计划请选择月份。", field="month")
+        raise ServiceError("月度计划请选择月份。", field="month")
     if not 0 <= int(random_share_required) <= 100:
-        raise InspectionError("随机抽查比例应在 0 到 100 之间。", field="random_share_required")
+        raise ServiceError("随机抽查比例应在 0 到 100 之间。", field="random_share_required")
     ids = [_pk(e) for e in enterprises]
     chosen = list(
         Enterprise.objects.for_user(by).filter(pk__in=ids, region__code__startswith=region.prefix)
     )
     if len(chosen) != len(set(ids)):
-        raise InspectionError(
-            "检查对象中有企业不在该地区或不在您的管辖范围内。", field="enterprises"
-        )
+        raise ServiceError("检查对象中有企业不在该地区或不在您的管辖范围内。", field="enterprises")
     with transaction.atomic():
         plan = InspectionPlan.objects.create(
             name=name.strip(),
@@ -264,7 +251,7 @@ def draw_run(
     enterprises to the plan's targets."""
     _require_role(by, DRAW_ROLES, "组织双随机抽取")
     if int(inspectors_per_target) < MIN_INSPECTORS:
-        raise InspectionError(
+        raise ServiceError(
             f"每家企业至少抽取 {MIN_INSPECTORS} 名执法人员。", field="inspectors_per_target"
         )
     with transaction.atomic():
@@ -273,7 +260,7 @@ def draw_run(
         region_code = getattr(region, "pk", region) or plan.region_id
         region = Region.objects.filter(pk=region_code).first()
         if region is None or not region.code.startswith(plan.region.prefix):
-            raise InspectionError("抽取地区应在计划的检查地区之内。", field="region")
+            raise ServiceError("抽取地区应在计划的检查地区之内。", field="region")
         pool = list(
             draw_enterprise_pool(
                 by=by,
@@ -294,10 +281,7 @@ def draw_run(
             count=count,
             per_target=inspectors_per_target,
         )
-        try:
-            result = drawing.run(drawing.ALGORITHM, data)
-        except drawing.DrawError as exc:
-            raise InspectionError(str(exc), field="count") from exc
+        result = drawing.run(drawing.ALGORITHM, data)
         draw = RandomDraw.objects.create(
             plan=plan,
             region=region,
@@ -371,7 +355,7 @@ def draw_verify(*, draw: RandomDraw | int, by=None) -> DrawCheck:
     problems = []
     try:
         rerun = drawing.run(draw.algorithm, data)
-    except drawing.DrawError as exc:
+    except ServiceError as exc:
         rerun = None
         problems.append(f"按存档的种子和名录重新抽取失败：{exc}")
     rerun_matches = rerun == draw.result
@@ -419,24 +403,24 @@ def conflict_declare(
     made from now on exclude the pair; draws already made keep their recorded pool."""
     inspector_pk = by.pk if inspector is None else _pk(inspector)
     if inspector_pk != by.pk and not by.has_role(*CONFLICT_MANAGERS):
-        raise InspectionError("只能申报本人的回避事项。", kind="role")
+        raise ServiceError("只能申报本人的回避事项。", kind=Kind.ROLE)
     person = conflict_inspectors(by).filter(pk=inspector_pk).first()
     if person is None:
-        raise InspectionError("只能为本部门的执法人员申报回避。", field="inspector")
+        raise ServiceError("只能为本部门的执法人员申报回避。", field="inspector")
     company = Enterprise.objects.for_user(by).filter(pk=_pk(enterprise)).first()
     if company is None:
-        raise InspectionError("请从您管辖范围内的企业中选择。", field="enterprise")
+        raise ServiceError("请从您管辖范围内的企业中选择。", field="enterprise")
     reason = (reason or "").strip()
     if not reason:
-        raise InspectionError("请填写回避原因，例如：近亲属在该企业任职。", field="reason")
+        raise ServiceError("请填写回避原因，例如：近亲属在该企业任职。", field="reason")
     if len(reason) > 128:
-        raise InspectionError("回避原因不能超过 128 个字。", field="reason")
+        raise ServiceError("回避原因不能超过 128 个字。", field="reason")
     with transaction.atomic():
         conflict, created = ConflictOfInterest.objects.get_or_create(
             inspector=person, enterprise=company, defaults={"reason": reason}
         )
     if not created:
-        raise InspectionError(
+        raise ServiceError(
             f"{person.display_name} 已申报过对“{company.name}”的回避。", field="enterprise"
         )
     return conflict
@@ -446,7 +430,7 @@ def conflict_withdraw(*, by, conflict: ConflictOfInterest | int) -> None:
     """Withdraw a declaration: its inspector, or a reviewer or admin who can see it."""
     found = conflicts_visible(by).filter(pk=_pk(conflict)).first()
     if found is None:
-        raise InspectionError("回避申报不存在或不在您的管辖范围内。", kind="state")
+        raise ServiceError("回避申报不存在或不在您的管辖范围内。", kind=Kind.STATE)
     found.delete()
 
 
@@ -464,12 +448,12 @@ def _check_is_inspector(by, inspection: Inspection) -> None:
     if by.is_superuser or by.role == Role.ADMIN:
         return
     if not inspection.inspectors.filter(pk=by.pk).exists():
-        raise InspectionError("只有本次检查的执法人员可以填写检查记录。", kind="role")
+        raise ServiceError("只有本次检查的执法人员可以填写检查记录。", kind=Kind.ROLE)
 
 
 def _check_open(inspection: Inspection) -> None:
     if inspection.status != InspectionStatus.SCHEDULED:
-        raise InspectionError("本次检查已完成，检查记录不能再修改。", kind="state")
+        raise ServiceError("本次检查已完成，检查记录不能再修改。", kind=Kind.STATE)
 
 
 def inspection_create(
@@ -494,7 +478,7 @@ def inspection_create(
     _require_role(by, VISIT_ROLES, "安排现场检查")
     enterprise = Enterprise.objects.for_user(by).filter(pk=_pk(enterprise)).first()
     if enterprise is None:
-        raise InspectionError("请选择您管辖范围内的企业。", field="enterprise")
+        raise ServiceError("请选择您管辖范围内的企业。", field="enterprise")
     if draw_target is not None:
         draw_target = (
             DrawTarget.objects.select_related("draw__plan")
@@ -502,33 +486,33 @@ def inspection_create(
             .first()
         )
         if draw_target is None or draw_target.enterprise_id != enterprise.pk:
-            raise InspectionError("双随机抽取结果与被检查企业不一致。", field="draw_target")
+            raise ServiceError("双随机抽取结果与被检查企业不一致。", field="draw_target")
         method = InspectionMethod.RANDOM
         plan = draw_target.draw.plan
     if method not in InspectionMethod.values:
-        raise InspectionError("请选择检查方式。", field="method")
+        raise ServiceError("请选择检查方式。", field="method")
     if plan is not None:
         plan = InspectionPlan.objects.for_user(by).filter(pk=_pk(plan)).first()
         if plan is None:
-            raise InspectionError("请选择您管辖范围内的检查计划。", field="plan")
+            raise ServiceError("请选择您管辖范围内的检查计划。", field="plan")
     ids = sorted({_pk(i) for i in inspectors})
     people = list(User.objects.filter(pk__in=ids, is_active=True, role__in=INSPECTOR_ROLES))
     if len(ids) < MIN_INSPECTORS:
-        raise InspectionError(f"现场检查至少需要 {MIN_INSPECTORS} 名执法人员。", field="inspectors")
+        raise ServiceError(f"现场检查至少需要 {MIN_INSPECTORS} 名执法人员。", field="inspectors")
     if len(people) != len(ids):
-        raise InspectionError("所选检查人员中有人不是在岗的执法人员。", field="inspectors")
+        raise ServiceError("所选检查人员中有人不是在岗的执法人员。", field="inspectors")
     if method != InspectionMethod.CROSS:
         for person in people:
             if not Enterprise.objects.for_user(person).filter(pk=enterprise.pk).exists():
-                raise InspectionError(
+                raise ServiceError(
                     f"执法人员{person.display_name}对该企业没有监管职责；跨地区检查请选择“异地交叉执法”。",
                     field="inspectors",
                 )
     if start_time and end_time and end_time < start_time:
-        raise InspectionError("结束时间不能早于开始时间。", field="end_time")
+        raise ServiceError("结束时间不能早于开始时间。", field="end_time")
     department = by.department or (plan.department if plan else None) or people[0].department
     if department is None:
-        raise InspectionError("无法确定执法部门，请由执法部门人员登记。", field="inspectors")
+        raise ServiceError("无法确定执法部门，请由执法部门人员登记。", field="inspectors")
     with transaction.atomic():
         inspection = Inspection.objects.create(
             enterprise=enterprise,
@@ -584,14 +568,14 @@ def checklist_record(
     """Record 合格/不合格/不适用 for one clause. 不合格 proposes a 重大 finding citing the clause;
     changing the result back withdraws the proposal."""
     if result not in CheckResult.values:
-        raise InspectionError("请选择检查结果：合格、不合格或不适用。", field="result")
+        raise ServiceError("请选择检查结果：合格、不合格或不适用。", field="result")
     with transaction.atomic():
         inspection = _inspection_for_user(by, inspection, lock=True)
         _check_is_inspector(by, inspection)
         _check_open(inspection)
         clause = checklist_clauses(inspection).filter(pk=_pk(clause)).first()
         if clause is None:
-            raise InspectionError("该条款不适用于被检查企业的行业领域。", field="clause")
+            raise ServiceError("该条款不适用于被检查企业的行业领域。", field="clause")
         item, _ = ChecklistItem.objects.update_or_create(
             inspection=inspection,
             clause=clause,
@@ -633,20 +617,20 @@ def finding_add(
         _check_is_inspector(by, inspection)
         _check_open(inspection)
         if not place.strip() or not description.strip():
-            raise InspectionError(
+            raise ServiceError(
                 "请填写隐患地点/部位和问题描述。", field="description" if place.strip() else "place"
             )
         if level not in HazardLevel.values:
-            raise InspectionError("请选择隐患级别。", field="level")
+            raise ServiceError("请选择隐患级别。", field="level")
         if clause is not None:
             clause = checklist_clauses(inspection).filter(pk=_pk(clause)).first()
             if clause is None:
-                raise InspectionError("该条款不适用于被检查企业的行业领域。", field="clause")
+                raise ServiceError("该条款不适用于被检查企业的行业领域。", field="clause")
         if level == HazardLevel.MAJOR and clause is None:
-            raise InspectionError("重大事故隐患必须选择判定依据。", field="clause")
+            raise ServiceError("重大事故隐患必须选择判定依据。", field="clause")
         deadline = deadline or inspection.date + timedelta(days=deadline_days(level))
         if deadline < inspection.date:
-            raise InspectionError("整改期限不能早于检查日期。", field="deadline")
+            raise ServiceError("整改期限不能早于检查日期。", field="deadline")
         return Finding.objects.create(
             inspection=inspection,
             level=level,
@@ -664,8 +648,8 @@ def finding_remove(*, by, finding: Finding | int) -> None:
         _check_is_inspector(by, inspection)
         _check_open(inspection)
         if finding.checklist_item_id:
-            raise InspectionError(
-                "检查表不合格条款对应的问题，请在检查表中修改该条款的结果。", kind="state"
+            raise ServiceError(
+                "检查表不合格条款对应的问题，请在检查表中修改该条款的结果。", kind=Kind.STATE
             )
         finding.delete()
 
@@ -710,7 +694,7 @@ def inspection_findings_commit(
         _check_is_inspector(by, inspection)
         _check_open(inspection)
         if inspection.date > timezone.localdate():
-            raise InspectionError("检查日期还没到，不能提交检查结果。", kind="state")
+            raise ServiceError("检查日期还没到，不能提交检查结果。", kind=Kind.STATE)
         findings = list(inspection.findings.select_related("clause").order_by("created_at", "pk"))
         hazards = []
         for finding in findings:
@@ -727,8 +711,8 @@ def inspection_findings_commit(
                     source=HazardSource.INSPECTION,
                     inspection=inspection,
                 )
-            except WorkflowError as exc:
-                raise InspectionError(f"问题“{finding}”不能登记为隐患：{exc.message}") from exc
+            except ServiceError as exc:
+                raise ServiceError(f"问题“{finding}”不能登记为隐患：{exc.message}") from exc
             finding.hazard = hazard
             finding.save(update_fields=["hazard"])
             hazards.append(hazard)
@@ -763,9 +747,9 @@ def _issuing_unit(inspection: Inspection) -> IssuingUnit:
     unit = IssuingUnit.objects.select_related("department").filter(department=inspection.department)
     unit = unit.first()
     if unit is None:
-        raise InspectionError(
+        raise ServiceError(
             f"“{inspection.department}”尚未设置发文字号简称，请联系管理员在系统管理中设置发文单位。",
-            kind="state",
+            kind=Kind.STATE,
         )
     return unit
 
@@ -839,24 +823,24 @@ def document_issue(
     failure leaves no gap. Extra fields: `opinion` (整改复查意见书), `measures` (现场处理措施决定书)."""
     _require_role(by, VISIT_ROLES, "制作执法文书")
     if type not in DocumentType.values:
-        raise InspectionError("请选择文书类型。", field="type")
+        raise ServiceError("请选择文书类型。", field="type")
     inspection = _inspection_for_user(by, inspection)
     if inspection.status != InspectionStatus.DONE:
-        raise InspectionError("请先提交检查结果，再制作执法文书。", kind="state")
+        raise ServiceError("请先提交检查结果，再制作执法文书。", kind=Kind.STATE)
     has_findings = inspection.findings.exists()
     if type == DocumentType.ORDER and not has_findings:
-        raise InspectionError("本次检查未发现问题，无需下达责令限期整改指令书。", kind="state")
+        raise ServiceError("本次检查未发现问题，无需下达责令限期整改指令书。", kind=Kind.STATE)
     if type == DocumentType.RECHECK:
         if not inspection.documents.filter(type=DocumentType.ORDER).exists():
-            raise InspectionError(
-                "请先下达责令限期整改指令书，再制作整改复查意见书。", kind="state"
+            raise ServiceError(
+                "请先下达责令限期整改指令书，再制作整改复查意见书。", kind=Kind.STATE
             )
         extra.setdefault("opinion", "")
         extra["hazards"] = list(inspection.hazards.select_related("clause").order_by("number"))
     if type == DocumentType.MEASURES:
         extra["measures"] = (extra.get("measures") or inspection.measures or "").strip()
         if not extra["measures"]:
-            raise InspectionError("请填写现场处理措施。", field="measures")
+            raise ServiceError("请填写现场处理措施。", field="measures")
     unit = _issuing_unit(inspection)
     kind = document_kind(type)
     year = timezone.localdate().year
@@ -894,7 +878,7 @@ def document_bytes(document: EnforcementDocument) -> bytes:
     with document.pdf.open("rb") as handle:
         data = handle.read()
     if hashlib.sha256(data).hexdigest() != document.sha256:
-        raise InspectionError("文书文件与制作时的校验值不一致，可能已被篡改，请联系管理员。")
+        raise ServiceError("文书文件与制作时的校验值不一致，可能已被篡改，请联系管理员。")
     return data
 
 

@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core.errors import ServiceError, add_to_form
 from enterprises.models import Enterprise
 
 from . import indicators, services
@@ -37,13 +38,9 @@ from .models import (
     InspectionPlan,
     RandomDraw,
 )
-from .services import DRAW_ROLES, PLAN_ROLES, VISIT_ROLES, InspectionError
+from .services import DRAW_ROLES, PLAN_ROLES, VISIT_ROLES
 
 PAGE_SIZE = 20
-
-
-def _form_error(form, exc: InspectionError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 # ---------------------------------------------------------------- home and visits
@@ -111,8 +108,8 @@ def inspection_create(request):
         data = dict(form.cleaned_data)
         try:
             inspection = services.inspection_create(by=request.user, **data)
-        except InspectionError as exc:
-            _form_error(form, exc)
+        except ServiceError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, f"已安排现场检查：{inspection.enterprise.name}")
             return redirect(inspection)
@@ -181,7 +178,7 @@ def checklist_record(request, pk: int, clause_pk: int):
             result=request.POST.get("result", ""),
             remark=request.POST.get("remark", ""),
         )
-    except InspectionError as exc:
+    except ServiceError as exc:
         error, item = exc.message, inspection.checklist.filter(clause_id=clause_pk).first()
     if not request.htmx:
         if error:
@@ -229,7 +226,7 @@ def finding_add(request, pk: int):
         try:
             services.finding_add(by=request.user, inspection=inspection, **form.cleaned_data)
             messages.success(request, "已记录发现的问题。")
-        except InspectionError as exc:
+        except ServiceError as exc:
             messages.error(request, exc.message)
     else:
         messages.error(request, "请填写隐患地点/部位和问题描述。")
@@ -243,7 +240,7 @@ def finding_remove(request, pk: int, finding_pk: int):
     finding = get_object_or_404(Finding, pk=finding_pk, inspection=inspection)
     try:
         services.finding_remove(by=request.user, finding=finding)
-    except InspectionError as exc:
+    except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect(inspection.get_absolute_url() + "#findings")
 
@@ -258,7 +255,7 @@ def inspection_commit(request, pk: int):
         hazards = services.inspection_findings_commit(
             by=request.user, inspection=inspection, **form.cleaned_data
         )
-    except InspectionError as exc:
+    except ServiceError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
@@ -282,7 +279,7 @@ def document_issue(request, pk: int):
         document = services.document_issue(
             by=request.user, inspection=inspection, **form.cleaned_data
         )
-    except InspectionError as exc:
+    except ServiceError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"已制作{document.get_type_display()}：{document.number}")
@@ -310,7 +307,7 @@ def document_download(request, pk: int):
     document = get_object_or_404(EnforcementDocument.objects.for_user(request.user), pk=pk)
     try:
         data = services.document_bytes(document)
-    except InspectionError as exc:
+    except ServiceError as exc:
         return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
@@ -341,8 +338,8 @@ def plan_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_create(by=request.user, **form.cleaned_data)
-        except InspectionError as exc:
-            _form_error(form, exc)
+        except ServiceError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, f"已制定检查计划：{plan.name}")
             return redirect(plan)
@@ -384,8 +381,8 @@ def draw_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             draw = services.draw_run(by=request.user, plan=plan, **form.cleaned_data)
-        except InspectionError as exc:
-            _form_error(form, exc)
+        except ServiceError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, f"抽取完成：抽中企业 {draw.count} 家。")
             return redirect(draw)
@@ -440,7 +437,7 @@ def draw_schedule(request, pk: int, target_pk: int):
         day = timezone.localdate()
     try:
         inspection = services.draw_target_schedule(by=request.user, target=target, date=day)
-    except InspectionError as exc:
+    except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect(draw)
     messages.success(request, f"已安排检查：{target.enterprise.name}（{day:%Y-%m-%d}）")
@@ -507,8 +504,8 @@ def conflict_list(request):
     if request.method == "POST" and form.is_valid():
         try:
             conflict = services.conflict_declare(by=request.user, **form.cleaned_data)
-        except InspectionError as exc:
-            _form_error(form, exc)
+        except ServiceError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -537,7 +534,7 @@ def conflict_list(request):
 def conflict_withdraw(request, pk: int):
     try:
         services.conflict_withdraw(by=request.user, conflict=pk)
-    except InspectionError:
+    except ServiceError:
         raise Http404 from None
     messages.success(request, "已撤销该回避申报。")
     return redirect("inspections:conflict_list")

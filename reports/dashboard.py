@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.choices import SIGNIFICANT_DIGITS
+from core.errors import ServiceError
 from core.models import Region, Sector
 from hazards import versioning
 from hazards.choices import OPEN_STATES, HazardLevel, HazardState, SupervisionLevel
@@ -69,10 +70,6 @@ class Period:
     end: date
 
 
-class PeriodError(ValueError):
-    """A period the user asked for that cannot be read; the message is for the user."""
-
-
 def _month_end(day: date) -> date:
     first_next = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
     return first_next - timedelta(days=1)
@@ -87,7 +84,7 @@ def _parse(value: str, name: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise PeriodError(f"{name}格式应为 YYYY-MM-DD。") from None
+        raise ServiceError(f"{name}格式应为 YYYY-MM-DD。", field="period") from None
 
 
 def resolve_period(params, today: date) -> Period:
@@ -95,16 +92,18 @@ def resolve_period(params, today: date) -> Period:
     start, end = params.get("start"), params.get("end")
     if start or end:
         if not (start and end):
-            raise PeriodError("自定义时段需要同时填写开始日期和结束日期。")
+            raise ServiceError("自定义时段需要同时填写开始日期和结束日期。", field="period")
         first, last = _parse(start, "开始日期"), _parse(end, "结束日期")
         if first > last:
-            raise PeriodError("开始日期不能晚于结束日期。")
+            raise ServiceError("开始日期不能晚于结束日期。", field="period")
         if first.year < 2000 or last.year > 2100:
-            raise PeriodError("日期超出可统计的范围。")
+            raise ServiceError("日期超出可统计的范围。", field="period")
         return Period("custom", f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}", first, last)
     key = params.get("period") or DEFAULT_PERIOD
     if key not in PERIODS:
-        raise PeriodError("时段应为 month、quarter、year、last_year 之一，或填写开始和结束日期。")
+        raise ServiceError(
+            "时段应为 month、quarter、year、last_year 之一，或填写开始和结束日期。", field="period"
+        )
     if key == "month":
         first = today.replace(day=1)
         return Period(key, f"{today.year}年{today.month}月", first, _month_end(first))

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from .dashboard import PeriodError, dashboard_data, resolve_period
+from .dashboard import dashboard_data, resolve_period
 
 
 class FigureSerializer(serializers.Serializer):
@@ -127,8 +127,5 @@ class DashboardSerializer(serializers.Serializer):
 @api_view(["GET"])
 def dashboard(request):
     today = timezone.localdate()
-    try:
-        period = resolve_period(request.query_params, today)
-    except PeriodError as exc:
-        raise exceptions.ValidationError({"period": [str(exc)]}) from None
+    period = resolve_period(request.query_params, today)
     return Response(dashboard_data(request.user, period, today))

@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from .dashboard import PERIODS, PeriodError, dashboard_data, resolve_period
+from core.errors import ServiceError
+
+from .dashboard import PERIODS, dashboard_data, resolve_period
 
 
 @login_required
@@ -15,8 +17,8 @@ def dashboard(request):
     error = None
     try:
         period = resolve_period(request.GET, today)
-    except PeriodError as exc:
-        error = str(exc)
+    except ServiceError as exc:
+        error = exc.message
         period = resolve_period({}, today)
     data = dashboard_data(request.user, period, today)
     return render(

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
+from core.errors import ServiceError
 from core.models import Job
 from hazards.choices import HazardLevel, HazardSource, HazardState, SupervisionLevel
 from hazards.filtersets import HazardFilterSet
@@ -81,7 +81,7 @@ class _Request:
 def ledger_queryset(user, params: QueryDict | dict, *, strict: bool = False) -> QuerySet[Hazard]:
     """The hazards of the list page for these filters, in the list's order.
 
-    strict: raise ValidationError on bad filters (API); otherwise behave like the list page,
+    strict: raise an input ServiceError on bad filters (API); otherwise behave like the list page,
     which shows everything the user may see when the filters do not validate.
     """
     if not isinstance(params, QueryDict):
@@ -90,9 +90,9 @@ def ledger_queryset(user, params: QueryDict | dict, *, strict: bool = False) -> 
     filterset = HazardFilterSet(params or None, queryset=base, request=_Request(user))
     if filterset.is_bound and not filterset.is_valid():
         if strict:
-            raise ValidationError(
-                {k: [str(e) for e in v] for k, v in filterset.errors.items()},
-            )
+            fields = {k: [str(e) for e in v] for k, v in filterset.errors.items()}
+            name, problems = next(iter(fields.items()))
+            raise ServiceError(f"筛选条件有误（{name}）：{problems[0]}", fields=fields)
         return base
     return filterset.qs if filterset.is_bound else base
 

@@ -23,13 +23,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.choices import ENTERPRISE_EDITOR_ROLES
 from accounts.models import User
+from core.errors import Kind, ServiceError
 from core.models import Job, Region, Sector
 from core.spreadsheets import SpreadsheetError, cell_text, normalize_header, read_rows
 from enterprises.credit_code import credit_code_error
@@ -38,7 +38,6 @@ from enterprises.services import enterprise_create
 from hazards.choices import Action, HazardLevel, HazardSource, HazardState, SupervisionLevel
 from hazards.models import Clause, Hazard, HazardEvent, JudgmentStandard, Supervision
 from hazards.services import REGISTER_ROLES, hazard_register
-from hazards.workflow import WorkflowError
 
 from .ledger import LEDGER_COLUMNS
 from .models import LedgerImport
@@ -200,10 +199,6 @@ YES = {"是", "已挂牌", "挂牌", "Y", "y", "1"}
 _CITATION = re.compile(r"《(?P<name>[^》]+)》\s*(?P<ref>[^：:\s]+)")
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
-
-
-class ImportNotAllowed(Exception):
-    """The import cannot be committed; the message is for the user."""
 
 
 # ---------------------------------------------------------------- reading cells
@@ -718,7 +713,7 @@ def _duplicate(row: _Row, lookups: _Lookups, seen: dict) -> None:
 
 def _check_can_import(by) -> None:
     if not by.has_role(*REGISTER_ROLES):
-        raise PermissionDenied("只有执法检查员、审核人员和管理员可以导入隐患台账。")
+        raise ServiceError("只有执法检查员、审核人员和管理员可以导入隐患台账。", kind=Kind.ROLE)
 
 
 def ledger_import_preview(*, by, data: bytes, file_name: str) -> LedgerImport:
@@ -793,11 +788,13 @@ def ledger_import_start_commit(*, batch: LedgerImport, by) -> Job | int:
 def _check_committable(batch: LedgerImport, by) -> None:
     _check_can_import(by)
     if batch.uploaded_by_id != by.pk:
-        raise ImportNotAllowed("只能由上传该文件的用户确认导入。")
+        raise ServiceError("只能由上传该文件的用户确认导入。", kind=Kind.CONFLICT)
     if batch.status == "committed":
-        raise ImportNotAllowed("该文件已经导入过，不能重复导入。")
+        raise ServiceError("该文件已经导入过，不能重复导入。", kind=Kind.CONFLICT)
     if batch.status != "preview" or batch.errors:
-        raise ImportNotAllowed("文件中仍有错误行，整个文件不会导入。请修改后重新上传。")
+        raise ServiceError(
+            "文件中仍有错误行，整个文件不会导入。请修改后重新上传。", kind=Kind.STATE
+        )
 
 
 def ledger_import_commit(
@@ -814,8 +811,15 @@ def ledger_import_commit(
         for index, row in enumerate(batch.rows, start=1):
             try:
                 _create_hazard(row, by, enterprises, clauses, sectors)
-            except (WorkflowError, ValidationError, Enterprise.DoesNotExist) as exc:
-                raise ImportNotAllowed(f"第 {row['row']} 行无法导入：{_message(exc)}") from exc
+            except ServiceError as exc:
+                raise ServiceError(
+                    f"第 {row['row']} 行无法导入：{exc.message}", kind=Kind.CONFLICT
+                ) from exc
+            except Enterprise.DoesNotExist as exc:
+                raise ServiceError(
+                    f"第 {row['row']} 行无法导入：企业不存在或不在您的管辖范围内。",
+                    kind=Kind.CONFLICT,
+                ) from exc
             if progress is not None and index % 200 == 0:
                 progress(index * 100 // total)
         batch.status = "committed"
@@ -825,22 +829,15 @@ def ledger_import_commit(
     return batch.created_count
 
 
-def _message(exc: Exception) -> str:
-    if isinstance(exc, WorkflowError):
-        return exc.message
-    if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return "企业不存在或不在您的管辖范围内。"
-
-
 def _create_enterprises(batch: LedgerImport, by) -> dict[str, int]:
     codes = [e["credit_code"] for e in batch.new_enterprises]
     taken = set(
         Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", flat=True)
     )
     if taken:
-        raise ImportNotAllowed(
-            f"以下企业在预览后已被登记：{'、'.join(sorted(taken)[:10])}。请重新上传。"
+        raise ServiceError(
+            f"以下企业在预览后已被登记：{'、'.join(sorted(taken)[:10])}。请重新上传。",
+            kind=Kind.CONFLICT,
         )
     created = {}
     for entry in batch.new_enterprises:
@@ -852,8 +849,10 @@ def _create_enterprises(batch: LedgerImport, by) -> dict[str, int]:
                 region_id=entry["region_id"],
                 sector_id=entry["sector_id"],
             )
-        except (ValidationError, PermissionDenied) as exc:
-            raise ImportNotAllowed(f"无法新建企业“{entry['name']}”：{_message(exc)}") from exc
+        except ServiceError as exc:
+            raise ServiceError(
+                f"无法新建企业“{entry['name']}”：{exc.message}", kind=Kind.CONFLICT
+            ) from exc
         created[entry["credit_code"]] = enterprise.pk
     return created
 
@@ -940,7 +939,7 @@ def ledger_import_commit_job(job: Job, progress: Callable[[int], None]) -> None:
     batch = LedgerImport.objects.get(pk=job.params["import_id"])
     try:
         count = ledger_import_commit(batch=batch, by=job.created_by, progress=progress)
-    except ImportNotAllowed as exc:
-        job.message = str(exc)
+    except ServiceError as exc:
+        job.message = exc.message
         raise
     job.message = f"导入完成：新增隐患 {count} 条。"

@@ -5,11 +5,12 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.errors import ServiceError, add_to_form, message_user
 from core.spreadsheets import SpreadsheetError
 from hazards.services import REGISTER_ROLES
 
@@ -38,7 +39,7 @@ def export(request):
     """Download the ledger of the hazard list as filtered (same query string)."""
     try:
         result = ledger_export.ledger_export(by=request.user, params=request.GET)
-    except ValidationError:
+    except ServiceError:
         messages.error(request, "筛选条件有误，请在隐患台账页面修正后再导出。")
         return redirect("hazards:hazard_list")
     if result.job is not None:
@@ -64,8 +65,8 @@ def import_upload(request):
             batch = ledger_import.ledger_import_preview(
                 by=request.user, data=upload.read(), file_name=upload.name
             )
-        except SpreadsheetError as exc:
-            form.add_error("file", str(exc))
+        except ServiceError as exc:
+            add_to_form(form, exc)
         else:
             return redirect(batch)
     recent = LedgerImport.objects.for_user(request.user).filter(uploaded_by=request.user)[:10]
@@ -103,8 +104,8 @@ def import_commit(request, pk: int):
     )
     try:
         outcome = ledger_import.ledger_import_start_commit(batch=batch, by=request.user)
-    except ledger_import.ImportNotAllowed as exc:
-        messages.error(request, str(exc))
+    except ServiceError as exc:
+        message_user(request, exc)
         return redirect(batch)
     if isinstance(outcome, int):
         messages.success(request, f"导入完成：新增隐患 {outcome} 条。")

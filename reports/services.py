@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -24,6 +23,7 @@ from django.utils.module_loading import import_string
 from accounts.choices import Role
 from accounts.models import User
 from core.choices import DepartmentKind, RegionLevel
+from core.errors import Kind, ServiceError
 from core.models import Department, Region
 from core.pdf import render_pdf
 from core.services import next_document_number
@@ -618,9 +618,9 @@ def report_submit(*, report: MonthlyReport | int, by: User) -> MonthlyReport:
     with transaction.atomic():
         locked = MonthlyReport.objects.select_for_update().select_related("region").get(pk=pk)
         if locked.state == ReportState.SUBMITTED:
-            raise ValidationError("该报告已报送，不能重复报送。")
+            raise ServiceError("该报告已报送，不能重复报送。", kind=Kind.STATE)
         if not can_submit(by, locked):
-            raise PermissionDenied("只有本级审核人员或管理员可以报送本级报告。")
+            raise ServiceError("只有本级审核人员或管理员可以报送本级报告。", kind=Kind.ROLE)
         locked.state = ReportState.SUBMITTED
         locked.submitted_by = by
         locked.submitted_at = timezone.now()

@@ -8,7 +8,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -18,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from core.choices import RegionLevel
+from core.errors import ServiceError, message_user
 from core.models import Region
 from hazards.choices import HazardLevel
 
@@ -265,8 +265,8 @@ def report_submit(request, pk: int):
     report = get_object_or_404(report_queryset(request.user), pk=pk)
     try:
         services.report_submit(report=report, by=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, exc.messages[0] if hasattr(exc, "messages") else str(exc))
+    except ServiceError as exc:
+        message_user(request, exc)
     else:
         messages.success(request, f"{report}已报送。")
     return redirect(report.get_absolute_url())

@@ -1,12 +1,14 @@
 """Shared API pieces: pagination and JSON errors with a Chinese message."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import Kind, ServiceError, has_chinese
 
 
 class Pagination(PageNumberPagination):
@@ -28,15 +30,38 @@ _MESSAGES = {
 }
 
 
+_CODES = {
+    Kind.INPUT: "invalid",
+    Kind.ROLE: "permission_denied",
+    Kind.SCOPE: "not_found",
+    Kind.STATE: "conflict",
+    Kind.CONFLICT: "conflict",
+}
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "该操作与对象当前状态冲突。"
+    default_code = "conflict"
+
+
+def _service_error(exc: ServiceError) -> Response:
+    body = {"detail": exc.message, "code": _CODES[exc.kind]}
+    if exc.kind == Kind.INPUT:
+        body["fields"] = exc.fields or {"non_field_errors": [exc.message]}
+    return Response(body, status=exc.status)
+
+
 def exception_handler(exc, context):
-    """Every API error is JSON with a Chinese `detail`; field errors stay under `errors`."""
+    """Every API error is JSON: a Chinese `detail`, a machine `code`, and for bad input the
+    messages per field under `fields`. A ServiceError says itself which status it is."""
+    if isinstance(exc, ServiceError):
+        return _service_error(exc)
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        )
-    elif isinstance(exc, Http404):
-        message = str(exc)
-        exc = exceptions.NotFound(message if _has_chinese(message) else None)
+        return _service_error(ServiceError.from_validation(exc))
+    if isinstance(exc, Http404 | ObjectDoesNotExist):
+        message = str(exc) if isinstance(exc, Http404) else ""
+        exc = exceptions.NotFound(message if has_chinese(message) else None)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
@@ -48,16 +73,8 @@ def exception_handler(exc, context):
         "code": getattr(exc, "default_code", "error"),
     }
     if isinstance(exc, exceptions.ValidationError):
-        body["errors"] = data
-        if isinstance(data, list) and data:
-            body["detail"] = str(data[0])
-        elif isinstance(data, dict) and "non_field_errors" in data:
-            body["detail"] = str(data["non_field_errors"][0])
-        elif isinstance(data, dict) and data:
-            name, problems = next(iter(data.items()))
-            first = problems[0] if isinstance(problems, list) and problems else problems
-            if isinstance(first, str | exceptions.ErrorDetail):
-                body["detail"] = f"提交的数据有误（{name}）：{first}"
+        body["fields"] = data
+        body["detail"] = _first_problem(data) or body["detail"]
         if getattr(exc, "message", None):
             body["detail"] = str(exc.message)
     elif isinstance(exc, exceptions.Throttled):
@@ -65,14 +82,23 @@ def exception_handler(exc, context):
     elif isinstance(exc, exceptions.APIException) and isinstance(data, dict):
         detail = str(data.get("detail", ""))
         # A message written for this case (not the class default) says more than ours.
-        custom = detail and detail != str(exc.default_detail) and _has_chinese(detail)
+        custom = detail and detail != str(exc.default_detail) and has_chinese(detail)
         if custom or (response.status_code not in _MESSAGES and detail):
             body["detail"] = detail
     return Response(body, status=response.status_code, headers=_retry_headers(response))
 
 
-def _has_chinese(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+def _first_problem(data) -> str | None:
+    if isinstance(data, list) and data:
+        return str(data[0])
+    if isinstance(data, dict) and "non_field_errors" in data:
+        return str(data["non_field_errors"][0])
+    if isinstance(data, dict) and data:
+        name, problems = next(iter(data.items()))
+        first = problems[0] if isinstance(problems, list) and problems else problems
+        if isinstance(first, str | exceptions.ErrorDetail):
+            return f"提交的数据有误（{name}）：{first}"
+    return None
 
 
 def _retry_headers(response) -> dict:

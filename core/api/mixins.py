@@ -1,33 +1,21 @@
 """What every API view shares: the documented errors, and input PostgreSQL cannot store."""
 
-from rest_framework import exceptions
+from core.errors import ServiceError, has_chinese
 
 from .schema import ApiSchema
 
 
-class InputError(exceptions.ValidationError):
-    """Field errors plus one sentence for the user (the exception handler shows it as detail)."""
-
-    def __init__(self, errors, message: str):
-        super().__init__(errors)
-        self.message = message
-
-
-def _has_chinese(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
-
-
 def validated(serializer) -> dict:
-    """The serializer's data, or InputError naming the first bad field in Chinese."""
+    """The serializer's data, or an input ServiceError naming the first bad field in Chinese."""
     if serializer.is_valid():
         return dict(serializer.validated_data)
     name, problems = next(iter(serializer.errors.items()))
     message = str(problems[0] if isinstance(problems, list) and problems else problems)
     field = serializer.fields.get(name)
     label = str(field.label) if field is not None and field.label else ""
-    if _has_chinese(label):
+    if has_chinese(label):
         message = f"{label}：{message}"
-    raise InputError(serializer.errors, message)
+    raise ServiceError(message, fields=serializer.errors)
 
 
 NUL_MESSAGE = "不能包含空字符（\\x00）。"
@@ -61,7 +49,7 @@ def reject_nul(request) -> None:
         if _has_nul(key) or _has_nul(value):
             errors[str(key).replace("\x00", "")] = [NUL_MESSAGE]
     if errors:
-        raise InputError(errors, f"{next(iter(errors))}：{NUL_MESSAGE}")
+        raise ServiceError(f"{next(iter(errors))}：{NUL_MESSAGE}", fields=errors)
 
 
 class ApiDefaults:

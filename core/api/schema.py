@@ -13,14 +13,14 @@ class ErrorResponseSerializer(serializers.Serializer):
     code = serializers.CharField(
         help_text="机器可读的错误代码，如 invalid、not_found、permission_denied、conflict。"
     )
-    errors = serializers.JSONField(
+    fields = serializers.JSONField(
         required=False,
         help_text="仅 400：字段名 → 错误信息列表（嵌套字段同样嵌套），或错误信息列表。",
     )
 
 
 ERROR_DESCRIPTIONS = {
-    400: "输入有误：detail 为中文说明，errors 按字段列出。",
+    400: "输入有误：detail 为中文说明，fields 按字段列出。",
     401: "未登录或 Token 无效。",
     403: "当前用户不能执行该操作。",
     404: "对象不存在，或不在您的管辖范围内。",

@@ -1,5 +1,4 @@
-from django.core.exceptions import PermissionDenied
-from rest_framework import exceptions, viewsets
+from rest_framework import viewsets
 
 from core.api.mixins import ApiDefaults
 from enterprises import services
@@ -27,19 +26,13 @@ class EnterpriseViewSet(ApiDefaults, viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         other = data.pop("other_sectors", None)
-        try:
-            serializer.instance = services.enterprise_create(
-                by=self.request.user, other_sectors=other, **data
-            )
-        except PermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        serializer.instance = services.enterprise_create(
+            by=self.request.user, other_sectors=other, **data
+        )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         other = data.pop("other_sectors", None)
-        try:
-            serializer.instance = services.enterprise_update(
-                enterprise=serializer.instance, by=self.request.user, other_sectors=other, **data
-            )
-        except PermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        serializer.instance = services.enterprise_update(
+            enterprise=serializer.instance, by=self.request.user, other_sectors=other, **data
+        )

@@ -4,7 +4,6 @@ and the judgment standards. Every rule is in hazards.services and hazards.workfl
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -16,14 +15,14 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from core.api.mixins import ApiDefaults
+from core.api.mixins import ApiDefaults, validated
 from core.models import Sector
 
 from .. import services, workflow
 from ..choices import Action
 from ..filtersets import HazardFilterSet
 from ..models import Clause, ExtensionRequest, Hazard, HazardPhoto, JudgmentStandard, Supervision
-from ..workflow import TABLE, Transition, WorkflowError
+from ..workflow import TABLE, Transition
 from .serializers import (
     ACTION_SERIALIZERS,
     ClauseQuerySerializer,
@@ -39,37 +38,6 @@ from .serializers import (
     PhotoUploadSerializer,
     RecheckSerializer,
 )
-
-
-class InputError(exceptions.ValidationError):
-    """Field errors plus one sentence for the user: the first problem, with its field's label."""
-
-    def __init__(self, errors: dict, message: str):
-        super().__init__(errors)
-        self.message = message
-
-
-def _has_chinese(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
-
-
-def validated(serializer) -> dict:
-    """The serializer's data, or InputError naming the first bad field in Chinese."""
-    if serializer.is_valid():
-        return dict(serializer.validated_data)
-    name, problems = next(iter(serializer.errors.items()))
-    message = str(problems[0] if isinstance(problems, list) and problems else problems)
-    field = serializer.fields.get(name)
-    label = str(field.label) if field is not None and field.label else ""
-    if _has_chinese(label):
-        message = f"{label}：{message}"
-    raise InputError(serializer.errors, message)
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "该操作与隐患当前状态冲突。"
-    default_code = "conflict"
 
 
 def _errors(*codes: int) -> dict:
@@ -99,25 +67,6 @@ class ImageRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         # Only errors reach a renderer here; photos are streamed as FileResponse.
         return JSONRenderer().render(data)
-
-
-class WorkflowErrors:
-    """Workflow refusals: bad input 400, wrong role 403, wrong state 409, out of scope 404."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, WorkflowError):
-            if exc.kind == "role":
-                exc = exceptions.PermissionDenied(exc.message)
-            elif exc.kind == "state":
-                exc = Conflict(exc.message)
-            else:
-                exc = InputError({exc.field or "non_field_errors": [exc.message]}, exc.message)
-        elif isinstance(exc, ObjectDoesNotExist):
-            exc = exceptions.NotFound()
-        response = super().handle_exception(exc)
-        if isinstance(exc, InputError):
-            response.data["detail"] = exc.message
-        return response
 
 
 # ---------------------------------------------------------------- workflow steps
@@ -179,7 +128,6 @@ WorkflowSteps = type(
 @extend_schema(tags=["hazards"])
 class HazardViewSet(
     ApiDefaults,
-    WorkflowErrors,
     WorkflowSteps,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -434,7 +382,7 @@ class JudgmentStandardViewSet(ApiDefaults, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(tags=["standards"])
-class ClauseViewSet(ApiDefaults, WorkflowErrors, viewsets.ReadOnlyModelViewSet):
+class ClauseViewSet(ApiDefaults, viewsets.ReadOnlyModelViewSet):
     """判定标准条款（只读）：按行业领域和关键字查找可作为判定依据的条款。"""
 
     queryset = Clause.objects.none()

@@ -3,20 +3,19 @@ documents). Every rule is in inspections.services; errors are JSON with a Chines
 
 from __future__ import annotations
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.mixins import ApiDefaults, InputError
+from core.api.mixins import ApiDefaults
 from core.api.schema import error_responses
+from core.errors import ServiceError
 from core.models import Sector
 
 from .. import services
 from ..models import EnforcementDocument, Inspection, InspectionPlan, RandomDraw
-from ..services import InspectionError
 from .serializers import (
     ChecklistRecordSerializer,
     CommitSerializer,
@@ -33,32 +32,6 @@ from .serializers import (
 )
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "该操作与当前状态冲突。"
-    default_code = "conflict"
-
-
-class ServiceErrors:
-    """InspectionError: bad input 400, wrong role 403, wrong state 409; out of scope 404."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, InspectionError):
-            if exc.kind == "role":
-                exc = exceptions.PermissionDenied(exc.message)
-            elif exc.kind == "state":
-                exc = Conflict(exc.message)
-            else:
-                message = exc.message
-                exc = exceptions.ValidationError({exc.field or "non_field_errors": [message]})
-                response = super().handle_exception(exc)
-                response.data["detail"] = message
-                return response
-        elif isinstance(exc, ObjectDoesNotExist):
-            exc = exceptions.NotFound()
-        return super().handle_exception(exc)
-
-
 def _valid(serializer_class, request) -> dict:
     serializer = serializer_class(data=request.data, context={"request": request})
     serializer.is_valid(raise_exception=True)
@@ -68,7 +41,6 @@ def _valid(serializer_class, request) -> dict:
 @extend_schema(tags=["inspections"])
 class PlanViewSet(
     ApiDefaults,
-    ServiceErrors,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -101,7 +73,6 @@ class PlanViewSet(
 @extend_schema(tags=["inspections"])
 class DrawViewSet(
     ApiDefaults,
-    ServiceErrors,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -130,7 +101,7 @@ class DrawViewSet(
         sector = data.pop("sector", None)
         sector_obj = Sector.objects.filter(pk=sector).first() if sector else None
         if sector and sector_obj is None:
-            raise InputError({"sector": ["行业领域不存在。"]}, "行业领域不存在。")
+            raise ServiceError("行业领域不存在。", field="sector")
         draw = services.draw_run(by=request.user, sector=sector_obj, **data)
         return Response(DrawSerializer(draw).data, status=status.HTTP_201_CREATED)
 
@@ -154,7 +125,6 @@ class DrawViewSet(
 @extend_schema(tags=["inspections"])
 class InspectionViewSet(
     ApiDefaults,
-    ServiceErrors,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

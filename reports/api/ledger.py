@@ -6,12 +6,11 @@ GET  /api/v1/ledger-imports/{id}/                → the same preview
 POST /api/v1/ledger-imports/{id}/commit/         → 200 with the count, or 202 with a job
 """
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import api_view, parser_classes, schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -20,7 +19,7 @@ from rest_framework.response import Response
 from core.api.jobs import JobStatusSerializer, job_data
 from core.api.mixins import ApiDefaults
 from core.api.schema import ApiSchema, error_responses
-from core.spreadsheets import SpreadsheetError
+from core.errors import ServiceError
 from hazards.filtersets import HazardFilterSet
 from hazards.models import Hazard
 
@@ -30,14 +29,6 @@ from ..models import LedgerImport
 
 PREVIEW_ROWS = 50
 ERRORS_SHOWN = 1000
-
-
-class FileError(exceptions.ValidationError):
-    """A problem with the uploaded file as a whole, said in Chinese."""
-
-    def __init__(self, message: str):
-        super().__init__({"non_field_errors": [message], "file": [message]})
-        self.message = message
 
 
 class HazardLedgerView(ApiDefaults, GenericAPIView):
@@ -134,15 +125,12 @@ def _own_batch(request, pk: int) -> LedgerImport:
 def ledger_import_create(request):
     upload = request.FILES.get("file")
     if upload is None:
-        raise FileError("请上传 .xlsx 文件（字段名 file）。")
+        raise ServiceError("请上传 .xlsx 文件（字段名 file）。", field="file")
     if upload.size > ledger_import.MAX_UPLOAD_BYTES:
-        raise FileError("文件过大，请拆分后分批导入。")
-    try:
-        batch = ledger_import.ledger_import_preview(
-            by=request.user, data=upload.read(), file_name=upload.name
-        )
-    except SpreadsheetError as exc:
-        raise FileError(str(exc)) from exc
+        raise ServiceError("文件过大，请拆分后分批导入。", field="file")
+    batch = ledger_import.ledger_import_preview(
+        by=request.user, data=upload.read(), file_name=upload.name
+    )
     return Response(_preview(batch, request), status=status.HTTP_201_CREATED)
 
 
@@ -155,12 +143,6 @@ def ledger_import_create(request):
 @schema(ApiSchema())
 def ledger_import_detail(request, pk: int):
     return Response(_preview(_own_batch(request, pk), request))
-
-
-class CommitRefused(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "该导入不能确认。"
-    default_code = "conflict"
 
 
 @extend_schema(
@@ -177,12 +159,7 @@ class CommitRefused(exceptions.APIException):
 @schema(ApiSchema())
 def ledger_import_commit(request, pk: int):
     batch = _own_batch(request, pk)
-    try:
-        outcome = ledger_import.ledger_import_start_commit(batch=batch, by=request.user)
-    except ledger_import.ImportNotAllowed as exc:
-        raise CommitRefused(str(exc)) from exc
-    except PermissionDenied:
-        raise
+    outcome = ledger_import.ledger_import_start_commit(batch=batch, by=request.user)
     if isinstance(outcome, int):
         return Response({"created": outcome, "import": _preview(_own_batch(request, pk), request)})
     return Response(job_data(outcome, request), status=status.HTTP_202_ACCEPTED)

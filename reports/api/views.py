@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -104,18 +103,13 @@ class MonthlyReportViewSet(ApiDefaults, FileActionsMixin, viewsets.ReadOnlyModel
         summary="报送月度报告",
         responses={
             200: MonthlyReportSerializer,
-            **error_responses(400, 403, 404, c400="该报告已报送或不能报送。"),
+            **error_responses(403, 404, 409, c409="该报告已报送。"),
         },
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         report = self.get_object()
-        try:
-            report = services.report_submit(report=report, by=request.user)
-        except PermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
-        except ValidationError as exc:
-            raise exceptions.ValidationError(exc.messages) from exc
+        report = services.report_submit(report=report, by=request.user)
         return Response(self.get_serializer(report).data)
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})

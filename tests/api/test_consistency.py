@@ -51,14 +51,14 @@ def test_400_field_errors_name_the_first_problem(personas):
         client_for(personas.inspector).post("/api/v1/enterprises/", {}, format="json"), 400
     )
     assert body["code"] == "invalid"
-    assert set(body["errors"]) >= {"credit_code", "name", "region", "sector"}
+    assert set(body["fields"]) >= {"credit_code", "name", "region", "sector"}
     assert body["detail"].startswith("提交的数据有误")
 
 
 def test_400_bad_query_parameter(personas):
     body = error(client_for(personas.inspector).get("/api/v1/reports/?year=²"), 400)
     assert body["detail"] == "年度：请填写合法的整数值。"
-    assert body["errors"] == {"year": ["请填写合法的整数值。"]}
+    assert body["fields"] == {"year": ["请填写合法的整数值。"]}
 
 
 def test_400_parse_error(personas):
@@ -73,7 +73,7 @@ def test_400_nul_character_instead_of_a_database_error(personas):
     body = error(api.get("/api/v1/notices/?q=a%00b"), 400)
     assert "空字符" in body["detail"]
     response = api.post("/api/v1/enterprises/", {"region": "15\x0062"}, format="json")
-    assert "空字符" in error(response, 400)["errors"]["region"][0]
+    assert "空字符" in error(response, 400)["fields"]["region"][0]
 
 
 def test_401_without_and_with_a_bad_token():
@@ -136,7 +136,7 @@ def test_django_errors_raised_in_a_view_become_the_same_json():
 
     response = exception_handler(DjangoValidationError({"name": ["名称不能为空。"]}), {})
     assert response.status_code == 400
-    assert response.data["errors"] == {"name": ["名称不能为空。"]}
+    assert response.data["fields"] == {"name": ["名称不能为空。"]}
     assert "名称不能为空。" in response.data["detail"]
 
     response = exception_handler(DjangoValidationError("期限不能早于发现日期。"), {})

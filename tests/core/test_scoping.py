@@ -105,7 +105,7 @@ def test_api_refuses_creating_outside_territory(personas, data):
         format="json",
     )
     assert response.status_code == 400
-    assert "管辖范围" in str(response.json()["errors"])
+    assert "管辖范围" in str(response.json()["fields"])
     assert not Enterprise.objects.filter(name="越界企业").exists()
 
 
@@ -117,12 +117,11 @@ def test_api_regions_are_scoped(personas):
 
 
 def test_department_user_cannot_register_other_sector(personas, data):
-    from django.core.exceptions import ValidationError
-
+    from core.errors import ServiceError
     from enterprises.services import enterprise_create
     from tests.factories import make_credit_code
 
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(ServiceError) as info:
         enterprise_create(
             by=personas.housing,
             credit_code=make_credit_code(),

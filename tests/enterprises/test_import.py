@@ -71,9 +71,9 @@ def test_one_bad_row_imports_nothing_and_reports_row_and_reason(personas):
             "messages": ["统一社会信用代码校验位错误"],
         }
     ]
-    from enterprises.services import ImportNotAllowed
+    from core.errors import ServiceError
 
-    with pytest.raises(ImportNotAllowed):
+    with pytest.raises(ServiceError):
         enterprise_import_commit(batch=batch, by=personas.inspector)
     assert not Enterprise.objects.filter(name__startswith="导入企业").exists()
 
@@ -105,9 +105,9 @@ def test_code_registered_between_preview_and_commit_blocks_commit(personas):
         by=personas.inspector, data=xlsx([row, good_row(2)]), file_name="d.xlsx"
     )
     EnterpriseFactory(credit_code=row[0])
-    from enterprises.services import ImportNotAllowed
+    from core.errors import ServiceError
 
-    with pytest.raises(ImportNotAllowed, match="预览后已被登记"):
+    with pytest.raises(ServiceError, match="预览后已被登记"):
         enterprise_import_commit(batch=batch, by=personas.inspector)
     assert not Enterprise.objects.filter(name="导入企业2").exists()
 

@@ -115,7 +115,7 @@ def test_api_create_validates_credit_code(personas):
     }
     response = api.post("/api/v1/enterprises/", payload, format="json")
     assert response.status_code == 400
-    assert response.json()["errors"]["credit_code"] == ["统一社会信用代码校验位错误"]
+    assert response.json()["fields"]["credit_code"] == ["统一社会信用代码校验位错误"]
     payload["credit_code"] = make_credit_code()
     response = api.post("/api/v1/enterprises/", payload, format="json")
     assert response.status_code == 201

@@ -101,7 +101,7 @@ def test_filters_by_state_level_and_overdue(personas):
     assert rows[0]["overdue_days"] == 30
 
     response = api.get("/api/v1/hazards/?state=bogus")
-    assert response.status_code == 400 and "bogus" in str(response.json()["errors"]["state"])
+    assert response.status_code == 400 and "bogus" in str(response.json()["fields"]["state"])
 
 
 def test_list_query_count_does_not_grow_with_page_size(personas, django_assert_max_num_queries):
@@ -171,7 +171,7 @@ def test_create_major_without_clause_is_refused_in_chinese(personas):
     assert response.status_code == 400
     message = "重大事故隐患必须选择判定依据（判定标准条款）。"
     assert response.json()["detail"] == message
-    assert response.json()["errors"] == {"clause": [message]}
+    assert response.json()["fields"] == {"clause": [message]}
     assert not Hazard.objects.exists()
 
 
@@ -181,7 +181,7 @@ def test_create_refuses_an_enterprise_out_of_scope_and_a_leader(personas):
         "/api/v1/hazards/", registration(enterprise), format="json"
     )
     assert response.status_code == 400
-    assert response.json()["errors"]["enterprise"] == ["企业不存在，或不在您的管辖范围内。"]
+    assert response.json()["fields"]["enterprise"] == ["企业不存在，或不在您的管辖范围内。"]
     assert response.json()["detail"] == "生产经营单位：企业不存在，或不在您的管辖范围内。"
     response = client_for(personas.leader).post(
         "/api/v1/hazards/", registration(enterprise), format="json"
@@ -198,7 +198,7 @@ def test_patch_edits_via_the_service_and_no_delete(personas):
     assert response.json()["place"] == "二号车间"
     assert response.json()["events"][-1]["action"] == Action.EDIT
     response = api.patch(url(hazard), {"level": "major"}, format="json")
-    assert response.status_code == 400 and "clause" in response.json()["errors"]
+    assert response.status_code == 400 and "clause" in response.json()["fields"]
     assert api.delete(url(hazard)).status_code == 405
     assert api.put(url(hazard), {}, format="json").status_code == 405
 
@@ -285,9 +285,9 @@ def test_bad_input_is_400_with_the_field_and_a_chinese_message(personas):
     response = step(personas.inspector, hazard, "start-rectification", responsible_person="张三")
     assert response.status_code == 400
     assert response.json()["detail"] == "请填写整改措施。"
-    assert response.json()["errors"] == {"measures": ["请填写整改措施。"]}
+    assert response.json()["fields"] == {"measures": ["请填写整改措施。"]}
     response = step(personas.inspector, hazard, "start-rectification", funds="很多")
-    assert response.status_code == 400 and "funds" in response.json()["errors"]
+    assert response.status_code == 400 and "funds" in response.json()["fields"]
     assert response.json()["detail"].startswith("整改资金（万元）：")
 
 
@@ -322,7 +322,7 @@ def test_recheck_dispatches_on_passed(personas):
     hazard = awaiting()
     response = step(personas.inspector, hazard, "recheck", passed=False, recheck_opinion="不合格")
     assert response.status_code == 400
-    assert response.json()["errors"] == {"new_deadline": ["请填写新的整改期限。"]}
+    assert response.json()["fields"] == {"new_deadline": ["请填写新的整改期限。"]}
     new_deadline = (today() + timedelta(days=3)).isoformat()
     response = step(
         personas.inspector,
@@ -337,7 +337,7 @@ def test_recheck_dispatches_on_passed(personas):
     assert response.json()["events"][-1]["action"] == "recheck-fail"
 
     response = step(personas.inspector, hazard, "recheck", recheck_opinion="合格")
-    assert response.status_code == 400 and "passed" in response.json()["errors"]
+    assert response.status_code == 400 and "passed" in response.json()["fields"]
 
 
 # ---------------------------------------------------------------- photos
@@ -370,7 +370,7 @@ def test_photo_upload_refuses_a_pdf_renamed_jpg_and_wrong_state(personas):
     response = upload(personas.inspector, hazard, "scan.jpg", pdf, kind="before")
     assert response.status_code == 400
     assert response.json()["detail"] == "“scan.jpg”不是有效的图片文件，或文件已损坏。"
-    assert "file" in response.json()["errors"]
+    assert "file" in response.json()["fields"]
     response = upload(personas.inspector, hazard, "after.jpg", jpeg_bytes(), kind="after")
     assert response.status_code == 409
     assert "不能上传整改后照片" in response.json()["detail"]
@@ -412,5 +412,5 @@ def test_standards_and_clause_search(personas):
     assert found["count"] >= 1 and all(word in row["text"] for row in found["results"])
     assert api.get(f"/api/v1/clauses/{clause.pk}/").json()["citation"] == clause.citation
     response = api.get("/api/v1/clauses/?sector=999999")
-    assert response.status_code == 400 and "sector" in response.json()["errors"]
+    assert response.status_code == 400 and "sector" in response.json()["fields"]
     assert response.json()["detail"] == "行业领域：行业领域“999999”不存在。"

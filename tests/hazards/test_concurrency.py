@@ -5,11 +5,11 @@ import threading
 import pytest
 from django.db import connection
 
+from core.errors import ServiceError
 from hazards import workflow
 from hazards.choices import Action, HazardLevel, HazardState
 from hazards.models import Hazard, HazardEvent
 from hazards.services import hazard_register
-from hazards.workflow import WorkflowError
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.hazard_helpers import advance, register, today
 
@@ -59,7 +59,7 @@ def test_two_reviewers_sign_off_at_once_exactly_one_wins(personas):
     outcomes = sorted(kind for kind, _ in results)
     assert outcomes == ["error", "ok"], results
     error = next(value for kind, value in results if kind == "error")
-    assert isinstance(error, WorkflowError)
+    assert isinstance(error, ServiceError)
     assert error.message == "隐患当前状态为“已销号”，不能销号。"
     assert HazardEvent.objects.filter(hazard=hazard, action=Action.SIGN_OFF).count() == 1
     assert Hazard.objects.get(pk=hazard.pk).state == HazardState.CLOSED

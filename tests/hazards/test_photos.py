@@ -5,10 +5,10 @@ import io
 import pytest
 from PIL import Image
 
+from core.errors import ServiceError
 from hazards.choices import HazardState
 from hazards.models import HazardPhoto
 from hazards.services import hazard_add_photo
-from hazards.workflow import WorkflowError
 from tests.hazard_helpers import advance, jpeg_bytes, png_bytes, register
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def test_real_jpeg_and_png_pass_with_thumbnails(personas):
 
 def test_renamed_pdf_refused(personas):
     hazard = register(personas.inspector)
-    with pytest.raises(WorkflowError, match="不是有效的图片文件"):
+    with pytest.raises(ServiceError, match="不是有效的图片文件"):
         hazard_add_photo(
             hazard=hazard, by=personas.inspector, kind="before", data=PDF, name="scan.jpg"
         )
@@ -44,14 +44,14 @@ def test_oversized_file_refused(personas, settings):
     Image.effect_noise((400, 400), 100).convert("RGB").save(big, "JPEG", quality=100)
     assert len(big.getvalue()) > 50_000
     hazard = register(personas.inspector)
-    with pytest.raises(WorkflowError, match="超过 49 KB 的上限"):
+    with pytest.raises(ServiceError, match="超过 49 KB 的上限"):
         hazard_add_photo(hazard=hazard, by=personas.inspector, kind="before", data=big.getvalue())
 
 
 def test_truncated_image_refused(personas):
     data = jpeg_bytes((800, 600))
     hazard = register(personas.inspector)
-    with pytest.raises(WorkflowError, match="已损坏"):
+    with pytest.raises(ServiceError, match="已损坏"):
         hazard_add_photo(
             hazard=hazard, by=personas.inspector, kind="before", data=data[: len(data) // 2]
         )
@@ -64,7 +64,7 @@ def test_truncated_image_refused_after_a_pdf_was_rendered(personas):
     assert ImageFile.LOAD_TRUNCATED_IMAGES
     hazard = register(personas.inspector)
     for data in (jpeg_bytes((800, 600)), png_bytes((300, 300))):
-        with pytest.raises(WorkflowError, match="已损坏"):
+        with pytest.raises(ServiceError, match="已损坏"):
             hazard_add_photo(
                 hazard=hazard, by=personas.inspector, kind="before", data=data[: len(data) * 2 // 3]
             )
@@ -74,21 +74,21 @@ def test_gif_refused(personas):
     out = io.BytesIO()
     Image.new("P", (10, 10)).save(out, "GIF")
     hazard = register(personas.inspector)
-    with pytest.raises(WorkflowError, match="不是 JPEG、PNG 或 WebP"):
+    with pytest.raises(ServiceError, match="不是 JPEG、PNG 或 WebP"):
         hazard_add_photo(hazard=hazard, by=personas.inspector, kind="before", data=out.getvalue())
 
 
 def test_bad_photo_at_registration_registers_nothing(personas):
     from hazards.models import Hazard
 
-    with pytest.raises(WorkflowError):
+    with pytest.raises(ServiceError):
         register(personas.inspector, photos=[("ok.jpg", jpeg_bytes()), ("bad.jpg", PDF)])
     assert not Hazard.objects.exists()
 
 
 def test_after_photo_only_while_rectifying(personas):
     hazard = register(personas.inspector)
-    with pytest.raises(WorkflowError, match="不能上传整改后照片"):
+    with pytest.raises(ServiceError, match="不能上传整改后照片"):
         hazard_add_photo(hazard=hazard, by=personas.inspector, kind="after", data=jpeg_bytes())
     advance(
         hazard, HazardState.RECTIFYING, inspector=personas.inspector, reviewer=personas.reviewer

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import IntegrityError
 
+from core.errors import ServiceError
 from core.models import Sector
 from hazards.choices import Action, HazardLevel, HazardState
 from hazards.models import Clause, Hazard, JudgmentStandard
@@ -13,7 +14,6 @@ from hazards.services import (
     hazard_update,
     standards_load,
 )
-from hazards.workflow import WorkflowError
 from tests.factories import EnterpriseFactory
 from tests.hazard_helpers import advance, register
 
@@ -59,24 +59,24 @@ def test_major_hazard_requires_clause_in_database(personas):
 
 
 def test_register_refuses_major_without_clause_and_foreign_clause(personas):
-    with pytest.raises(WorkflowError, match="必须选择判定依据"):
+    with pytest.raises(ServiceError, match="必须选择判定依据"):
         register(personas.inspector, clause=None)
     campus = EnterpriseFactory(sector=Sector.objects.get(code="campus"))
     gas_clause = Clause.objects.filter(standard__code="ranqi-2023").first()
-    with pytest.raises(WorkflowError, match="不适用于该企业的行业领域"):
+    with pytest.raises(ServiceError, match="不适用于该企业的行业领域"):
         register(personas.inspector, enterprise=campus, clause=gas_clause)
 
 
 def test_register_validates_dates_and_scope(personas):
-    with pytest.raises(WorkflowError, match="不能早于发现日期"):
+    with pytest.raises(ServiceError, match="不能早于发现日期"):
         register(personas.inspector, deadline=date.today() - timedelta(days=1))
-    with pytest.raises(WorkflowError, match="发现日期不能晚于今天"):
+    with pytest.raises(ServiceError, match="发现日期不能晚于今天"):
         register(personas.inspector, found=date.today() + timedelta(days=1))
     from enterprises.models import Enterprise
 
     with pytest.raises(Enterprise.DoesNotExist):
         register(personas.inspector_b)
-    with pytest.raises(WorkflowError, match="角色不能登记"):
+    with pytest.raises(ServiceError, match="角色不能登记"):
         register(personas.leader)
 
 
@@ -103,7 +103,7 @@ def test_update_writes_event_and_deadline_only_before_rectification(personas):
     advance(
         hazard, HazardState.RECTIFYING, inspector=personas.inspector, reviewer=personas.reviewer
     )
-    with pytest.raises(WorkflowError, match="请申请延期"):
+    with pytest.raises(ServiceError, match="请申请延期"):
         hazard_update(hazard=hazard, by=personas.inspector, deadline=new + timedelta(days=1))
     assert hazard.history.count() >= 3
 
@@ -153,11 +153,11 @@ def test_overdue_is_computed_in_the_queryset(personas):
 def test_overlong_and_out_of_range_inputs_are_clear_errors(personas):
     from hazards import workflow
 
-    with pytest.raises(WorkflowError, match="隐患地点/部位：") as info:
+    with pytest.raises(ServiceError, match="隐患地点/部位：") as info:
         register(personas.inspector, place="长" * 200)
     assert info.value.field == "place"
     hazard = register(personas.inspector)
-    with pytest.raises(WorkflowError, match="整改责任人不能超过 64 个字"):
+    with pytest.raises(ServiceError, match="整改责任人不能超过 64 个字"):
         workflow.apply(
             hazard=hazard,
             action=Action.START_RECTIFICATION,
@@ -168,7 +168,7 @@ def test_overlong_and_out_of_range_inputs_are_clear_errors(personas):
             emergency_plan="e",
             plan_deadline=hazard.current_deadline.isoformat(),
         )
-    with pytest.raises(WorkflowError, match="整改资金过大"):
+    with pytest.raises(ServiceError, match="整改资金过大"):
         workflow.apply(
             hazard=hazard,
             action=Action.START_RECTIFICATION,
@@ -179,14 +179,14 @@ def test_overlong_and_out_of_range_inputs_are_clear_errors(personas):
             emergency_plan="e",
             plan_deadline=hazard.current_deadline.isoformat(),
         )
-    with pytest.raises(WorkflowError, match="整改期限不能早于发现日期"):
+    with pytest.raises(ServiceError, match="整改期限不能早于发现日期"):
         hazard_update(
             hazard=hazard, by=personas.inspector, deadline=hazard.found_date - timedelta(days=1)
         )
 
 
 def test_register_refuses_a_sector_the_enterprise_does_not_have(personas):
-    with pytest.raises(WorkflowError, match="该企业登记的行业领域"):
+    with pytest.raises(ServiceError, match="该企业登记的行业领域"):
         register(
             personas.inspector, level=HazardLevel.GENERAL, sector=Sector.objects.get(code="gas")
         )

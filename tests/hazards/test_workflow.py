@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import pytest
 from freezegun import freeze_time
 
+from core.errors import ServiceError
 from hazards import workflow
 from hazards.choices import Action, ExtensionStatus, HazardLevel, HazardState, SupervisionLevel
 from hazards.models import Hazard, HazardEvent
-from hazards.workflow import WorkflowError
 from tests.hazard_helpers import PLAN, advance, register, today
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +145,7 @@ def test_wrong_state_refused(personas, action):
     _, setup, role, _, _ = CASES[action]
     hazard = prepare(personas, WRONG_STATE[action], None)
     events = hazard.events.count()
-    with pytest.raises(WorkflowError) as info:
+    with pytest.raises(ServiceError) as info:
         workflow.apply(
             hazard=hazard, action=action, by=getattr(personas, role), **payload_for(action, hazard)
         )
@@ -159,7 +159,7 @@ def test_wrong_role_refused(personas, action):
     state, setup, _, wrong, _ = CASES[action]
     hazard = prepare(personas, state, setup)
     events = hazard.events.count()
-    with pytest.raises(WorkflowError) as info:
+    with pytest.raises(ServiceError) as info:
         workflow.apply(
             hazard=hazard, action=action, by=getattr(personas, wrong), **payload_for(action, hazard)
         )
@@ -194,7 +194,7 @@ def test_department_user_cannot_touch_other_sector(personas):
 
 def test_major_needs_five_implementations_plan(personas):
     hazard = register(personas.inspector)
-    with pytest.raises(WorkflowError) as info:
+    with pytest.raises(ServiceError) as info:
         workflow.apply(
             hazard=hazard,
             action=Action.START_RECTIFICATION,
@@ -220,7 +220,7 @@ def test_major_submission_needs_after_photo(personas):
         inspector=personas.inspector,
         reviewer=personas.reviewer,
     )
-    with pytest.raises(WorkflowError, match="整改后照片"):
+    with pytest.raises(ServiceError, match="整改后照片"):
         workflow.apply(
             hazard=hazard,
             action=Action.SUBMIT_RECTIFICATION,
@@ -245,7 +245,7 @@ def test_recheck_fail_sets_new_deadline_and_returns_to_rectifying(personas):
         new,
         True,
     )
-    with pytest.raises(WorkflowError, match="新的整改期限"):
+    with pytest.raises(ServiceError, match="新的整改期限"):
         hazard = advance(
             hazard, S.AWAITING_RECHECK, inspector=personas.inspector, reviewer=personas.reviewer
         )
@@ -296,7 +296,7 @@ def test_extension_window_counts_working_days_with_holidays(personas, settings):
         }
     # After 09-25: 09-28, 09-29, 09-30, 10-08, 10-09, 10-10, 10-12 = 7 working days: too early.
     with freeze_time("2026-09-25"):
-        with pytest.raises(WorkflowError, match="前 5 个工作日内"):
+        with pytest.raises(ServiceError, match="前 5 个工作日内"):
             workflow.apply(
                 hazard=hazard, action=Action.REQUEST_EXTENSION, by=personas.inspector, **payload
             )
@@ -311,7 +311,7 @@ def test_extension_window_counts_working_days_with_holidays(personas, settings):
 def test_extension_refused_after_deadline(personas):
     with freeze_time("2026-06-01"):
         hazard = register(personas.inspector, days=3, found=date(2026, 6, 1))
-    with freeze_time("2026-06-05"), pytest.raises(WorkflowError, match="期限已过"):
+    with freeze_time("2026-06-05"), pytest.raises(ServiceError, match="期限已过"):
         workflow.apply(
             hazard=hazard,
             action=Action.REQUEST_EXTENSION,
@@ -324,7 +324,7 @@ def test_extension_refused_after_deadline(personas):
 
 def test_second_pending_extension_refused(personas):
     hazard = prepare(personas, S.RECTIFYING, "extension")
-    with pytest.raises(WorkflowError, match="待审批"):
+    with pytest.raises(ServiceError, match="待审批"):
         workflow.apply(
             hazard=hazard,
             action=Action.REQUEST_EXTENSION,
@@ -335,7 +335,7 @@ def test_second_pending_extension_refused(personas):
 
 def test_supervision_only_for_major_and_delisting_needs_same_or_higher_level(personas):
     general = register(personas.inspector, level=HazardLevel.GENERAL)
-    with pytest.raises(WorkflowError, match="只有重大事故隐患"):
+    with pytest.raises(ServiceError, match="只有重大事故隐患"):
         workflow.apply(
             hazard=general,
             action=Action.LIST_SUPERVISION,
@@ -349,15 +349,15 @@ def test_supervision_only_for_major_and_delisting_needs_same_or_higher_level(per
         "doc_no": "鄂安办督〔2026〕1号",
         "issuing_unit": "鄂尔多斯市安委办",
     }
-    with pytest.raises(WorkflowError, match="高于本级"):
+    with pytest.raises(ServiceError, match="高于本级"):
         workflow.apply(hazard=hazard, action=Action.LIST_SUPERVISION, by=personas.reviewer, **city)
     workflow.apply(hazard=hazard, action=Action.LIST_SUPERVISION, by=personas.leader, **city)
     hazard.refresh_from_db()
     assert hazard.supervision_level == SupervisionLevel.CITY
-    with pytest.raises(WorkflowError, match="已挂牌"):
+    with pytest.raises(ServiceError, match="已挂牌"):
         workflow.apply(hazard=hazard, action=Action.LIST_SUPERVISION, by=personas.leader, **city)
     hazard = advance(hazard, S.CLOSED, inspector=personas.inspector, reviewer=personas.reviewer)
-    with pytest.raises(WorkflowError, match="市级挂牌的挂牌单位或更高层级"):
+    with pytest.raises(ServiceError, match="市级挂牌的挂牌单位或更高层级"):
         workflow.apply(hazard=hazard, action=Action.REMOVE_SUPERVISION, by=personas.reviewer)
     workflow.apply(hazard=hazard, action=Action.REMOVE_SUPERVISION, by=personas.leader)
     hazard.refresh_from_db()
@@ -368,7 +368,7 @@ def test_supervision_only_for_major_and_delisting_needs_same_or_higher_level(per
 
 def test_delisting_before_sign_off_is_refused(personas):
     hazard = prepare(personas, S.RECHECKED, "listed")
-    with pytest.raises(WorkflowError) as info:
+    with pytest.raises(ServiceError) as info:
         workflow.apply(hazard=hazard, action=Action.REMOVE_SUPERVISION, by=personas.reviewer)
     assert info.value.kind == "state"
 
@@ -383,7 +383,7 @@ def test_dual_report_recorded(personas):
     )
     hazard.refresh_from_db()
     assert hazard.reported_to_regulator == date(2026, 1, 5) and hazard.reported_to_workers is None
-    with pytest.raises(WorkflowError, match="至少填写一个"):
+    with pytest.raises(ServiceError, match="至少填写一个"):
         workflow.apply(hazard=hazard, action=Action.RECORD_DUAL_REPORT, by=personas.inspector)
 
 
@@ -416,7 +416,7 @@ def test_urging_measures_are_recorded_with_kind_date_and_doc_no(personas):
         ),
         ({"urging_kind": "bulletin", "comment": "x", "urging_date": "2026-02-30"}, "有效日期"),
     ]:
-        with pytest.raises(WorkflowError, match=message):
+        with pytest.raises(ServiceError, match=message):
             workflow.apply(
                 hazard=hazard, action=Action.RECORD_URGING, by=personas.reviewer, **payload
             )
@@ -442,7 +442,7 @@ def test_available_lists_only_permitted_steps(personas):
 
 def test_unknown_action_is_a_clear_error(personas):
     hazard = register(personas.inspector)
-    with pytest.raises(WorkflowError, match="未知的操作"):
+    with pytest.raises(ServiceError, match="未知的操作"):
         workflow.apply(hazard=hazard, action="delete-everything", by=personas.admin)
 
 

@@ -72,6 +72,6 @@ def test_an_enterprise_out_of_scope_reads_like_one_that_does_not_exist(api, team
         reverse("api:inspection-list"), {**payload, "enterprise": 999999}, format="json"
     )
     assert hidden.status_code == missing.status_code == 400
-    assert "enterprise" in hidden.json()["errors"] and "enterprise" in missing.json()["errors"]
-    assert str(other_county.pk) in hidden.json()["errors"]["enterprise"][0]
+    assert "enterprise" in hidden.json()["fields"] and "enterprise" in missing.json()["fields"]
+    assert str(other_county.pk) in hidden.json()["fields"]["enterprise"][0]
     assert not Inspection.objects.exists()

@@ -2,9 +2,9 @@
 
 import pytest
 
+from core.errors import ServiceError
 from inspections import services
 from inspections.models import ConflictOfInterest
-from inspections.services import InspectionError
 from tests.factories import EnterpriseFactory
 
 from .test_draw import make_plan
@@ -28,7 +28,7 @@ def test_an_inspector_declares_their_own_conflict_and_draws_leave_them_out(team)
 
 def test_who_may_declare_for_whom(team, personas):
     company = EnterpriseFactory()
-    with pytest.raises(InspectionError, match="只能申报本人"):
+    with pytest.raises(ServiceError, match="只能申报本人"):
         services.conflict_declare(
             by=team.inspector, inspector=team.inspector2, enterprise=company, reason="亲属"
         )
@@ -37,16 +37,16 @@ def test_who_may_declare_for_whom(team, personas):
         by=team.reviewer, inspector=team.inspector2, enterprise=company, reason="曾在该企业任职"
     )
     # … but not for one of another county's bureau.
-    with pytest.raises(InspectionError, match="本部门"):
+    with pytest.raises(ServiceError, match="本部门"):
         services.conflict_declare(
             by=team.reviewer, inspector=personas.inspector_b, enterprise=company, reason="亲属"
         )
-    with pytest.raises(InspectionError, match="已申报过"):
+    with pytest.raises(ServiceError, match="已申报过"):
         services.conflict_declare(by=team.inspector2, enterprise=company, reason="重复")
     other_county = EnterpriseFactory(region_id="150624")
-    with pytest.raises(InspectionError, match="管辖范围"):
+    with pytest.raises(ServiceError, match="管辖范围"):
         services.conflict_declare(by=team.inspector, enterprise=other_county, reason="亲属")
-    with pytest.raises(InspectionError, match="回避原因"):
+    with pytest.raises(ServiceError, match="回避原因"):
         services.conflict_declare(by=team.inspector, enterprise=company, reason="  ")
     assert ConflictOfInterest.objects.count() == 1
 

@@ -5,9 +5,9 @@ import subprocess
 
 import pytest
 
+from core.errors import ServiceError
 from inspections import services
 from inspections.choices import DocumentType
-from inspections.services import InspectionError
 
 from .conftest import checked_visit
 
@@ -71,7 +71,7 @@ def test_numbers_are_consecutive_per_type_and_a_changed_file_is_refused(team, en
     assert record.sequence == 1
     with open(second.pdf.path, "ab") as handle:
         handle.write(b"%tampered")
-    with pytest.raises(InspectionError, match="校验值不一致"):
+    with pytest.raises(ServiceError, match="校验值不一致"):
         services.document_bytes(second)
 
 
@@ -81,11 +81,11 @@ def test_documents_need_a_finished_visit_and_an_issuing_unit(team, enterprise):
     from .conftest import visit
 
     open_visit = visit(team, enterprise)
-    with pytest.raises(InspectionError, match="请先提交检查结果"):
+    with pytest.raises(ServiceError, match="请先提交检查结果"):
         services.document_issue(by=team.inspector, inspection=open_visit, type=DocumentType.RECORD)
     inspection, _, _ = checked_visit(team, enterprise)
-    with pytest.raises(InspectionError, match="请先下达责令限期整改指令书"):
+    with pytest.raises(ServiceError, match="请先下达责令限期整改指令书"):
         services.document_issue(by=team.inspector, inspection=inspection, type=DocumentType.RECHECK)
     IssuingUnit.objects.all().delete()
-    with pytest.raises(InspectionError, match="发文字号简称"):
+    with pytest.raises(ServiceError, match="发文字号简称"):
         services.document_issue(by=team.inspector, inspection=inspection, type=DocumentType.RECORD)

@@ -3,10 +3,10 @@
 import pytest
 from django.utils import timezone
 
+from core.errors import ServiceError
 from inspections import draw as drawing
 from inspections import services
 from inspections.models import ConflictOfInterest, DrawTarget, RandomDraw
-from inspections.services import InspectionError
 from tests.factories import EnterpriseFactory
 
 from .conftest import visit
@@ -122,11 +122,11 @@ def test_two_inspectors_per_target_rotation_and_conflicts(team):
 def test_draw_refuses_fewer_than_two_inspectors_and_a_too_small_pool(team):
     EnterpriseFactory.create_batch(2)
     plan = make_plan(team)
-    with pytest.raises(InspectionError, match="至少抽取 2 名"):
+    with pytest.raises(ServiceError, match="至少抽取 2 名"):
         services.draw_run(by=team.reviewer, plan=plan, count=1, inspectors_per_target=1)
-    with pytest.raises(InspectionError, match="少于要抽取的 5 家"):
+    with pytest.raises(ServiceError, match="少于要抽取的 5 家"):
         services.draw_run(by=team.reviewer, plan=plan, count=5)
-    with pytest.raises(InspectionError, match="不能组织双随机抽取"):
+    with pytest.raises(ServiceError, match="不能组织双随机抽取"):
         services.draw_run(by=team.inspector, plan=plan, count=1)
 
 

@@ -2,11 +2,11 @@
 
 import pytest
 
+from core.errors import ServiceError
 from hazards.choices import HazardLevel, HazardSource
 from hazards.models import Hazard
 from inspections import services
 from inspections.choices import CheckResult, InspectionStatus
-from inspections.services import InspectionError
 
 from .conftest import checked_visit, visit
 
@@ -14,12 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_visit_needs_two_inspectors(team, enterprise):
-    with pytest.raises(InspectionError, match="至少需要 2 名执法人员"):
+    with pytest.raises(ServiceError, match="至少需要 2 名执法人员"):
         visit(team, enterprise, inspectors=[team.inspector])
-    with pytest.raises(InspectionError, match="至少需要 2 名执法人员"):
+    with pytest.raises(ServiceError, match="至少需要 2 名执法人员"):
         visit(team, enterprise, inspectors=[team.inspector, team.inspector])
     # An inspector of another county cannot inspect here, except in 异地交叉执法.
-    with pytest.raises(InspectionError, match="没有监管职责"):
+    with pytest.raises(ServiceError, match="没有监管职责"):
         visit(team, enterprise, inspectors=[team.inspector, team.inspector_b])
     assert visit(team, enterprise, method="cross", inspectors=[team.inspector, team.inspector_b])
 
@@ -37,7 +37,7 @@ def test_failed_clause_becomes_a_major_hazard_linked_to_the_visit(team, enterpri
     assert set(inspection.hazards.all()) == {major, general}
     assert "不合格 1 项" in inspection.situation
     # The record is closed now.
-    with pytest.raises(InspectionError, match="已完成"):
+    with pytest.raises(ServiceError, match="已完成"):
         services.checklist_record(
             by=team.inspector, inspection=inspection, clause=clauses[0], result=CheckResult.FAIL
         )
@@ -62,7 +62,7 @@ def test_changing_a_failed_clause_back_withdraws_the_finding(team, enterprise):
 def test_only_the_visit_inspectors_fill_in_the_checklist(team, enterprise):
     inspection = visit(team, enterprise)
     clause = services.checklist_clauses(inspection).first()
-    with pytest.raises(InspectionError, match="只有本次检查的执法人员"):
+    with pytest.raises(ServiceError, match="只有本次检查的执法人员"):
         services.checklist_record(
             by=team.inspector3, inspection=inspection, clause=clause, result=CheckResult.PASS
         )
@@ -78,7 +78,7 @@ def test_commit_is_all_or_nothing(team, enterprise):
     )
     # A reviewer-only rule cannot be broken from here, so break the data: a 重大 without clause.
     type(bad).objects.filter(pk=bad.pk).update(level=HazardLevel.MAJOR)
-    with pytest.raises(InspectionError, match="判定依据"):
+    with pytest.raises(ServiceError, match="判定依据"):
         services.inspection_findings_commit(by=team.inspector, inspection=inspection)
     assert not Hazard.objects.filter(inspection=inspection).exists()
     inspection.refresh_from_db()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from accounts.choices import Role
+from core.errors import ServiceError
 from core.models import Region, Sector
 from hazards import workflow
 from hazards.choices import Action, HazardLevel, HazardState
@@ -478,5 +479,5 @@ def test_periods(params, start, end, key):
     [{"start": "2026-01-05"}, {"start": "2026-02-01", "end": "2026-01-01"}, {"period": "week"}],
 )
 def test_bad_periods(params):
-    with pytest.raises(dashboard.PeriodError):
+    with pytest.raises(ServiceError):
         dashboard.resolve_period(params, date(2026, 2, 14))

@@ -159,7 +159,7 @@ def test_export_honours_filters_and_scope(client, personas):
 def test_export_rejects_bad_filters_in_chinese(client, personas):
     client.force_login(personas.inspector)
     response = client.get(EXPORT_URL, {"level": "nonsense"})
-    assert response.status_code == 400 and "level" in response.json()["errors"]
+    assert response.status_code == 400 and "level" in response.json()["fields"]
 
 
 def test_web_export_uses_the_list_filters(client, personas):

@@ -272,7 +272,7 @@ def test_submit_rules_and_scope_in_the_api(data, client):
     response = client.post(f"/api/v1/reports/{a.pk}/submit/")
     assert response.status_code == 200 and response.json()["state"] == ReportState.SUBMITTED
     again = client.post(f"/api/v1/reports/{a.pk}/submit/")
-    assert again.status_code == 400 and "已报送" in again.json()["detail"]
+    assert again.status_code == 409 and "已报送" in again.json()["detail"]
 
 
 def test_report_downloads(data, client, tmp_path):
