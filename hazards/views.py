@@ -295,7 +295,7 @@ def hazard_action(request, pk: int, action: str):
         except Hazard.DoesNotExist as exc:
             raise Http404 from exc
         except ServiceError as exc:
-            add_to_form(form, exc)
+            add_to_form(form, exc, request=request)
             hazard.refresh_from_db()
             return _detail(request, hazard, failed=form, error=exc.message)
         messages.success(request, f"已{transition.action.label}。")
@@ -313,7 +313,7 @@ def hazard_edit(request, pk: int):
         except Hazard.DoesNotExist as exc:
             raise Http404 from exc
         except ServiceError as exc:
-            add_to_form(form, exc)
+            add_to_form(form, exc, request=request)
         else:
             messages.success(request, "隐患信息已保存。")
             return redirect(hazard)
@@ -395,7 +395,7 @@ def hazard_create(request):
             except Enterprise.DoesNotExist:
                 form.add_error("enterprise", "请重新选择企业。")
             except ServiceError as exc:
-                add_to_form(form, exc, aliases={"file": "photos"})
+                add_to_form(form, exc, aliases={"file": "photos"}, request=request)
             else:
                 pending.discard(kept)
                 messages.success(request, f"已登记隐患 {hazard.number}。")
