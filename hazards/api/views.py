@@ -22,20 +22,21 @@ from ..filtersets import HazardFilterSet, StandardFilterSet
 from ..models import Clause, ExtensionRequest, Hazard, HazardPhoto, JudgmentStandard, Supervision
 from ..workflow import TABLE, Transition
 from .serializers import (
-    ACTION_SERIALIZERS,
-    ClauseQuerySerializer,
-    ClauseSerializer,
     ErrorSerializer,
     HazardCreateSerializer,
     HazardDetailSerializer,
     HazardListSerializer,
     HazardPhotoSerializer,
     HazardUpdateSerializer,
+    PhotoUploadSerializer,
+)
+from .standard_serializers import (
+    ClauseQuerySerializer,
+    ClauseSerializer,
     JudgmentStandardDetailSerializer,
     JudgmentStandardSerializer,
-    PhotoUploadSerializer,
-    RecheckSerializer,
 )
+from .step_serializers import ACTION_SERIALIZERS, RecheckSerializer
 
 
 def _errors(*codes: int) -> dict:
