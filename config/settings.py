@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "hazards",
     "inspections",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +131,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
+# Where core:home sends a signed-in user, by role (URL names); every other role gets the default.
+HOME_URLS_BY_ROLE = {"leader": "dashboard:dashboard"}
+HOME_URL_DEFAULT = "hazards:hazard_list"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions end after a working day of inactivity or when the browser closes.

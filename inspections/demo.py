@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.choices import Role
+from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
-from core.demo import DEMO_PASSWORD
 from core.models import Department
 from enterprises.models import Enterprise
 from hazards.services import clause_choices

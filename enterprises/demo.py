@@ -1,4 +1,4 @@
-"""Demo data for `make run`: departments, one login per role and a believable enterprise registry.
+"""Demo enterprise registry for `make run`: a believable county and a few of the next one.
 
 Deterministic (seeded) and idempotent: running it again changes nothing.
 """
@@ -7,38 +7,14 @@ from __future__ import annotations
 
 import random
 
-from django.core.management import call_command
 from django.db import transaction
 
-from accounts.choices import Role
-from accounts.models import User
 from core.choices import DepartmentKind
 from core.models import Department, Region, Sector
-from enterprises.choices import EnterpriseStatus, RiskGrade, Scale, StandardizationLevel
-from enterprises.credit_code import ALPHABET, check_character
-from enterprises.models import Enterprise
 
-DEMO_PASSWORD = "qingling-demo"
-
-DEPARTMENTS = [
-    ("150600", "鄂尔多斯市应急管理局", DepartmentKind.EMERGENCY),
-    ("150623", "鄂托克前旗应急管理局", DepartmentKind.EMERGENCY),
-    ("150623", "鄂托克前旗安全生产委员会办公室", DepartmentKind.SAFETY_OFFICE),
-    ("150623", "鄂托克前旗住房和城乡建设局", DepartmentKind.HOUSING),
-    ("150623", "鄂托克前旗市场监督管理局", DepartmentKind.MARKET),
-    ("150624", "鄂托克旗应急管理局", DepartmentKind.EMERGENCY),
-]
-
-# username, name, role, region, department name, superuser
-USERS = [
-    ("admin", "系统管理员", Role.ADMIN, None, None, True),
-    ("leader", "高建国", Role.LEADER, "150600", "鄂尔多斯市应急管理局", False),
-    ("reviewer", "王志刚", Role.REVIEWER, "150623", "鄂托克前旗应急管理局", False),
-    ("inspector", "李明", Role.INSPECTOR, "150623", "鄂托克前旗应急管理局", False),
-    ("inspector2", "赵海军", Role.INSPECTOR, "150623", "鄂托克前旗应急管理局", False),
-    ("inspector_b", "张伟", Role.INSPECTOR, "150624", "鄂托克旗应急管理局", False),
-    ("zhujian", "刘建华", Role.INSPECTOR, "150623", "鄂托克前旗住房和城乡建设局", False),
-]
+from .choices import EnterpriseStatus, RiskGrade, Scale, StandardizationLevel
+from .credit_code import ALPHABET, check_character
+from .models import Enterprise
 
 # Fictitious enterprises: (name, sector code, scale, risk, key supervision)
 FRONT_BANNER = [
@@ -107,25 +83,6 @@ def _person(rng: random.Random) -> tuple[str, str]:
     name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
     phone = "1" + rng.choice("35789") + "".join(rng.choice("0123456789") for _ in range(9))
     return name, phone
-
-
-@transaction.atomic
-def seed_reference_and_accounts() -> None:
-    call_command("load_reference", verbosity=0)
-    for region, name, kind in DEPARTMENTS:
-        Department.objects.update_or_create(region_id=region, name=name, defaults={"kind": kind})
-    for _row in USERS:
-        username, name, role, region, department, superuser = _row
-        user, created = User.objects.get_or_create(username=username)
-        user.name, user.role, user.region_id = name, role, region
-        user.department = Department.objects.get(name=department) if department else None
-        user.is_superuser = user.is_staff = superuser
-        if role in (Role.INSPECTOR, Role.REVIEWER) and region:
-            # A made-up 执法证号: region code and a serial, as printed on the documents.
-            user.certificate_no = f"{region}2026{USERS.index(_row) + 1:04d}"
-        if created:
-            user.set_password(DEMO_PASSWORD)
-        user.save()
 
 
 @transaction.atomic
