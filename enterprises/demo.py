@@ -85,41 +85,60 @@ def _person(rng: random.Random) -> tuple[str, str]:
     return name, phone
 
 
-@transaction.atomic
-def seed_enterprises() -> int:
-    """Create the demo registry once; later runs leave existing records alone."""
+def demo_enterprises() -> list[Enterprise]:
+    """The demo registry, unsaved and always the same: the credit codes are its stable keys."""
     rng = random.Random(20260423)
     sectors = {s.code: s for s in Sector.objects.all()}
-    departments = {d.kind + d.region_id: d for d in Department.objects.all()}
-    created = 0
+    departments = {d.kind + d.region_id: d for d in Department.objects.order_by("-pk")}
+    regions = {r.code: r for r in Region.objects.filter(code__in=[*FRONT_TOWNS, "150624"])}
     plan = [(item, rng.choice(FRONT_TOWNS)) for item in FRONT_BANNER]
     plan += [(item, "150624") for item in OTHER_BANNER]
+    records = []
     for (name, sector_code, scale, risk, key), region_code in plan:
-        if Enterprise.objects.filter(name=name).exists():
-            continue
         sector = sectors[sector_code]
         principal, principal_phone = _person(rng)
         manager, manager_phone = _person(rng)
         county = region_code[:6]
-        Enterprise.objects.create(
-            credit_code=credit_code(rng, county),
-            name=name,
-            address=f"内蒙古自治区鄂尔多斯市{ADDRESS_BY_TOWN[region_code]}{rng.randint(1, 88)}号",
-            region=Region.objects.get(code=region_code),
-            sector=sector,
-            scale=scale,
-            principal=principal,
-            principal_phone=principal_phone,
-            safety_manager=manager,
-            safety_manager_phone=manager_phone,
-            department=departments.get(sector.supervisor_kind + county)
-            or departments.get(DepartmentKind.EMERGENCY + county),
-            risk_grade=risk,
-            standardization_level=rng.choice(list(StandardizationLevel.values)),
-            key_supervision=key,
-            status=EnterpriseStatus.SUSPENDED
-            if name.endswith("砂石料场")
-            else EnterpriseStatus.OPERATING,
+        records.append(
+            Enterprise(
+                credit_code=credit_code(rng, county),
+                name=name,
+                address=f"内蒙古自治区鄂尔多斯市{ADDRESS_BY_TOWN[region_code]}{rng.randint(1, 88)}号",
+                region=regions[region_code],
+                sector=sector,
+                scale=scale,
+                principal=principal,
+                principal_phone=principal_phone,
+                safety_manager=manager,
+                safety_manager_phone=manager_phone,
+                department=departments.get(sector.supervisor_kind + county)
+                or departments.get(DepartmentKind.EMERGENCY + county),
+                risk_grade=risk,
+                standardization_level=rng.choice(list(StandardizationLevel.values)),
+                key_supervision=key,
+                status=EnterpriseStatus.SUSPENDED
+                if name.endswith("砂石料场")
+                else EnterpriseStatus.OPERATING,
+            )
         )
-        created += 1
+    return records
+
+
+@transaction.atomic
+def seed_enterprises() -> int:
+    """Create the demo enterprises whose credit code is not registered yet; returns how many.
+
+    An existing record is never touched, whatever its name or address now is.
+    """
+    records = demo_enterprises()
+    taken = set(
+        Enterprise.objects.filter(credit_code__in=[e.credit_code for e in records]).values_list(
+            "credit_code", flat=True
+        )
+    )
+    created = 0
+    for enterprise in records:
+        if enterprise.credit_code not in taken:
+            enterprise.save()
+            created += 1
     return created
