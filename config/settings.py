@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "hazards",
     "inspections",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +131,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
+# Where core:home sends a signed-in user, by role (URL names); every other role gets the default.
+HOME_URLS_BY_ROLE = {"leader": "dashboard:dashboard"}
+HOME_URL_DEFAULT = "hazards:hazard_list"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions end after a working day of inactivity or when the browser closes.
@@ -230,11 +234,15 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
 else:
     _broker_dir = VAR_DIR / "broker"
+    for _folder in ("out", "processed", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Broadcast exchanges (worker remote control); the default is a folder in the cwd.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True

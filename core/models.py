@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -218,7 +219,10 @@ class Job(models.Model):
     result = models.FileField("结果文件", upload_to="jobs/%Y/%m/", blank=True)
     result_name = models.CharField("结果文件名", max_length=255, blank=True)
     created_by = models.ForeignKey(
-        "accounts.User", verbose_name="发起人", on_delete=models.CASCADE, related_name="jobs"
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        on_delete=models.CASCADE,
+        related_name="jobs",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)

@@ -8,14 +8,12 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
-from accounts.choices import Role
-
 
 @login_required
 def home(request):
-    if request.user.role == Role.LEADER:
-        return redirect("dashboard:dashboard")
-    return redirect("hazards:hazard_list")
+    """Each role starts on its own page (settings.HOME_URLS_BY_ROLE, URL names)."""
+    role = getattr(request.user, "role", "")
+    return redirect(settings.HOME_URLS_BY_ROLE.get(role, settings.HOME_URL_DEFAULT))
 
 
 @never_cache

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.choices import Role
+from accounts.demo import DEMO_PASSWORD, demo_department
 from accounts.models import User
-from core.demo import DEMO_PASSWORD
-from core.models import Department
+from core.choices import DepartmentKind
 from enterprises.models import Enterprise
 from hazards.services import clause_choices
 
@@ -36,7 +36,7 @@ GENERAL = [
 @transaction.atomic
 def seed_inspections() -> int:
     """Create the demo plan, draw, visits and documents once; returns the number of visits."""
-    department = Department.objects.filter(name="鄂托克前旗应急管理局").first()
+    department = demo_department("150623", DepartmentKind.EMERGENCY)
     if department is None or InspectionPlan.objects.filter(department=department).exists():
         return 0
     IssuingUnit.objects.get_or_create(

@@ -1,4 +1,4 @@
-"""Demo data for `make run`: departments, one login per role and a believable enterprise registry.
+"""Demo enterprise registry for `make run`: a believable county and a few of the next one.
 
 Deterministic (seeded) and idempotent: running it again changes nothing.
 """
@@ -7,38 +7,14 @@ from __future__ import annotations
 
 import random
 
-from django.core.management import call_command
 from django.db import transaction
 
-from accounts.choices import Role
-from accounts.models import User
 from core.choices import DepartmentKind
 from core.models import Department, Region, Sector
-from enterprises.choices import EnterpriseStatus, RiskGrade, Scale, StandardizationLevel
-from enterprises.credit_code import ALPHABET, check_character
-from enterprises.models import Enterprise
 
-DEMO_PASSWORD = "qingling-demo"
-
-DEPARTMENTS = [
-    ("150600", "鄂尔多斯市应急管理局", DepartmentKind.EMERGENCY),
-    ("150623", "鄂托克前旗应急管理局", DepartmentKind.EMERGENCY),
-    ("150623", "鄂托克前旗安全生产委员会办公室", DepartmentKind.SAFETY_OFFICE),
-    ("150623", "鄂托克前旗住房和城乡建设局", DepartmentKind.HOUSING),
-    ("150623", "鄂托克前旗市场监督管理局", DepartmentKind.MARKET),
-    ("150624", "鄂托克旗应急管理局", DepartmentKind.EMERGENCY),
-]
-
-# username, name, role, region, department name, superuser
-USERS = [
-    ("admin", "系统管理员", Role.ADMIN, None, None, True),
-    ("leader", "高建国", Role.LEADER, "150600", "鄂尔多斯市应急管理局", False),
-    ("reviewer", "王志刚", Role.REVIEWER, "150623", "鄂托克前旗应急管理局", False),
-    ("inspector", "李明", Role.INSPECTOR, "150623", "鄂托克前旗应急管理局", False),
-    ("inspector2", "赵海军", Role.INSPECTOR, "150623", "鄂托克前旗应急管理局", False),
-    ("inspector_b", "张伟", Role.INSPECTOR, "150624", "鄂托克旗应急管理局", False),
-    ("zhujian", "刘建华", Role.INSPECTOR, "150623", "鄂托克前旗住房和城乡建设局", False),
-]
+from .choices import EnterpriseStatus, RiskGrade, Scale, StandardizationLevel
+from .credit_code import ALPHABET, check_character
+from .models import Enterprise
 
 # Fictitious enterprises: (name, sector code, scale, risk, key supervision)
 FRONT_BANNER = [
@@ -109,60 +85,60 @@ def _person(rng: random.Random) -> tuple[str, str]:
     return name, phone
 
 
-@transaction.atomic
-def seed_reference_and_accounts() -> None:
-    call_command("load_reference", verbosity=0)
-    for region, name, kind in DEPARTMENTS:
-        Department.objects.update_or_create(region_id=region, name=name, defaults={"kind": kind})
-    for _row in USERS:
-        username, name, role, region, department, superuser = _row
-        user, created = User.objects.get_or_create(username=username)
-        user.name, user.role, user.region_id = name, role, region
-        user.department = Department.objects.get(name=department) if department else None
-        user.is_superuser = user.is_staff = superuser
-        if role in (Role.INSPECTOR, Role.REVIEWER) and region:
-            # A made-up 执法证号: region code and a serial, as printed on the documents.
-            user.certificate_no = f"{region}2026{USERS.index(_row) + 1:04d}"
-        if created:
-            user.set_password(DEMO_PASSWORD)
-        user.save()
-
-
-@transaction.atomic
-def seed_enterprises() -> int:
-    """Create the demo registry once; later runs leave existing records alone."""
+def demo_enterprises() -> list[Enterprise]:
+    """The demo registry, unsaved and always the same: the credit codes are its stable keys."""
     rng = random.Random(20260423)
     sectors = {s.code: s for s in Sector.objects.all()}
-    departments = {d.kind + d.region_id: d for d in Department.objects.all()}
-    created = 0
+    departments = {d.kind + d.region_id: d for d in Department.objects.order_by("-pk")}
+    regions = {r.code: r for r in Region.objects.filter(code__in=[*FRONT_TOWNS, "150624"])}
     plan = [(item, rng.choice(FRONT_TOWNS)) for item in FRONT_BANNER]
     plan += [(item, "150624") for item in OTHER_BANNER]
+    records = []
     for (name, sector_code, scale, risk, key), region_code in plan:
-        if Enterprise.objects.filter(name=name).exists():
-            continue
         sector = sectors[sector_code]
         principal, principal_phone = _person(rng)
         manager, manager_phone = _person(rng)
         county = region_code[:6]
-        Enterprise.objects.create(
-            credit_code=credit_code(rng, county),
-            name=name,
-            address=f"内蒙古自治区鄂尔多斯市{ADDRESS_BY_TOWN[region_code]}{rng.randint(1, 88)}号",
-            region=Region.objects.get(code=region_code),
-            sector=sector,
-            scale=scale,
-            principal=principal,
-            principal_phone=principal_phone,
-            safety_manager=manager,
-            safety_manager_phone=manager_phone,
-            department=departments.get(sector.supervisor_kind + county)
-            or departments.get(DepartmentKind.EMERGENCY + county),
-            risk_grade=risk,
-            standardization_level=rng.choice(list(StandardizationLevel.values)),
-            key_supervision=key,
-            status=EnterpriseStatus.SUSPENDED
-            if name.endswith("砂石料场")
-            else EnterpriseStatus.OPERATING,
+        records.append(
+            Enterprise(
+                credit_code=credit_code(rng, county),
+                name=name,
+                address=f"内蒙古自治区鄂尔多斯市{ADDRESS_BY_TOWN[region_code]}{rng.randint(1, 88)}号",
+                region=regions[region_code],
+                sector=sector,
+                scale=scale,
+                principal=principal,
+                principal_phone=principal_phone,
+                safety_manager=manager,
+                safety_manager_phone=manager_phone,
+                department=departments.get(sector.supervisor_kind + county)
+                or departments.get(DepartmentKind.EMERGENCY + county),
+                risk_grade=risk,
+                standardization_level=rng.choice(list(StandardizationLevel.values)),
+                key_supervision=key,
+                status=EnterpriseStatus.SUSPENDED
+                if name.endswith("砂石料场")
+                else EnterpriseStatus.OPERATING,
+            )
         )
-        created += 1
+    return records
+
+
+@transaction.atomic
+def seed_enterprises() -> int:
+    """Create the demo enterprises whose credit code is not registered yet; returns how many.
+
+    An existing record is never touched, whatever its name or address now is.
+    """
+    records = demo_enterprises()
+    taken = set(
+        Enterprise.objects.filter(credit_code__in=[e.credit_code for e in records]).values_list(
+            "credit_code", flat=True
+        )
+    )
+    created = 0
+    for enterprise in records:
+        if enterprise.credit_code not in taken:
+            enterprise.save()
+            created += 1
     return created
