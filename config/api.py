@@ -12,7 +12,7 @@ from hazards.api.views import ClauseViewSet, HazardViewSet, JudgmentStandardView
 from inspections.api.views import DrawViewSet, InspectionViewSet, PlanViewSet
 from reports.api import ledger as ledger_api
 from reports.api.views import MonthlyReportViewSet, NoticeViewSet
-from reports.dashboard_api import dashboard as dashboard_api
+from reports.dashboard.api import dashboard as dashboard_api
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")

@@ -23,3 +23,13 @@ class Channel(models.TextChoices):
     APP = "app", "站内消息"
     EMAIL = "email", "电子邮件"
     SMS = "sms", "短信"
+
+
+class PeriodKey(models.TextChoices):
+    """The dashboard's periods: named ones relative to today, or two dates."""
+
+    MONTH = "month", "本月"
+    QUARTER = "quarter", "本季度"
+    YEAR = "year", "本年"
+    LAST_YEAR = "last_year", "上年"
+    CUSTOM = "custom", "自定义"

@@ -8,39 +8,29 @@ one changes, the other must too, and tests/reports/test_dashboard.py checks ever
 Cost: three aggregate queries with conditional counts for the cards, the trend, the funnel and the
 ageing buckets (over 重大 hazards, 挂牌 hazards and the period's hazards, each served by its own
 index); one grouped query per sub-region and per sector (plus their names); the
-inspection coverage from inspections.indicators. The result is cached per (scope, period, day,
-hazard data version); `invalidate()` bumps the version after a hazard changes.
+inspection coverage from inspections.indicators. reports.dashboard.services caches the result.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
 from django.utils import timezone
 
 from core.choices import SIGNIFICANT_DIGITS
-from core.errors import ServiceError
 from core.models import Region, Sector
-from hazards import versioning
 from hazards.choices import OPEN_STATES, HazardLevel, HazardState, SupervisionLevel
 from hazards.models import Hazard
 from inspections.indicators import key_supervision_coverage
+from reports.figures import OLD_STOCK_BEFORE, child_level, rate
 
-from .figures import OLD_STOCK_BEFORE, child_level, rate
+from .periods import add_months, month_end
 
-# Every committed hazard change bumps the data version in the key; the TTL only bounds changes
-# made outside the services (the Django admin, raw SQL).
-CACHE_SECONDS = 300
 TREND_MONTHS = 12
-PERIODS = {"month": "本月", "quarter": "本季度", "year": "本年", "last_year": "上年"}
-DEFAULT_PERIOD = "month"
 # (key, label, least days overdue, most days overdue or None)
 AGEING = [
     ("1-7", "7天以内", 1, 7),
@@ -57,92 +47,6 @@ FUNNEL_STATES = [
 ]
 ACCIDENT_NOTE = "系统尚未接入事故调查数据，事故调查按期结案率暂无数据，不作统计。"
 MAJOR = {"level": HazardLevel.MAJOR.value}
-
-
-# ---------------------------------------------------------------- periods
-
-
-@dataclass(frozen=True)
-class Period:
-    key: str
-    label: str
-    start: date
-    end: date
-
-
-def _month_end(day: date) -> date:
-    first_next = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return first_next - timedelta(days=1)
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _parse(value: str, name: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ServiceError(f"{name}格式应为 YYYY-MM-DD。", field="period") from None
-
-
-def resolve_period(params, today: date) -> Period:
-    """The period of `?period=month|quarter|year|last_year` or `?start=&end=` (custom)."""
-    start, end = params.get("start"), params.get("end")
-    if start or end:
-        if not (start and end):
-            raise ServiceError("自定义时段需要同时填写开始日期和结束日期。", field="period")
-        first, last = _parse(start, "开始日期"), _parse(end, "结束日期")
-        if first > last:
-            raise ServiceError("开始日期不能晚于结束日期。", field="period")
-        if first.year < 2000 or last.year > 2100:
-            raise ServiceError("日期超出可统计的范围。", field="period")
-        return Period("custom", f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}", first, last)
-    key = params.get("period") or DEFAULT_PERIOD
-    if key not in PERIODS:
-        raise ServiceError(
-            "时段应为 month、quarter、year、last_year 之一，或填写开始和结束日期。", field="period"
-        )
-    if key == "month":
-        first = today.replace(day=1)
-        return Period(key, f"{today.year}年{today.month}月", first, _month_end(first))
-    if key == "quarter":
-        quarter = (today.month - 1) // 3
-        first = date(today.year, quarter * 3 + 1, 1)
-        last = _month_end(_add_months(first, 2))
-        return Period(key, f"{today.year}年第{quarter + 1}季度", first, last)
-    year = today.year if key == "year" else today.year - 1
-    return Period(key, f"{year}年", date(year, 1, 1), date(year, 12, 31))
-
-
-# ---------------------------------------------------------------- cache
-
-
-def invalidate() -> None:
-    """Make every cached dashboard stale; call after a hazard is created or changes."""
-    versioning.bump()
-
-
-def _scope_key(user) -> str:
-    region = user.scope_region
-    sectors = user.scope_sector_ids
-    raw = "{}|{}".format(
-        region.code if region else "*",
-        "*" if sectors is None else ",".join(str(pk) for pk in sorted(sectors)),
-    )
-    return hashlib.sha1(raw.encode()).hexdigest()[:16]
-
-
-def dashboard_figures(user, period_start: date, period_end: date, today: date) -> dict:
-    """Every dashboard figure of `user`'s scope for the period, cached for a short while."""
-    version = versioning.data_version()
-    key = f"dashboard:{version}:{_scope_key(user)}:{period_start}:{period_end}:{today}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = compute(user, period_start, period_end, today)
-        cache.set(key, figures, CACHE_SECONDS)
-    return figures
 
 
 # ---------------------------------------------------------------- figures
@@ -176,8 +80,8 @@ class _Conditions:
 
 def _months(start: date, end: date, today: date) -> list[tuple[date, date]]:
     last = min(end, today).replace(day=1)
-    firsts = [_add_months(last, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
-    return [(first, _month_end(first)) for first in firsts]
+    firsts = [add_months(last, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
+    return [(first, month_end(first)) for first in firsts]
 
 
 def _main_aggregates(c: _Conditions, months: list[tuple[date, date]]) -> list[tuple[Q, dict]]:
@@ -315,12 +219,10 @@ def compute(user, start: date, end: date, today: date) -> dict:
     c = _Conditions(start, end, today)
     months = _months(start, end, today)
     n = _counts(hazards, c, months)
-    found, closed = c.found_params, c.closed_params
     coverage, coverage_by_region = _coverage(user, region, start, end)
     by_region = _by_region(hazards, region, c)
     for row in by_region:
         row["coverage"] = coverage_by_region.get(row["key"])
-    old_before = OLD_STOCK_BEFORE - timedelta(days=1)
     return {
         "scope": {
             "region": region.code if region else None,
@@ -329,15 +231,7 @@ def compute(user, start: date, end: date, today: date) -> dict:
         },
         "period": {"start": start.isoformat(), "end": end.isoformat(), "today": today.isoformat()},
         "computed_at": timezone.localtime().isoformat(timespec="seconds"),
-        "cards": {
-            "major_found": _figure(n["major_found"], **MAJOR, **found),
-            "major_closed": _figure(n["major_closed"], **MAJOR, **closed),
-            "major_rate": rate(n["major_closed"], n["major_found"]),
-            "major_overdue": _figure(n["major_overdue"], **MAJOR, overdue="true"),
-            "major_open": _figure(n["major_open"], **MAJOR, is_open="true"),
-            "old_stock": _figure(n["old_stock"], **MAJOR, found_before=old_before, is_open="true"),
-            "supervised": _figure(n["supervised"], supervised="true"),
-        },
+        "cards": _cards(n, c),
         "supervision": [
             {
                 "key": level.value,
@@ -346,18 +240,44 @@ def compute(user, start: date, end: date, today: date) -> dict:
             }
             for level in SupervisionLevel
         ],
-        "indicators": {
-            "coverage": coverage,
-            "rectification": {
-                "found": _figure(n["all_found"], **found),
-                "closed": _figure(n["all_closed"], **closed),
-                "overdue": _figure(n["all_overdue"], **found, overdue="true"),
-                "rate": rate(n["all_closed"], n["all_found"]),
-            },
-            "accident": {"rate": None, "text": "暂无数据", "note": ACCIDENT_NOTE},
-        },
+        "indicators": _indicators(n, c, coverage),
         "by_region": by_region,
         "by_sector": _by_sector(hazards, c),
+        **_series(n, c, months),
+    }
+
+
+def _cards(n: dict, c: _Conditions) -> dict:
+    found, closed = c.found_params, c.closed_params
+    old_before = OLD_STOCK_BEFORE - timedelta(days=1)
+    return {
+        "major_found": _figure(n["major_found"], **MAJOR, **found),
+        "major_closed": _figure(n["major_closed"], **MAJOR, **closed),
+        "major_rate": rate(n["major_closed"], n["major_found"]),
+        "major_overdue": _figure(n["major_overdue"], **MAJOR, overdue="true"),
+        "major_open": _figure(n["major_open"], **MAJOR, is_open="true"),
+        "old_stock": _figure(n["old_stock"], **MAJOR, found_before=old_before, is_open="true"),
+        "supervised": _figure(n["supervised"], supervised="true"),
+    }
+
+
+def _indicators(n: dict, c: _Conditions, coverage: dict) -> dict:
+    found, closed = c.found_params, c.closed_params
+    return {
+        "coverage": coverage,
+        "rectification": {
+            "found": _figure(n["all_found"], **found),
+            "closed": _figure(n["all_closed"], **closed),
+            "overdue": _figure(n["all_overdue"], **found, overdue="true"),
+            "rate": rate(n["all_closed"], n["all_found"]),
+        },
+        "accident": {"rate": None, "text": "暂无数据", "note": ACCIDENT_NOTE},
+    }
+
+
+def _series(n: dict, c: _Conditions, months: list[tuple[date, date]]) -> dict:
+    """The charts' rows: the monthly trend, the state funnel and the overdue ageing buckets."""
+    return {
         "trend": [
             {
                 "month": f"{first:%Y-%m}",
@@ -371,7 +291,7 @@ def compute(user, start: date, end: date, today: date) -> dict:
             {
                 "key": s.value,
                 "label": s.label,
-                **_figure(n[f"st_{s.value}"], **MAJOR, **found, state=s.value),
+                **_figure(n[f"st_{s.value}"], **MAJOR, **c.found_params, state=s.value),
             }
             for s in FUNNEL_STATES
         ],
@@ -391,9 +311,3 @@ def _ageing_params(least: int, most: int | None) -> dict:
     if most is not None:
         params["overdue_days_max"] = most
     return params
-
-
-def dashboard_data(user, period: Period, today: date) -> dict:
-    """What the page shows and the API returns: the figures with the period's name."""
-    figures = dashboard_figures(user, period.start, period.end, today)
-    return {**figures, "period": {**figures["period"], "key": period.key, "label": period.label}}

@@ -1,6 +1,8 @@
-"""The leaders' dashboard (驾驶舱) page; the figures come from reports.dashboard."""
+"""The leaders' dashboard (驾驶舱) page; the figures come from reports.dashboard.services."""
 
 from __future__ import annotations
+
+import logging
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -8,7 +10,10 @@ from django.utils import timezone
 
 from core.errors import ServiceError
 
-from .dashboard import PERIODS, dashboard_data, resolve_period
+from .periods import PERIODS, resolve_period
+from .services import dashboard_data
+
+log = logging.getLogger(__name__)
 
 
 @login_required
@@ -18,12 +23,13 @@ def dashboard(request):
     try:
         period = resolve_period(request.GET, today)
     except ServiceError as exc:
+        log.info("dashboard period refused user=%s: %s", request.user.username, exc.message)
         error = exc.message
         period = resolve_period({}, today)
     data = dashboard_data(request.user, period, today)
     return render(
         request,
-        "reports/dashboard.html",
+        "reports/dashboard/dashboard.html",
         {
             "data": data,
             "period": period,
