@@ -329,8 +329,8 @@ REFERENCE_LOADERS = [
 
 # Background jobs (core.Job): kind → handler taking (job, progress_callback).
 JOB_HANDLERS = {
-    "ledger_export": "reports.ledger_export.ledger_export_job",
-    "ledger_import_commit": "reports.ledger_import.ledger_import_commit_job",
+    "ledger_export": "reports.ledger.export.ledger_export_job",
+    "ledger_import_commit": "reports.ledger.commit.ledger_import_commit_job",
 }
 # Ledger exports up to this many rows download at once; larger ones run as a job.
 LEDGER_SYNC_MAX_ROWS = env_int("LEDGER_SYNC_MAX_ROWS", 5000)

@@ -14,7 +14,7 @@ urlpatterns = [
     path("hazards/", include("hazards.urls")),
     path("inspections/", include("inspections.urls")),
     path("reports/", include("reports.urls")),
-    path("ledger/", include("reports.ledger_urls")),
+    path("ledger/", include("reports.ledger.urls")),
     path("dashboard/", include("reports.dashboard.urls")),
     path("api/v1/", include(("config.api", "api"), namespace="api")),
     path("admin/", admin.site.urls),

@@ -1,4 +1,5 @@
-"""Choices for notices, notifications and monthly reports."""
+"""Choices of the reports app: notice steps, delivery channels, report and import states, and
+the dashboard's periods."""
 
 from django.db import models
 
@@ -33,3 +34,12 @@ class PeriodKey(models.TextChoices):
     YEAR = "year", "本年"
     LAST_YEAR = "last_year", "上年"
     CUSTOM = "custom", "自定义"
+
+
+class ImportStatus(models.TextChoices):
+    """A ledger import: validated with no bad row (preview), or with some (failed), then
+    committed once."""
+
+    PREVIEW = "preview", "待确认导入"
+    FAILED = "failed", "有错误，未导入"
+    COMMITTED = "committed", "已导入"

@@ -7,7 +7,7 @@ from django.urls import reverse
 from core.models import Region, ScopedQuerySet, TimeStampedModel
 from hazards.models import Hazard
 
-from .choices import Channel, NoticeStep, ReportState
+from .choices import Channel, ImportStatus, NoticeStep, ReportState
 
 
 class Notice(models.Model):
@@ -169,7 +169,9 @@ class LedgerImport(TimeStampedModel):
     region = models.ForeignKey(
         Region, verbose_name="导入范围", null=True, blank=True, on_delete=models.PROTECT
     )
-    status = models.CharField("状态", max_length=16, default="preview")
+    status = models.CharField(
+        "状态", max_length=16, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
+    )
     row_count = models.PositiveIntegerField("数据行数", default=0)
     rows = models.JSONField("校验后的数据", default=list, blank=True)
     errors = models.JSONField("错误", default=list, blank=True)

@@ -16,8 +16,8 @@ from core.spreadsheets import OLE_MAGIC, SpreadsheetError
 from enterprises.models import Enterprise
 from hazards.choices import HazardLevel, HazardState
 from hazards.models import Hazard
-from reports import ledger_import
-from reports.ledger import HEADERS, SHEET_NAME, write_ledger
+from reports.ledger.validate import ledger_import_preview
+from reports.ledger.workbook import HEADERS, SHEET_NAME, write_ledger
 from reports.models import LedgerImport
 from tests.factories import EnterpriseFactory, make_credit_code
 from tests.hazard_helpers import a_clause, advance, register, today
@@ -405,9 +405,7 @@ def test_a_million_row_sheet_is_refused_without_eating_memory(personas):
     tracemalloc.start()
     try:
         with pytest.raises(SpreadsheetError, match="超过上限"):
-            ledger_import.ledger_import_preview(
-                by=personas.inspector, data=data, file_name="big.xlsx"
-            )
+            ledger_import_preview(by=personas.inspector, data=data, file_name="big.xlsx")
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -439,7 +437,7 @@ def test_ledger_rows_carry_the_latest_supervision_doc_no(personas):
     from hazards import workflow
     from hazards.choices import Action, HazardState
     from hazards.models import Hazard
-    from reports.ledger_export import ledger_rows
+    from reports.ledger.export import ledger_rows
     from tests.hazard_helpers import advance, register
 
     listed = register(personas.inspector)

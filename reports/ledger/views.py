@@ -1,12 +1,11 @@
 """Ledger pages: export the filtered hazard list, and upload → preview → commit an old ledger."""
 
-from urllib.parse import quote
+import logging
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,8 +13,15 @@ from core.errors import ServiceError, add_to_form, message_user
 from core.spreadsheets import SpreadsheetError
 from hazards.services import REGISTER_ROLES
 
-from . import ledger_export, ledger_import
-from .models import LedgerImport
+from ..choices import ImportStatus
+from ..web import XLSX, download
+from .commit import ledger_import_start_commit
+from .export import ledger_export
+from .parse import MAX_UPLOAD_BYTES
+from .selectors import own_imports
+from .validate import ledger_import_preview
+
+log = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 50
 ERRORS_SHOWN = 500
@@ -28,28 +34,23 @@ class LedgerUploadForm(forms.Form):
     )
 
 
-def xlsx_response(content: bytes, file_name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=ledger_export.XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file_name)}"
-    return response
-
-
 @login_required
 def export(request):
     """Download the ledger of the hazard list as filtered (same query string)."""
     try:
-        result = ledger_export.ledger_export(by=request.user, params=request.GET)
+        result = ledger_export(by=request.user, params=request.GET)
     except ServiceError:
         messages.error(request, "筛选条件有误，请在隐患台账页面修正后再导出。")
         return redirect("hazards:hazard_list")
     if result.job is not None:
         messages.info(request, "数据较多，台账正在后台生成，完成后可在本页下载。")
         return redirect(result.job)
-    return xlsx_response(result.content, result.file_name)
+    return download(result.content, result.file_name, XLSX)
 
 
 def _check_can_import(user) -> None:
     if not user.has_role(*REGISTER_ROLES):
+        log.info("ledger import page refused user=%s: role %s", user.username, user.role)
         raise PermissionDenied
 
 
@@ -60,34 +61,38 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > ledger_import.MAX_UPLOAD_BYTES:
+            if upload.size > MAX_UPLOAD_BYTES:
+                log.info(
+                    "ledger import refused user=%s file=%r: %d bytes",
+                    request.user.username,
+                    upload.name,
+                    upload.size,
+                )
                 raise SpreadsheetError("文件过大，请拆分后分批导入。")
-            batch = ledger_import.ledger_import_preview(
+            batch = ledger_import_preview(
                 by=request.user, data=upload.read(), file_name=upload.name
             )
         except ServiceError as exc:
             add_to_form(form, exc)
         else:
             return redirect(batch)
-    recent = LedgerImport.objects.for_user(request.user).filter(uploaded_by=request.user)[:10]
+    recent = own_imports(request.user)[:10]
     return render(
         request,
-        "reports/ledger_import_upload.html",
-        {"form": form, "recent": recent, "labels": ledger_import.STATUS_LABELS},
+        "reports/ledger/import_upload.html",
+        {"form": form, "recent": recent},
     )
 
 
 @login_required
 def import_detail(request, pk: int):
-    batch = get_object_or_404(
-        LedgerImport.objects.for_user(request.user).filter(uploaded_by=request.user), pk=pk
-    )
+    batch = get_object_or_404(own_imports(request.user), pk=pk)
     return render(
         request,
-        "reports/ledger_import_detail.html",
+        "reports/ledger/import_detail.html",
         {
             "batch": batch,
-            "status_label": ledger_import.STATUS_LABELS.get(batch.status, batch.status),
+            "statuses": ImportStatus,
             "preview": batch.rows[:PREVIEW_ROWS],
             "errors": batch.errors[:ERRORS_SHOWN],
             "new_enterprises": batch.new_enterprises[:200],
@@ -99,11 +104,9 @@ def import_detail(request, pk: int):
 @require_POST
 def import_commit(request, pk: int):
     _check_can_import(request.user)
-    batch = get_object_or_404(
-        LedgerImport.objects.for_user(request.user).filter(uploaded_by=request.user), pk=pk
-    )
+    batch = get_object_or_404(own_imports(request.user), pk=pk)
     try:
-        outcome = ledger_import.ledger_import_start_commit(batch=batch, by=request.user)
+        outcome = ledger_import_start_commit(batch=batch, by=request.user)
     except ServiceError as exc:
         message_user(request, exc)
         return redirect(batch)

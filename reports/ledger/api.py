@@ -6,6 +6,8 @@ GET  /api/v1/ledger-imports/{id}/                → the same preview
 POST /api/v1/ledger-imports/{id}/commit/         → 200 with the count, or 202 with a job
 """
 
+import logging
+
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -23,9 +25,15 @@ from core.errors import ServiceError
 from hazards.filtersets import HazardFilterSet
 from hazards.models import Hazard
 
-from .. import ledger_export, ledger_import
-from ..ledger_views import xlsx_response
 from ..models import LedgerImport
+from ..web import XLSX, download
+from .commit import ledger_import_start_commit
+from .export import ledger_export
+from .parse import MAX_UPLOAD_BYTES
+from .selectors import own_imports
+from .validate import ledger_import_preview
+
+log = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 50
 ERRORS_SHOWN = 1000
@@ -57,10 +65,10 @@ class HazardLedgerView(ApiDefaults, GenericAPIView):
         tags=["hazards"],
     )
     def get(self, request):
-        result = ledger_export.ledger_export(by=request.user, params=request.query_params)
+        result = ledger_export(by=request.user, params=request.query_params)
         if result.job is not None:
             return Response(job_data(result.job, request), status=status.HTTP_202_ACCEPTED)
-        return xlsx_response(result.content, result.file_name)
+        return download(result.content, result.file_name, XLSX)
 
 
 hazard_ledger = HazardLedgerView.as_view()
@@ -90,7 +98,7 @@ def _preview(batch: LedgerImport, request) -> dict:
         "id": batch.pk,
         "file_name": batch.file_name,
         "status": batch.status,
-        "status_display": ledger_import.STATUS_LABELS.get(batch.status, batch.status),
+        "status_display": batch.get_status_display(),
         "row_count": batch.row_count,
         "error_count": len(batch.errors),
         "errors": batch.errors[:ERRORS_SHOWN],
@@ -103,9 +111,7 @@ def _preview(batch: LedgerImport, request) -> dict:
 
 
 def _own_batch(request, pk: int) -> LedgerImport:
-    return get_object_or_404(
-        LedgerImport.objects.for_user(request.user).filter(uploaded_by=request.user), pk=pk
-    )
+    return get_object_or_404(own_imports(request.user), pk=pk)
 
 
 @extend_schema(
@@ -125,12 +131,17 @@ def _own_batch(request, pk: int) -> LedgerImport:
 def ledger_import_create(request):
     upload = request.FILES.get("file")
     if upload is None:
+        log.info("ledger import refused user=%s: no file", request.user.username)
         raise ServiceError("请上传 .xlsx 文件（字段名 file）。", field="file")
-    if upload.size > ledger_import.MAX_UPLOAD_BYTES:
+    if upload.size > MAX_UPLOAD_BYTES:
+        log.info(
+            "ledger import refused user=%s file=%r: %d bytes",
+            request.user.username,
+            upload.name,
+            upload.size,
+        )
         raise ServiceError("文件过大，请拆分后分批导入。", field="file")
-    batch = ledger_import.ledger_import_preview(
-        by=request.user, data=upload.read(), file_name=upload.name
-    )
+    batch = ledger_import_preview(by=request.user, data=upload.read(), file_name=upload.name)
     return Response(_preview(batch, request), status=status.HTTP_201_CREATED)
 
 
@@ -159,7 +170,7 @@ def ledger_import_detail(request, pk: int):
 @schema(ApiSchema())
 def ledger_import_commit(request, pk: int):
     batch = _own_batch(request, pk)
-    outcome = ledger_import.ledger_import_start_commit(batch=batch, by=request.user)
+    outcome = ledger_import_start_commit(batch=batch, by=request.user)
     if isinstance(outcome, int):
         return Response({"created": outcome, "import": _preview(_own_batch(request, pk), request)})
     return Response(job_data(outcome, request), status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,28 @@
+"""What the reports pages and API share: file downloads and page sizes of the lists."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZES = (20, 50, 100)
+
+
+def download(data: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def page(request, queryset):
+    """One page of a list; an unknown page size falls back to the first one offered."""
+    try:
+        size = int(request.GET.get("page_size") or PAGE_SIZES[0])
+    except ValueError:
+        size = PAGE_SIZES[0]
+    size = size if size in PAGE_SIZES else PAGE_SIZES[0]
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
