@@ -327,7 +327,7 @@ def job_notices(info: dict) -> dict:
 
     from django.db import connection, transaction
 
-    from reports.services import notices_run
+    from reports.notices.services import notices_run
 
     on = date.fromisoformat(info["as_of"])
     started = time.perf_counter()
@@ -350,7 +350,7 @@ def job_monthly(info: dict) -> dict:
 
     from django.db import transaction
 
-    from reports.services import monthly_reports_build
+    from reports.monthly.services import monthly_reports_build
 
     on = date.fromisoformat(info["as_of"])
     started = time.perf_counter()

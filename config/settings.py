@@ -81,7 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
-                "reports.context_processors.notifications",
+                "reports.notices.context_processors.notifications",
             ],
         },
     },
@@ -272,7 +272,7 @@ REPORTS_MONTHLY_BUILD_DAY = env_int("REPORTS_MONTHLY_BUILD_DAY", 20)
 REPORTS_MONTHLY_DUE_DAY = env_int("REPORTS_MONTHLY_DUE_DAY", 28)
 if not (1 <= REPORTS_MONTHLY_BUILD_DAY <= 28 and 1 <= REPORTS_MONTHLY_DUE_DAY <= 28):
     raise ImproperlyConfigured("REPORTS_MONTHLY_BUILD_DAY and _DUE_DAY must be between 1 and 28.")
-REPORTS_SMS_BACKEND = env_str("REPORTS_SMS_BACKEND", "reports.services.LoggingSmsBackend")
+REPORTS_SMS_BACKEND = env_str("REPORTS_SMS_BACKEND", "reports.notices.delivery.LoggingSmsBackend")
 
 CELERY_BEAT_SCHEDULE: dict = {
     # The notice ladder runs every morning; a missed day is caught up by the next run.

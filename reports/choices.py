@@ -3,6 +3,10 @@ the dashboard's periods."""
 
 from django.db import models
 
+# Reminder steps are "remind_<days>" for each of settings.REPORTS_REMINDER_DAYS; the default
+# days have their own NoticeStep members.
+REMINDER_PREFIX = "remind_"
+
 
 class NoticeStep(models.TextChoices):
     """The ladder of reminders and escalations; each step happens once per hazard and deadline."""

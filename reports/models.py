@@ -47,7 +47,7 @@ class Notice(models.Model):
         return f"{self.get_step_display()} {self.hazard.number}"
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:notice_detail", args=[self.pk])
+        return reverse("notices:notice_detail", args=[self.pk])
 
 
 class Notification(models.Model):
@@ -83,7 +83,7 @@ class Notification(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return self.url or reverse("reports:notification_list")
+        return self.url or reverse("notices:notification_list")
 
 
 class Delivery(models.Model):
@@ -156,7 +156,7 @@ class MonthlyReport(TimeStampedModel):
         return f"{self.region.name}{self.year}年{self.month}月进展报告"
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:report_detail", args=[self.pk])
+        return reverse("monthly:report_detail", args=[self.pk])
 
 
 class LedgerImport(TimeStampedModel):

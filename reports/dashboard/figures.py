@@ -26,7 +26,7 @@ from core.models import Region, Sector
 from hazards.choices import OPEN_STATES, HazardLevel, HazardState, SupervisionLevel
 from hazards.models import Hazard
 from inspections.indicators import key_supervision_coverage
-from reports.figures import OLD_STOCK_BEFORE, child_level, rate
+from reports.monthly.figures import OLD_STOCK_BEFORE, child_level, rate
 
 from .periods import add_months, month_end
 

@@ -17,9 +17,9 @@ from accounts.choices import Role
 from hazards import workflow
 from hazards.choices import Action, HazardLevel, HazardState, SupervisionLevel
 from hazards.models import Hazard
-from reports import figures, services
 from reports.choices import ReportState
 from reports.models import MonthlyReport, Notification
+from reports.monthly import figures, services
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.hazard_helpers import advance, register
 
@@ -301,7 +301,7 @@ def test_units_inspected_counts_completed_visits_once_visits_are_logged(personas
     from datetime import date
 
     from inspections.models import Inspection
-    from reports.figures import NOTE_NO_INSPECTIONS, region_figures
+    from reports.monthly.figures import NOTE_NO_INSPECTIONS, region_figures
     from tests.factories import EnterpriseFactory
 
     county = personas.inspector.region

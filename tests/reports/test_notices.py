@@ -14,9 +14,10 @@ from freezegun import freeze_time
 from core.models import DocumentSequence
 from hazards import workflow
 from hazards.choices import Action, HazardLevel, HazardState
-from reports import services
 from reports.choices import Channel
 from reports.models import Delivery, Notice, Notification
+from reports.notices import delivery, services
+from reports.notices.steps import ladder
 from tests.factories import EnterpriseFactory
 from tests.hazard_helpers import advance, register
 
@@ -73,9 +74,9 @@ FULL_LADDER = [
 
 
 def test_ladder_follows_settings():
-    assert services.ladder(DEADLINE) == [(s, d) for s, _, d in FULL_LADDER]
+    assert ladder(DEADLINE) == [(s, d) for s, _, d in FULL_LADDER]
     with override_settings(REPORTS_REMINDER_DAYS=[10], REPORTS_ESCALATION_LADDER=[(2, "overdue")]):
-        assert services.ladder(DEADLINE) == [
+        assert ladder(DEADLINE) == [
             ("remind_10", date(2026, 5, 10)),
             ("overdue", date(2026, 5, 22)),
         ]
@@ -314,5 +315,5 @@ def test_a_gateway_that_stays_down_is_tried_three_times(hazard):
     SENT_SMS.clear()
     DownSms.down = 100
     run_days(date(2026, 5, 13), date(2026, 5, 16))  # the 7-day reminder only
-    assert _sms(ok=False) == services.DELIVERY_ATTEMPTS == 3 and SENT_SMS == []
+    assert _sms(ok=False) == delivery.DELIVERY_ATTEMPTS == 3 and SENT_SMS == []
     assert Notice.objects.count() == 1 and len(mail.outbox) == 1

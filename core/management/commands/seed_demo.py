@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # Replaying 35 days of notices would print every demo SMS; the log is for real runs.
-        sms_logger = logging.getLogger("reports.services")
+        sms_logger = logging.getLogger("reports.notices.delivery")
         level = sms_logger.level
         sms_logger.setLevel(logging.WARNING)
         try:

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "reports"
+app_name = "notices"
 
 urlpatterns = [
     path("notices/", views.notice_list, name="notice_list"),
@@ -12,10 +12,4 @@ urlpatterns = [
     path("notifications/bell/", views.bell_count, name="bell_count"),
     path("notifications/read/", views.notification_read, name="notification_read_all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
-    path("", views.report_list, name="report_list"),
-    path("<int:pk>/", views.report_detail, name="report_detail"),
-    path("<int:pk>/submit/", views.report_submit, name="report_submit"),
-    path("<int:pk>/report.xlsx", views.report_xlsx, name="report_xlsx"),
-    path("<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
-    path("filing/<str:code>/", views.filing_status, name="filing_status"),
 ]

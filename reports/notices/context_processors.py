@@ -1,6 +1,6 @@
 """The unread count of the navbar bell."""
 
-from .models import Notification
+from .selectors import notifications_of
 
 
 def notifications(request) -> dict:
@@ -8,8 +8,4 @@ def notifications(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     # Lazy: pages that do not render the bell (API, downloads) never run the query.
-    return {
-        "unread_notifications": lambda: Notification.objects.filter(
-            user=user, read_at__isnull=True
-        ).count()
-    }
+    return {"unread_notifications": lambda: notifications_of(user, unread=True).count()}

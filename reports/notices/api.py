@@ -1,12 +1,21 @@
-"""Shapes of notices and monthly reports in the API (read-only: the jobs write them)."""
+"""Notices in the API: the scoped list with the notice page's filters, one notice, its PDF."""
 
-from rest_framework import serializers
+from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+
+from core.api.mixins import ApiDefaults, validated
 from hazards.choices import HazardLevel
 
-from .. import services
-from ..choices import NoticeStep, ReportState
-from ..models import MonthlyReport, Notice
+from ..api_base import FileActionsMixin
+from ..choices import NoticeStep
+from ..models import Notice
+from ..web import PDF, export
+from .documents import notice_pdf
+from .selectors import filter_notices, notice_queryset
+from .steps import step_label
 
 
 class NoticeSerializer(serializers.ModelSerializer):
@@ -36,35 +45,10 @@ class NoticeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_step_label(self, obj) -> str:
-        return services.step_label(obj.step)
+        return step_label(obj.step)
 
     def get_pdf_url(self, obj) -> str:
         return f"/api/v1/notices/{obj.pk}/notice.pdf"
-
-
-class MonthlyReportSerializer(serializers.ModelSerializer):
-    region_name = serializers.CharField(source="region.name", read_only=True)
-    submitted_by = serializers.CharField(
-        source="submitted_by.display_name", read_only=True, default=None
-    )
-
-    class Meta:
-        model = MonthlyReport
-        fields = [
-            "id",
-            "region",
-            "region_name",
-            "year",
-            "month",
-            "as_of",
-            "due_date",
-            "state",
-            "built_at",
-            "submitted_by",
-            "submitted_at",
-            "figures",
-        ]
-        read_only_fields = fields
 
 
 class NoticeQuerySerializer(serializers.Serializer):
@@ -104,14 +88,28 @@ class NoticeQuerySerializer(serializers.Serializer):
         return params
 
 
-class ReportQuerySerializer(serializers.Serializer):
-    """Query parameters of the monthly report list."""
+class NoticeViewSet(ApiDefaults, FileActionsMixin, viewsets.ReadOnlyModelViewSet):
+    """督办通知：到期提醒和逾期督办各环节的通知（只读）。列表可按关键字、环节、隐患级别、
+    隐患、到期日和是否未销号筛选；notice.pdf 为通知书 PDF。"""
 
-    year = serializers.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
-    month = serializers.IntegerField(label="月份", required=False, min_value=1, max_value=12)
-    state = serializers.ChoiceField(
-        label="状态", choices=ReportState.choices, required=False, allow_blank=True
-    )
-    region = serializers.CharField(
-        label="地区代码", required=False, allow_blank=True, max_length=12
-    )
+    serializer_class = NoticeSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        queryset = notice_queryset(self.request.user)
+        if self.action != "list":
+            return queryset
+        query = NoticeQuerySerializer(data=self.request.query_params)
+        validated(query)
+        return filter_notices(queryset, query.as_params())
+
+    @extend_schema(parameters=[NoticeQuerySerializer])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def pdf(self, request, pk=None):
+        notice = self.get_object()
+        return export(
+            request, "notice", lambda: notice_pdf(notice), f"{notice.hazard.number}.pdf", PDF
+        )
