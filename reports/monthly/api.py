@@ -8,14 +8,15 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.mixins import ApiDefaults, validated
+from core.api.mixins import ApiDefaults
 from core.api.schema import error_responses
 
 from ..api_base import FileActionsMixin
-from ..choices import ReportState
+from ..filtering import FilterSetBackend
 from ..models import MonthlyReport
 from ..web import PDF, XLSX, export
 from .documents import report_pdf, report_xlsx
+from .filtersets import ReportFilterSet
 from .selectors import report_queryset
 from .services import report_submit
 
@@ -45,40 +46,16 @@ class MonthlyReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReportQuerySerializer(serializers.Serializer):
-    """Query parameters of the monthly report list."""
-
-    year = serializers.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
-    month = serializers.IntegerField(label="月份", required=False, min_value=1, max_value=12)
-    state = serializers.ChoiceField(
-        label="状态", choices=ReportState.choices, required=False, allow_blank=True
-    )
-    region = serializers.CharField(
-        label="地区代码", required=False, allow_blank=True, max_length=12
-    )
-
-
 class MonthlyReportViewSet(ApiDefaults, FileActionsMixin, viewsets.ReadOnlyModelViewSet):
     """月度进展报告（只读，由后台任务生成）：列表可按年度、月份、状态、地区筛选；
     report.xlsx / report.pdf 下载，submit 报送。"""
 
     serializer_class = MonthlyReportSerializer
-    filter_backends: list = []
+    filter_backends = [FilterSetBackend]
+    filterset_class = ReportFilterSet
 
     def get_queryset(self):
-        qs = report_queryset(self.request.user)
-        if self.action != "list":
-            return qs
-        query = validated(ReportQuerySerializer(data=self.request.query_params))
-        for key in ("year", "month", "state", "region"):
-            if query.get(key):
-                field = "region_id" if key == "region" else key
-                qs = qs.filter(**{field: query[key]})
-        return qs
-
-    @extend_schema(parameters=[ReportQuerySerializer])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        return report_queryset(self.request.user)
 
     @extend_schema(
         request=None,

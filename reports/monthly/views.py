@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.choices import RegionLevel
 from core.errors import ServiceError, message_user
+from core.filtering import filter_results
 
 from ..choices import ReportState
 from ..models import MonthlyReport
@@ -22,17 +23,16 @@ from . import services
 from .documents import report_context
 from .documents import report_pdf as build_report_pdf
 from .documents import report_xlsx as build_xlsx
+from .filtersets import ReportFilterSet
 from .selectors import cities_of, filing_city, report_queryset
 
 
 @login_required
 @require_GET
 def report_list(request):
-    reports = report_queryset(request.user)
-    if (year := request.GET.get("year", "")).isascii() and year.isdigit():
-        reports = reports.filter(year=int(year))
-    if (state := request.GET.get("state")) in ReportState.values:
-        reports = reports.filter(state=state)
+    queryset = report_queryset(request.user)
+    filterset = ReportFilterSet(request.GET or None, queryset=queryset, request=request)
+    reports, filter_errors = filter_results(filterset, queryset)
     today = timezone.localdate()
     listed = page(request, reports)
     for report in listed:
@@ -42,6 +42,7 @@ def report_list(request):
         request,
         "reports/monthly/report_list.html",
         {
+            "filter_errors": filter_errors,
             "page": listed,
             "page_sizes": PAGE_SIZES,
             "states": ReportState.choices,

@@ -10,17 +10,19 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from core.filtering import filter_results
 from hazards.choices import HazardLevel
 
 from ..choices import NoticeStep
 from ..models import Notification
 from ..web import PAGE_SIZES, PDF, export, page
 from .documents import notice_pdf as build_notice_pdf
-from .selectors import filter_notices, notice_queryset, notifications_of
+from .filtersets import ANY_REMINDER, NoticeFilterSet
+from .selectors import notice_queryset, notifications_of
 from .services import notification_mark_read
 from .steps import is_reminder, step_label
 
-STEP_FILTERS = [("remind", "到期提醒")] + [
+STEP_FILTERS = [(ANY_REMINDER, "到期提醒")] + [
     (s.value, s.label) for s in NoticeStep if not is_reminder(s.value)
 ]
 
@@ -28,11 +30,14 @@ STEP_FILTERS = [("remind", "到期提醒")] + [
 @login_required
 @require_GET
 def notice_list(request):
-    notices = filter_notices(notice_queryset(request.user), request.GET)
+    queryset = notice_queryset(request.user)
+    filterset = NoticeFilterSet(request.GET or None, queryset=queryset, request=request)
+    notices, filter_errors = filter_results(filterset, queryset)
     return render(
         request,
         "reports/notices/notice_list.html",
         {
+            "filter_errors": filter_errors,
             "page": page(request, notices),
             "page_sizes": PAGE_SIZES,
             "steps": STEP_FILTERS,

@@ -252,6 +252,30 @@ def test_notices_are_scoped(hazard, personas, client):
     assert client.get(f"/reports/notices/{notice.pk}/").status_code == 200
 
 
+def test_notice_filters_are_shared_by_page_and_api(hazard, personas, client):
+    run(date(2026, 5, 21))
+    client.force_login(personas.inspector)
+    for params, count in (
+        ({"step": "remind"}, 2),
+        ({"step": "overdue", "hazard": hazard.pk}, 1),
+        ({"after": "2026-05-14", "open": "true"}, 2),
+        ({"level": HazardLevel.MAJOR}, 0),
+        ({"q": hazard.number}, 3),
+    ):
+        assert client.get("/api/v1/notices/", params).json()["count"] == count, params
+        page = client.get("/reports/notices/", params)
+        assert len(page.context["page"].object_list) == count, params
+    # A bad value is shown and lists nothing, on the page as in the API.
+    page = client.get("/reports/notices/", {"after": "2026-13-01"})
+    assert page.status_code == 200 and not page.context["page"].object_list
+    assert page.context["filter_errors"][0].startswith("到期日起：")
+    bad = client.get("/api/v1/notices/", {"after": "2026-13-01"})
+    assert bad.status_code == 400 and bad.json()["detail"].startswith("到期日起：")
+    # A hazard outside the user's scope is not a choice.
+    client.force_login(personas.inspector_b)
+    assert client.get("/api/v1/notices/", {"hazard": hazard.pk}).status_code == 400
+
+
 def test_bell_and_mark_read(hazard, personas, client):
     run(date(2026, 5, 21))
     client.force_login(personas.inspector)
