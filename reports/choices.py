@@ -30,6 +30,14 @@ class Channel(models.TextChoices):
     SMS = "sms", "短信"
 
 
+class ColumnKind(models.TextChoices):
+    """How a ledger column's cells are written and read."""
+
+    TEXT = "text", "文本"
+    DATE = "date", "日期"
+    NUMBER = "number", "数值"
+
+
 class PeriodKey(models.TextChoices):
     """The dashboard's periods: named ones relative to today, or two dates."""
 

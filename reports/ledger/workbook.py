@@ -16,6 +16,8 @@ from typing import IO, Any
 
 from rustpy_xlsxwriter import Format, write_worksheet
 
+from ..choices import ColumnKind
+
 SHEET_NAME = "隐患台账"
 DATE_FORMAT = "yyyy-mm-dd"
 PROGRESS_EVERY = 2000
@@ -26,14 +28,14 @@ class Column:
     header: str
     key: str
     width: float
-    kind: str = "text"  # text, date, number
+    kind: str = ColumnKind.TEXT
 
 
 # The columns of the upward-reporting ledger (domain brief §5), in order. Combined headers of
 # paper templates (挂牌, 复查, 监管责任) are split into one column per fact so they can be
 # filtered in Excel and read back by the import.
 LEDGER_COLUMNS: tuple[Column, ...] = (
-    Column("序号", "seq", 7, "number"),
+    Column("序号", "seq", 7, ColumnKind.NUMBER),
     Column("隐患编号", "number", 18),
     Column("所属县（区）", "county", 12),
     Column("所属乡镇（街道）", "town", 14),
@@ -45,22 +47,22 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
     Column("判定依据", "clause", 40),
     Column("隐患级别", "level", 12),
     Column("隐患来源", "source", 14),
-    Column("发现日期", "found_date", 12, "date"),
+    Column("发现日期", "found_date", 12, ColumnKind.DATE),
     Column("整改措施", "measures", 30),
     Column("整改责任人", "responsible_person", 11),
-    Column("整改资金（万元）", "funds", 10, "number"),
-    Column("整改期限", "deadline", 12, "date"),
-    Column("延期至", "extended_to", 12, "date"),
+    Column("整改资金（万元）", "funds", 10, ColumnKind.NUMBER),
+    Column("整改期限", "deadline", 12, ColumnKind.DATE),
+    Column("延期至", "extended_to", 12, ColumnKind.DATE),
     Column("整改状态", "state", 10),
     Column("是否挂牌", "supervised", 8),
     Column("挂牌级别", "supervision_level", 10),
     Column("挂牌文号", "supervision_doc_no", 22),
-    Column("整改完成日期", "completed_date", 12, "date"),
+    Column("整改完成日期", "completed_date", 12, ColumnKind.DATE),
     Column("复查单位", "recheck_unit", 18),
     Column("复查人", "rechecked_by", 10),
-    Column("复查日期", "recheck_date", 12, "date"),
+    Column("复查日期", "recheck_date", 12, ColumnKind.DATE),
     Column("复查意见", "recheck_opinion", 24),
-    Column("销号日期", "closed_date", 12, "date"),
+    Column("销号日期", "closed_date", 12, ColumnKind.DATE),
     Column("监管责任单位", "supervisor_unit", 18),
     Column("监管责任人", "supervisor_person", 10),
     Column("备注", "remarks", 24),
@@ -72,9 +74,9 @@ def _cell(value: Any, kind: str) -> Any:
     """A value as the binding should write it: dates stay dates, money becomes a float."""
     if value is None or value == "":
         return None
-    if kind == "number":
+    if kind == ColumnKind.NUMBER:
         return float(value) if isinstance(value, Decimal) else value
-    if kind == "date":
+    if kind == ColumnKind.DATE:
         return value if isinstance(value, date | datetime) else None
     return str(value)
 
@@ -117,7 +119,9 @@ def write_ledger(
     text = Format().set_quote_prefix().set_text_wrap()
     dates = Format().set_num_format(DATE_FORMAT)
     formats = {
-        c.header: text if c.kind == "text" else dates for c in LEDGER_COLUMNS if c.kind != "number"
+        c.header: text if c.kind == ColumnKind.TEXT else dates
+        for c in LEDGER_COLUMNS
+        if c.kind != ColumnKind.NUMBER
     }
     header = (
         Format()

@@ -12,10 +12,10 @@ class Command(BaseCommand):
     help = "加载演示数据（地区、部门、演示账号、企业名录、隐患、检查、督办通知、月报）。可重复运行，不会重复创建。"
 
     def handle(self, *args, **options):
-        # Replaying 35 days of notices would print every demo SMS; the log is for real runs.
-        sms_logger = logging.getLogger("reports.notices.delivery")
-        level = sms_logger.level
-        sms_logger.setLevel(logging.WARNING)
+        # Replaying 35 days of notices would log every demo SMS and run; the log is for real runs.
+        reports_logger = logging.getLogger("reports")
+        level = reports_logger.level
+        reports_logger.setLevel(logging.WARNING)
         try:
             demo.seed_reference_and_accounts()
             enterprises = demo.seed_enterprises()
@@ -23,7 +23,7 @@ class Command(BaseCommand):
             seed_inspections()
             seed_reports()
         finally:
-            sms_logger.setLevel(level)
+            reports_logger.setLevel(level)
         if options["verbosity"]:
             self.stdout.write(
                 self.style.SUCCESS(
