@@ -15,11 +15,14 @@ with ``add_to_form`` or show it as a message with ``message_user``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from enum import StrEnum
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+
+log = logging.getLogger("qingling.refusals")
 
 
 class Kind(StrEnum):
@@ -103,8 +106,25 @@ def has_chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def add_to_form(form, exc: ServiceError, aliases: Mapping[str, str] | None = None) -> None:
+def log_refusal(request, exc: ServiceError) -> None:
+    """One line per refused request: who, where, why."""
+    user = getattr(request, "user", None)
+    log.info(
+        "refused user=%s %s %s kind=%s: %s",
+        getattr(user, "username", "-") or "-",
+        request.method,
+        request.path,
+        exc.kind.value,
+        exc.message,
+    )
+
+
+def add_to_form(
+    form, exc: ServiceError, aliases: Mapping[str, str] | None = None, *, request=None
+) -> None:
     """Put each of the error's field messages next to its field, and the rest above the form."""
+    if request is not None:
+        log_refusal(request, exc)
     if not exc.fields:
         form.add_error(None, exc.message)
         return
@@ -116,4 +136,5 @@ def add_to_form(form, exc: ServiceError, aliases: Mapping[str, str] | None = Non
 
 def message_user(request, exc: ServiceError) -> None:
     """Show the error at the top of the next page (for buttons that are not a form)."""
+    log_refusal(request, exc)
     messages.error(request, exc.message)

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from core.errors import Kind, ServiceError, message_user
+from core.errors import Kind, ServiceError, log_refusal, message_user
 
 
 class RejectNulBytesMiddleware:
@@ -55,6 +55,8 @@ class ServiceErrorMiddleware:
     def process_exception(self, request, exc):
         if not isinstance(exc, ServiceError) or request.path.startswith("/api/"):
             return None
+        if exc.kind in (Kind.ROLE, Kind.SCOPE):
+            log_refusal(request, exc)
         if exc.kind == Kind.ROLE:
             raise PermissionDenied(exc.message) from exc
         if exc.kind == Kind.SCOPE:

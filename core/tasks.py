@@ -8,6 +8,7 @@ this runner claims the job, records progress, success or failure, and never runs
 from __future__ import annotations
 
 import logging
+import time
 
 from celery import shared_task
 from django.conf import settings
@@ -40,11 +41,18 @@ def run_job(job_id: int) -> None:
     if not claimed:
         return
     job = Job.objects.select_related("created_by").get(pk=job_id)
+    started = time.monotonic()
     try:
         handler = import_string(settings.JOB_HANDLERS[job.kind])
         handler(job, _progress_recorder(job.pk))
     except Exception:
-        logger.exception("Job %s (%s) failed", job.pk, job.kind)
+        logger.exception(
+            "job %s kind=%s user=%s failed after %.1fs",
+            job.pk,
+            job.kind,
+            job.created_by,
+            time.monotonic() - started,
+        )
         Job.objects.filter(pk=job.pk).update(
             state=JobState.FAILED,
             finished_at=timezone.now(),
@@ -55,6 +63,13 @@ def run_job(job_id: int) -> None:
     job.progress = 100
     job.finished_at = timezone.now()
     job.save(update_fields=["state", "progress", "finished_at", "result", "result_name", "message"])
+    logger.info(
+        "job %s kind=%s user=%s done in %.1fs",
+        job.pk,
+        job.kind,
+        job.created_by,
+        time.monotonic() - started,
+    )
 
 
 @shared_task(name="core.clean_media")

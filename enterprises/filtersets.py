@@ -1,50 +1,19 @@
 """One FilterSet for the enterprise list page, the API and exports."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 
-from core.models import Region, Sector
-from core.widgets import RegionSelect
+from core.filtersets import RegionFilter, SectorFilter, YesNoAll
 
 from .choices import EnterpriseStatus, RiskGrade, StandardizationLevel
 from .models import Enterprise
 
 
-def _regions(request):
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return Region.objects.none()
-    return Region.objects.for_user(user)
-
-
-class YesNoAll(forms.Select):
-    """A yes/no/all select for boolean filters ("true"/"false"/"")."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, choices=[("", "全部"), ("true", "是"), ("false", "否")])
-
-    def format_value(self, value):
-        return {True: ["true"], False: ["false"], "true": ["true"], "false": ["false"]}.get(
-            value, [""]
-        )
-
-    def value_from_datadict(self, data, files, name):
-        return {"true": True, "false": False}.get(data.get(name))
-
-
 class EnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键字", method="filter_keyword")
-    region = django_filters.ModelChoiceFilter(
-        label="所属地区（含下级）",
-        queryset=_regions,
-        method="filter_region",
-        empty_label="全部",
-        widget=RegionSelect,
-    )
-    sector = django_filters.ModelChoiceFilter(
-        label="行业领域", queryset=Sector.objects.all(), method="filter_sector", empty_label="全部"
-    )
+    region = RegionFilter()
+    # An enterprise belongs to a sector through its main sector or one of its other sectors.
+    sector = SectorFilter(method="filter_sector")
     risk_grade = django_filters.ChoiceFilter(
         label="风险等级", choices=RiskGrade.choices, empty_label="全部"
     )
@@ -100,9 +69,6 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value.upper()))
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(region__code__startswith=value.prefix) if value else queryset
 
     def filter_sector(self, queryset, name, value):
         if not value:

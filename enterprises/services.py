@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,12 +12,15 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.choices import ENTERPRISE_EDITOR_ROLES
 from core.errors import Kind, ServiceError, full_clean
+from core.logs import timed
 from core.models import Region, Sector
 from core.spreadsheets import SpreadsheetError, cell_text, read_rows
 
 from .choices import ImportStatus, RiskGrade, Scale, StandardizationLevel
 from .credit_code import check_character, credit_code_error
 from .models import Enterprise, EnterpriseImport
+
+log = logging.getLogger(__name__)
 
 IMPORT_MAX_ROWS = 20_000
 
@@ -272,6 +276,13 @@ def enterprise_import_preview(*, by, data: bytes, file_name: str) -> EnterpriseI
     Problems with the file as a whole raise SpreadsheetError; row problems are stored per row.
     """
     _check_can_edit(by)
+    with timed(log, "enterprise import preview", by=by, bytes=len(data)) as figures:
+        batch = _preview(by, data, file_name)
+        figures.update(batch=batch.pk, rows=batch.row_count, errors=len(batch.errors))
+    return batch
+
+
+def _preview(by, data: bytes, file_name: str) -> EnterpriseImport:
     header, body = read_rows(data, max_rows=IMPORT_MAX_ROWS)
     mapping = _map_header(header)
     raw_rows = []
@@ -312,6 +323,12 @@ def enterprise_import_preview(*, by, data: bytes, file_name: str) -> EnterpriseI
 def enterprise_import_commit(*, batch: EnterpriseImport, by) -> int:
     """Create every enterprise of a clean preview, or none of them."""
     _check_can_edit(by)
+    with timed(log, "enterprise import commit", by=by, batch=batch.pk) as figures:
+        figures["created"] = _commit(batch, by)
+    return figures["created"]
+
+
+def _commit(batch: EnterpriseImport, by) -> int:
     with transaction.atomic():
         batch = EnterpriseImport.objects.select_for_update().get(pk=batch.pk)
         if batch.status == ImportStatus.COMMITTED:

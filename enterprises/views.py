@@ -115,7 +115,7 @@ def _save_form(request, form, enterprise=None):
             enterprise=enterprise, by=request.user, other_sectors=other, **data
         )
     except ServiceError as exc:
-        add_to_form(form, exc)
+        add_to_form(form, exc, request=request)
     return None
 
 

@@ -7,25 +7,12 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from core.filtersets import DATE, RegionFilter, SectorFilter, YesNoAll, scoped
 from core.models import Region, Sector
-from core.widgets import RegionSelect
-from enterprises.filtersets import YesNoAll
 from enterprises.models import Enterprise
 
 from .choices import OPEN_STATES, HazardLevel, HazardSource, HazardState, SupervisionLevel
-from .models import Hazard
-
-DATE = forms.DateInput(attrs={"type": "date"})
-
-
-def _regions(request):
-    user = getattr(request, "user", None)
-    return Region.objects.for_user(user) if user is not None else Region.objects.none()
-
-
-def _enterprises(request):
-    user = getattr(request, "user", None)
-    return Enterprise.objects.for_user(user) if user is not None else Enterprise.objects.none()
+from .models import Hazard, JudgmentStandard
 
 
 class HazardFilterSet(django_filters.FilterSet):
@@ -46,21 +33,13 @@ class HazardFilterSet(django_filters.FilterSet):
     supervised = django_filters.BooleanFilter(
         label="挂牌督办", method="filter_supervised", widget=YesNoAll
     )
-    region = django_filters.ModelChoiceFilter(
-        label="所属地区（含下级）",
-        queryset=_regions,
-        method="filter_region",
-        empty_label="全部",
-        widget=RegionSelect,
-    )
-    sector = django_filters.ModelChoiceFilter(
-        label="行业领域", queryset=Sector.objects.all(), method="filter_sector", empty_label="全部"
-    )
+    region = RegionFilter()
+    sector = SectorFilter()
     source = django_filters.ChoiceFilter(
         label="隐患来源", choices=HazardSource.choices, empty_label="全部"
     )
     enterprise = django_filters.ModelChoiceFilter(
-        label="企业", queryset=_enterprises, empty_label="全部"
+        label="企业", queryset=scoped(Enterprise), empty_label="全部"
     )
     found_after = django_filters.DateFilter(
         label="发现日期起", field_name="found_date", lookup_expr="gte", widget=DATE
@@ -83,7 +62,7 @@ class HazardFilterSet(django_filters.FilterSet):
     # Drill-down targets of the dashboard (reports/dashboard.py): hazards registered on a region
     # itself rather than a sub-region, and overdue hazards by how many days they are overdue.
     region_exact = django_filters.ModelChoiceFilter(
-        label="所属地区（仅本级）", queryset=_regions, field_name="region", empty_label="全部"
+        label="所属地区（仅本级）", queryset=scoped(Region), field_name="region", empty_label="全部"
     )
     overdue_days_min = django_filters.NumberFilter(
         label="逾期天数不少于", method="filter_overdue_days", min_value=0
@@ -165,14 +144,6 @@ class HazardFilterSet(django_filters.FilterSet):
             else queryset.filter(supervision_level="")
         )
 
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(region__code__startswith=value.prefix) if value else queryset
-
-    def filter_sector(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(sector__in=[value.pk, *value.children.values_list("pk", flat=True)])
-
     @property
     def form(self):
         form = super().form
@@ -182,3 +153,32 @@ class HazardFilterSet(django_filters.FilterSet):
             else:
                 field.widget.attrs.setdefault("class", "form-control form-control-sm")
         return form
+
+
+class StandardFilterSet(django_filters.FilterSet):
+    """The judgment standards list of the API: reference data, the same for every user."""
+
+    q = django_filters.CharFilter(label="关键字（名称、文号、发布机关）", method="filter_keyword")
+    sector = django_filters.ModelChoiceFilter(
+        label="适用行业领域",
+        queryset=Sector.objects.all(),
+        field_name="sectors",
+        method="filter_sector",
+    )
+
+    class Meta:
+        model = JudgmentStandard
+        fields = ["q", "sector"]
+
+    def filter_keyword(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(name__icontains=word) | Q(doc_no__icontains=word) | Q(issuer__icontains=word)
+            )
+        return queryset
+
+    def filter_sector(self, queryset, name, value):
+        if not value:
+            return queryset
+        ids = [value.pk] + ([value.parent_id] if value.parent_id else [])
+        return queryset.filter(pk__in=JudgmentStandard.objects.filter(sectors__in=ids).values("pk"))

@@ -8,7 +8,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import Kind, ServiceError, has_chinese
+from core.errors import Kind, ServiceError, has_chinese, log_refusal
 
 
 class Pagination(PageNumberPagination):
@@ -56,6 +56,8 @@ def exception_handler(exc, context):
     """Every API error is JSON: a Chinese `detail`, a machine `code`, and for bad input the
     messages per field under `fields`. A ServiceError says itself which status it is."""
     if isinstance(exc, ServiceError):
+        if context.get("request") is not None:
+            log_refusal(context["request"], exc)
         return _service_error(exc)
     if isinstance(exc, DjangoValidationError):
         return _service_error(ServiceError.from_validation(exc))

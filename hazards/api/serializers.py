@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
 from core.api.schema import ErrorResponseSerializer
-from core.models import Sector
 from enterprises.models import Enterprise
 
-from ..choices import Action, PhotoKind, SupervisionLevel, UrgingKind
+from ..choices import PhotoKind, SupervisionLevel
 from ..models import (
     Clause,
     ExtensionRequest,
     Hazard,
     HazardEvent,
     HazardPhoto,
-    JudgmentStandard,
     Supervision,
 )
 from ..services import EDITABLE_FIELDS, progress_reports_due
-from ..workflow import TABLE, Transition, available
+from ..workflow import available
 
 # ---------------------------------------------------------------- shared pieces
 
@@ -39,98 +35,6 @@ class UserBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "display_name"]
-
-
-# ---------------------------------------------------------------- standards and clauses
-
-
-class ClauseSerializer(serializers.ModelSerializer):
-    standard_name = serializers.CharField(source="standard.name", read_only=True)
-    standard_doc_no = serializers.CharField(source="standard.doc_no", read_only=True)
-    label = serializers.CharField(source="__str__", read_only=True)
-    citation = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = Clause
-        fields = [
-            "id",
-            "standard",
-            "standard_name",
-            "standard_doc_no",
-            "ref",
-            "article",
-            "item",
-            "sub_sector",
-            "text",
-            "order",
-            "label",
-            "citation",
-        ]
-
-
-class StandardClauseSerializer(serializers.ModelSerializer):
-    """A clause inside its standard's detail (the standard is known already)."""
-
-    class Meta:
-        model = Clause
-        fields = ["id", "ref", "article", "item", "sub_sector", "text", "order"]
-
-
-class JudgmentStandardSerializer(serializers.ModelSerializer):
-    is_current = serializers.BooleanField(read_only=True)
-    clause_count = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = JudgmentStandard
-        fields = [
-            "id",
-            "code",
-            "name",
-            "doc_no",
-            "issuer",
-            "sector_label",
-            "sectors",
-            "published",
-            "effective",
-            "superseded_by",
-            "is_current",
-            "complete",
-            "notes",
-            "source",
-            "clause_count",
-        ]
-
-
-class JudgmentStandardDetailSerializer(JudgmentStandardSerializer):
-    clauses = StandardClauseSerializer(many=True, read_only=True)
-
-    class Meta(JudgmentStandardSerializer.Meta):
-        fields = [*JudgmentStandardSerializer.Meta.fields, "clauses"]
-
-
-class ClauseQuerySerializer(serializers.Serializer):
-    """Query parameters of the clause search."""
-
-    sector = serializers.PrimaryKeyRelatedField(
-        queryset=Sector.objects.all(),
-        label="行业领域",
-        required=False,
-        allow_null=True,
-        help_text="行业领域 id：只列适用于该行业（或其上级行业）的判定标准条款。",
-        error_messages={"does_not_exist": "行业领域“{pk_value}”不存在。"},
-    )
-    q = serializers.CharField(
-        label="关键字",
-        required=False,
-        allow_blank=True,
-        help_text="关键字（空格分隔多个，须同时匹配）。",
-    )
-    include_superseded = serializers.BooleanField(
-        label="包括已替代标准",
-        required=False,
-        default=False,
-        help_text="包括已被新标准替代的旧标准条款。",
-    )
 
 
 # ---------------------------------------------------------------- hazard parts
@@ -440,90 +344,3 @@ class HazardUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Hazard
         fields = list(EDITABLE_FIELDS)
-
-
-# ---------------------------------------------------------------- workflow step inputs
-
-# Where an action field's type and label come from, in order (a supervision's `level` and
-# `deadline` are the listing's, not the hazard's).
-_FIELD_MODELS = (Supervision, ExtensionRequest, Hazard)
-_EXTRA_FIELDS = {
-    "comment": lambda: serializers.CharField(
-        required=False, allow_blank=True, label="说明", help_text="处理说明或意见。"
-    ),
-    "urging_kind": lambda: serializers.ChoiceField(
-        choices=UrgingKind.choices, required=False, allow_blank=True, label="督促方式"
-    ),
-    "urging_date": lambda: serializers.DateField(
-        required=False, allow_null=True, label="督促日期", help_text="留空为今天。"
-    ),
-    "urging_doc_no": lambda: serializers.CharField(
-        required=False, allow_blank=True, max_length=64, label="文号"
-    ),
-    "new_deadline": lambda: serializers.DateField(
-        required=False, allow_null=True, label="新的整改期限"
-    ),
-}
-
-
-def _model_field(name: str) -> models.Field | None:
-    for model in _FIELD_MODELS:
-        try:
-            return model._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue
-    return None
-
-
-def _action_field(name: str) -> serializers.Field:
-    """An optional, typed input: the workflow says which are required and why, in Chinese."""
-    if name in _EXTRA_FIELDS:
-        return _EXTRA_FIELDS[name]()
-    field = _model_field(name)
-    label = str(field.verbose_name) if field is not None else name
-    common = {"required": False, "label": label}
-    if field is not None and field.choices:
-        return serializers.ChoiceField(choices=field.choices, allow_blank=True, **common)
-    if isinstance(field, models.DateField):
-        return serializers.DateField(allow_null=True, **common)
-    if isinstance(field, models.DecimalField):
-        return serializers.DecimalField(
-            max_digits=field.max_digits,
-            decimal_places=field.decimal_places,
-            allow_null=True,
-            **common,
-        )
-    max_length = field.max_length if isinstance(field, models.CharField) else None
-    return serializers.CharField(allow_blank=True, max_length=max_length, **common)
-
-
-def _class_name(action: str) -> str:
-    return "".join(part.capitalize() for part in action.split("-"))
-
-
-def action_serializer(name: str, fields: tuple[str, ...]) -> type[serializers.Serializer]:
-    attrs = {"__module__": __name__}
-    attrs.update({field: _action_field(field) for field in ("comment", *fields)})
-    metaclass = type(serializers.Serializer)
-    return metaclass(f"{_class_name(name)}Serializer", (serializers.Serializer,), attrs)
-
-
-def _transition_serializer(transition: Transition) -> type[serializers.Serializer]:
-    return action_serializer(transition.action.value, transition.fields)
-
-
-ACTION_SERIALIZERS: dict[Action, type[serializers.Serializer]] = {
-    action: _transition_serializer(transition) for action, transition in TABLE.items()
-}
-
-_RECHECK_FIELDS = tuple(
-    dict.fromkeys(TABLE[Action.RECHECK_PASS].fields + TABLE[Action.RECHECK_FAIL].fields)
-)
-
-
-class RecheckSerializer(action_serializer("recheck-base", _RECHECK_FIELDS)):
-    passed = serializers.BooleanField(
-        label="复查是否通过",
-        help_text="true：复查通过（recheck-pass）；false：复查不通过（recheck-fail），"
-        "须填写 new_deadline。",
-    )

@@ -3,8 +3,7 @@ and the judgment standards. Every rule is in hazards.services and hazards.workfl
 
 from __future__ import annotations
 
-import django_filters
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import FileResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -16,28 +15,28 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from core.api.mixins import ApiDefaults, validated
-from core.models import Sector
 
 from .. import services, workflow
 from ..choices import Action
-from ..filtersets import HazardFilterSet
+from ..filtersets import HazardFilterSet, StandardFilterSet
 from ..models import Clause, ExtensionRequest, Hazard, HazardPhoto, JudgmentStandard, Supervision
 from ..workflow import TABLE, Transition
 from .serializers import (
-    ACTION_SERIALIZERS,
-    ClauseQuerySerializer,
-    ClauseSerializer,
     ErrorSerializer,
     HazardCreateSerializer,
     HazardDetailSerializer,
     HazardListSerializer,
     HazardPhotoSerializer,
     HazardUpdateSerializer,
+    PhotoUploadSerializer,
+)
+from .standard_serializers import (
+    ClauseQuerySerializer,
+    ClauseSerializer,
     JudgmentStandardDetailSerializer,
     JudgmentStandardSerializer,
-    PhotoUploadSerializer,
-    RecheckSerializer,
 )
+from .step_serializers import ACTION_SERIALIZERS, RecheckSerializer
 
 
 def _errors(*codes: int) -> dict:
@@ -326,33 +325,6 @@ class HazardViewSet(
 
 
 # ---------------------------------------------------------------- judgment standards
-
-
-class StandardFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="关键字（名称、文号、发布机关）", method="filter_keyword")
-    sector = django_filters.ModelChoiceFilter(
-        label="适用行业领域",
-        queryset=Sector.objects.all(),
-        field_name="sectors",
-        method="filter_sector",
-    )
-
-    class Meta:
-        model = JudgmentStandard
-        fields = ["q", "sector"]
-
-    def filter_keyword(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(name__icontains=word) | Q(doc_no__icontains=word) | Q(issuer__icontains=word)
-            )
-        return queryset
-
-    def filter_sector(self, queryset, name, value):
-        if not value:
-            return queryset
-        ids = [value.pk] + ([value.parent_id] if value.parent_id else [])
-        return queryset.filter(pk__in=JudgmentStandard.objects.filter(sectors__in=ids).values("pk"))
 
 
 @extend_schema(tags=["standards"])

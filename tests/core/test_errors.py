@@ -93,3 +93,34 @@ def test_a_redirect_never_leaves_the_site(client, personas, settings):
     client.force_login(personas.inspector)
     response = client.get("/t/state/", HTTP_REFERER="https://evil.example/")
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_a_refusal_logs_one_line_with_who_and_why(client, personas, caplog):
+    from hazards.choices import Action
+    from tests.hazard_helpers import register
+
+    hazard = register(personas.inspector)
+    client.force_login(personas.reviewer)
+    with caplog.at_level("INFO", logger="qingling.refusals"):
+        response = client.post(f"/api/v1/hazards/{hazard.pk}/{Action.SIGN_OFF.value}/", {})
+    assert response.status_code == 409
+    lines = [r.getMessage() for r in caplog.records if r.name == "qingling.refusals"]
+    assert len(lines) == 1
+    assert lines[0].startswith("refused user=reviewer POST /api/v1/hazards/")
+    assert "kind=state" in lines[0] and "不能销号" in lines[0]
+
+
+def test_timed_work_logs_its_figures_and_outcome(caplog):
+    import logging
+
+    from core.logs import timed
+
+    log = logging.getLogger("qingling.test")
+    with caplog.at_level("INFO", logger="qingling.test"):
+        with timed(log, "export", rows=3) as figures:
+            figures["file"] = "a.xlsx"
+        with pytest.raises(ValueError), timed(log, "import"):
+            raise ValueError
+    first, second = (r.getMessage() for r in caplog.records)
+    assert first.startswith("export user=- rows=3 file=a.xlsx done in ")
+    assert second.startswith("import user=- failed (ValueError) in ")

@@ -130,3 +130,23 @@ def test_department_user_cannot_register_other_sector(personas, data):
             sector=Sector.objects.get(code="hazchem"),
         )
     assert "监管范围" in str(info.value)
+
+
+def test_list_filters_offer_only_what_the_user_may_see(personas, data):
+    """A department user's sector choices are its department's sectors; a region or enterprise
+    outside the user's jurisdiction is not a valid filter value (the list says so)."""
+    from enterprises.filtersets import EnterpriseFilterSet
+    from hazards.filtersets import HazardFilterSet
+
+    class Request:
+        user = personas.housing
+
+    for filterset_class in (HazardFilterSet, EnterpriseFilterSet):
+        offered = set(filterset_class(request=Request).filters["sector"].get_queryset(Request))
+        assert offered == set(Sector.objects.filter(pk__in=personas.housing.scope_sector_ids))
+        chem = filterset_class({"sector": Sector.objects.get(code="hazchem").pk}, request=Request)
+        assert not chem.is_valid() and "sector" in chem.errors
+    outside = HazardFilterSet({"enterprise": data.b_chem.pk}, request=Request)
+    assert not outside.is_valid() and "enterprise" in outside.errors
+    region = EnterpriseFilterSet({"region": "150624"}, request=Request)
+    assert not region.is_valid() and "region" in region.errors

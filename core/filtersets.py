@@ -1,0 +1,81 @@
+"""Filter pieces every list shares: choice lists scoped to the user, region and sector filters
+that include the sub-tree, and the yes/no/all and date widgets."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+
+from core.models import Region, Sector
+from core.widgets import RegionSelect
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _user(request):
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def scoped(model):
+    """A choice queryset for a FilterSet: the objects of `model` the requesting user may see."""
+
+    def queryset(request):
+        user = _user(request)
+        return model.objects.for_user(user) if user is not None else model.objects.none()
+
+    return queryset
+
+
+def user_sectors(request):
+    """The sectors a user's department supervises (every sector for 应急 and 安委办)."""
+    user = _user(request)
+    if user is None:
+        return Sector.objects.none()
+    ids = user.scope_sector_ids
+    return Sector.objects.all() if ids is None else Sector.objects.filter(pk__in=ids)
+
+
+class YesNoAll(forms.Select):
+    """A yes/no/all select for boolean filters ("true"/"false"/"")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=[("", "全部"), ("true", "是"), ("false", "否")])
+
+    def format_value(self, value):
+        return {True: ["true"], False: ["false"], "true": ["true"], "false": ["false"]}.get(
+            value, [""]
+        )
+
+    def value_from_datadict(self, data, files, name):
+        return {"true": True, "false": False}.get(data.get(name))
+
+
+class RegionFilter(django_filters.ModelChoiceFilter):
+    """A region of the user's jurisdiction; the rows of that region and every region below it."""
+
+    def __init__(self, *, field_name: str = "region", label: str = "所属地区（含下级）", **kwargs):
+        kwargs.setdefault("queryset", scoped(Region))
+        kwargs.setdefault("empty_label", "全部")
+        kwargs.setdefault("widget", RegionSelect)
+        super().__init__(field_name=field_name, label=label, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__code__startswith": value.prefix})
+
+
+class SectorFilter(django_filters.ModelChoiceFilter):
+    """A sector the user's department supervises; the rows of that sector and its sub-sectors."""
+
+    def __init__(self, *, field_name: str = "sector", label: str = "行业领域", **kwargs):
+        kwargs.setdefault("queryset", user_sectors)
+        kwargs.setdefault("empty_label", "全部")
+        super().__init__(field_name=field_name, label=label, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ids = [value.pk, *value.children.values_list("pk", flat=True)]
+        return qs.filter(**{f"{self.field_name}__in": ids})

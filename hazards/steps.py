@@ -1,0 +1,321 @@
+"""What each workflow step does to a hazard: read and check the step's input, set the hazard's
+fields, and return the data its HazardEvent records. `workflow.apply` calls them under the
+row lock; nothing else does."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.errors import Kind, ServiceError
+from core.workdays import workdays_between
+
+from .choices import (
+    REGION_LEVEL_RANK,
+    SUPERVISION_RANK,
+    ExtensionStatus,
+    HazardLevel,
+    HazardState,
+    PhotoKind,
+    Stoppage,
+    SupervisionLevel,
+    UrgingKind,
+)
+from .models import ExtensionRequest, Hazard, Supervision
+
+S = HazardState
+
+
+# ---------------------------------------------------------------- input helpers
+
+
+def _max_length(name: str) -> int | None:
+    """The database limit of the field an input is stored in (any of the workflow's models)."""
+    for model in (Hazard, Supervision, ExtensionRequest):
+        try:
+            return model._meta.get_field(name).max_length
+        except Exception:  # noqa: BLE001 - FieldDoesNotExist: try the next model
+            continue
+    return None
+
+
+def _text(payload: dict, name: str, label: str, *, required: bool = True) -> str:
+    value = str(payload.get(name) or "").strip()
+    if required and not value:
+        raise ServiceError(f"请填写{label}。", field=name)
+    limit = _max_length(name)
+    if limit and len(value) > limit:
+        raise ServiceError(f"{label}不能超过 {limit} 个字。", field=name)
+    return value
+
+
+def _date(payload: dict, name: str, label: str, *, required: bool = True) -> date | None:
+    value = payload.get(name)
+    if value in (None, ""):
+        if required:
+            raise ServiceError(f"请填写{label}。", field=name)
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ServiceError(f"{label}不是有效日期（格式：2026-05-31）。", field=name) from exc
+
+
+def _money(payload: dict, name: str, label: str, *, required: bool = False) -> Decimal | None:
+    value = payload.get(name)
+    if value in (None, ""):
+        if required:
+            raise ServiceError(f"请填写{label}。", field=name)
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ServiceError(f"{label}应为数字（单位：万元）。", field=name) from exc
+    if not amount.is_finite() or amount < 0:
+        raise ServiceError(f"{label}不能为负数。", field=name)
+    if amount >= MAX_MONEY:
+        raise ServiceError(f"{label}过大（单位为万元）。", field=name)
+    return amount.quantize(Decimal("0.01"))
+
+
+MAX_MONEY = Decimal("10000000000")  # max_digits=12, decimal_places=2
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _pending_extension(hazard: Hazard) -> ExtensionRequest | None:
+    return hazard.extensions.filter(status=ExtensionStatus.PENDING).first()
+
+
+def _active_supervision(hazard: Hazard) -> Supervision | None:
+    return hazard.supervisions.filter(removed_at__isnull=True).first()
+
+
+def user_rank(user) -> int:
+    """How high a user's territory is: town 1 … province 4; a superuser outranks everyone."""
+    if user.is_superuser:
+        return 99
+    return REGION_LEVEL_RANK.get(user.region.level, 0) if user.region else 0
+
+
+# ---------------------------------------------------------------- handlers
+
+
+def start_rectification(hazard: Hazard, by, p: dict) -> dict:
+    major = hazard.level == HazardLevel.MAJOR
+    hazard.measures = _text(p, "measures", "整改措施", required=major)
+    hazard.responsible_person = _text(p, "responsible_person", "整改责任人", required=major)
+    hazard.funds = _money(p, "funds", "整改资金", required=major)
+    hazard.plan_deadline = _date(p, "plan_deadline", "整改时限", required=major)
+    hazard.emergency_plan = _text(p, "emergency_plan", "安全措施和应急预案", required=major)
+    if hazard.plan_deadline and hazard.plan_deadline > hazard.current_deadline:
+        raise ServiceError(
+            "方案整改时限不能晚于整改期限；需要更多时间请申请延期。", field="plan_deadline"
+        )
+    stoppage = p.get("stoppage") or Stoppage.NONE
+    if stoppage not in Stoppage.values:
+        raise ServiceError("停产停业选项无效。", field="stoppage")
+    hazard.stoppage = stoppage
+    return {"stoppage": stoppage}
+
+
+def report_progress(hazard: Hazard, by, p: dict) -> dict:
+    _text(p, "comment", "整改进展情况")
+    return {}
+
+
+def extension_guard(hazard: Hazard, by) -> str | None:
+    if _pending_extension(hazard):
+        return "已有待审批的延期申请。"
+    today = _today()
+    if today > hazard.current_deadline:
+        return "整改期限已过，不能再申请延期。"
+    window = settings.HAZARD_EXTENSION_WINDOW_WORKDAYS
+    if workdays_between(today, hazard.current_deadline) > window:
+        return f"只能在整改期限前 {window} 个工作日内申请延期。"
+    return None
+
+
+def request_extension(hazard: Hazard, by, p: dict) -> dict:
+    new = _date(p, "requested_deadline", "申请延期至")
+    if new <= hazard.current_deadline:
+        raise ServiceError("申请延期至的日期应晚于当前整改期限。", field="requested_deadline")
+    extension = ExtensionRequest.objects.create(
+        hazard=hazard,
+        requested_by=by,
+        reason=_text(p, "reason", "延期理由"),
+        interim_measures=_text(p, "interim_measures", "临时管控措施"),
+        old_deadline=hazard.current_deadline,
+        requested_deadline=new,
+    )
+    return {"extension": extension.pk, "requested_deadline": new.isoformat()}
+
+
+def has_pending_extension(hazard: Hazard, by) -> str | None:
+    return None if _pending_extension(hazard) else "没有待审批的延期申请。"
+
+
+def approve_extension(hazard: Hazard, by, p: dict) -> dict:
+    extension = _pending_extension(hazard)
+    new = (
+        _date(p, "approved_deadline", "批准延期至", required=False) or extension.requested_deadline
+    )
+    if new <= extension.old_deadline:
+        raise ServiceError("批准延期至的日期应晚于原整改期限。", field="approved_deadline")
+    if new < _today():
+        raise ServiceError("批准延期至的日期不能早于今天。", field="approved_deadline")
+    extension.status, extension.approved_deadline = ExtensionStatus.APPROVED, new
+    extension.decided_by, extension.decided_at = by, timezone.now()
+    extension.decision_comment = _text(p, "comment", "审批意见", required=False)
+    extension.save()
+    hazard.current_deadline = new
+    return {"extension": extension.pk, "approved_deadline": new.isoformat()}
+
+
+def refuse_extension(hazard: Hazard, by, p: dict) -> dict:
+    extension = _pending_extension(hazard)
+    extension.status = ExtensionStatus.REFUSED
+    extension.decided_by, extension.decided_at = by, timezone.now()
+    extension.decision_comment = _text(p, "comment", "不批准的理由")
+    extension.save()
+    return {"extension": extension.pk}
+
+
+def submit_rectification(hazard: Hazard, by, p: dict) -> dict:
+    completed = _date(p, "completed_date", "整改完成日期")
+    if completed > _today():
+        raise ServiceError("整改完成日期不能晚于今天。", field="completed_date")
+    if completed < hazard.found_date:
+        raise ServiceError("整改完成日期不能早于发现日期。", field="completed_date")
+    hazard.completed_date = completed
+    hazard.completion_note = _text(p, "completion_note", "整改完成情况")
+    hazard.funds_spent = _money(p, "funds_spent", "实际投入资金")
+    hazard.assessment = _text(p, "assessment", "评估意见", required=False)
+    if (
+        hazard.level == HazardLevel.MAJOR
+        and not hazard.photos.filter(kind=PhotoKind.AFTER).exists()
+    ):
+        raise ServiceError("重大事故隐患申请销号前，请先上传整改后照片。", field="photos")
+    return {"completed_date": completed.isoformat()}
+
+
+def _recheck(hazard: Hazard, by, p: dict) -> None:
+    hazard.recheck_opinion = _text(p, "recheck_opinion", "复查意见")
+    hazard.recheck_date = _date(p, "recheck_date", "复查日期", required=False) or _today()
+    if hazard.recheck_date > _today():
+        raise ServiceError("复查日期不能晚于今天。", field="recheck_date")
+    hazard.rechecked_by = by
+    hazard.recheck_unit = by.department.name if by.department else ""
+
+
+def recheck_pass(hazard: Hazard, by, p: dict) -> dict:
+    _recheck(hazard, by, p)
+    return {"passed": True}
+
+
+def recheck_fail(hazard: Hazard, by, p: dict) -> dict:
+    _recheck(hazard, by, p)
+    new = _date(p, "new_deadline", "新的整改期限")
+    if new <= _today():
+        raise ServiceError("新的整改期限应晚于今天。", field="new_deadline")
+    hazard.current_deadline = new
+    hazard.completed_date = None
+    return {"passed": False, "new_deadline": new.isoformat()}
+
+
+def sign_off(hazard: Hazard, by, p: dict) -> dict:
+    hazard.closed_date = _today()
+    hazard.closed_by = by
+    return {}
+
+
+def not_listed(hazard: Hazard, by) -> str | None:
+    return "该隐患已挂牌督办。" if _active_supervision(hazard) else None
+
+
+def list_supervision(hazard: Hazard, by, p: dict) -> dict:
+    level = p.get("level")
+    if level not in SupervisionLevel.values:
+        raise ServiceError("请选择挂牌级别。", field="level")
+    if user_rank(by) < SUPERVISION_RANK[level]:
+        raise ServiceError("不能以高于本级的级别挂牌督办。", field="level", kind=Kind.ROLE)
+    deadline = _date(p, "deadline", "督办期限")
+    if deadline < _today():
+        raise ServiceError("督办期限不能早于今天。", field="deadline")
+    doc_no, unit = _text(p, "doc_no", "督办文号"), _text(p, "issuing_unit", "督办单位")
+    try:
+        with transaction.atomic():  # the unique constraint settles a race between two listings
+            supervision = Supervision.objects.create(
+                hazard=hazard,
+                level=level,
+                doc_no=doc_no,
+                issuing_unit=unit,
+                signer=_text(p, "signer", "签发人", required=False),
+                deadline=deadline,
+                listed_by=by,
+            )
+    except IntegrityError as exc:
+        raise ServiceError(f"督办文号“{doc_no}”已被使用。", field="doc_no") from exc
+    hazard.supervision_level = level
+    return {"supervision": supervision.pk, "level": level, "doc_no": doc_no}
+
+
+def listed_and_outranked(hazard: Hazard, by) -> str | None:
+    supervision = _active_supervision(hazard)
+    if supervision is None:
+        return "该隐患没有挂牌督办。"
+    if user_rank(by) < SUPERVISION_RANK[supervision.level]:
+        return f"只有{supervision.get_level_display()}的挂牌单位或更高层级才能摘牌。"
+    return None
+
+
+def remove_supervision(hazard: Hazard, by, p: dict) -> dict:
+    supervision = _active_supervision(hazard)
+    supervision.removed_by, supervision.removed_at = by, timezone.now()
+    supervision.save()
+    hazard.supervision_level = ""
+    return {"supervision": supervision.pk}
+
+
+def record_dual_report(hazard: Hazard, by, p: dict) -> dict:
+    regulator = _date(p, "reported_to_regulator", "向监管部门报告日期", required=False)
+    workers = _date(p, "reported_to_workers", "向职工大会报告日期", required=False)
+    if not regulator and not workers:
+        raise ServiceError("请至少填写一个报告日期。", field="reported_to_regulator")
+    for value, name in ((regulator, "reported_to_regulator"), (workers, "reported_to_workers")):
+        if value and value > _today():
+            raise ServiceError("报告日期不能晚于今天。", field=name)
+    hazard.reported_to_regulator = regulator or hazard.reported_to_regulator
+    hazard.reported_to_workers = workers or hazard.reported_to_workers
+    return {k: v.isoformat() for k, v in (("regulator", regulator), ("workers", workers)) if v}
+
+
+URGING_DOC_NO_MAX = 64
+
+
+def record_urging(hazard: Hazard, by, p: dict) -> dict:
+    kind = p.get("urging_kind") or ""
+    if kind not in UrgingKind.values:
+        raise ServiceError("请选择督促方式：函告、通报、约谈或曝光。", field="urging_kind")
+    day = _date(p, "urging_date", "督促日期", required=False) or _today()
+    if day > _today():
+        raise ServiceError("督促日期不能晚于今天。", field="urging_date")
+    if day < hazard.found_date:
+        raise ServiceError("督促日期不能早于隐患发现日期。", field="urging_date")
+    doc_no = _text(p, "urging_doc_no", "文号", required=False)
+    if len(doc_no) > URGING_DOC_NO_MAX:
+        raise ServiceError(f"文号不能超过 {URGING_DOC_NO_MAX} 个字。", field="urging_doc_no")
+    if not str(p.get("comment") or "").strip():
+        raise ServiceError("请填写督促内容，例如约谈对象和要求。", field="comment")
+    data = {"urging_kind": kind, "urging_date": day.isoformat()}
+    if doc_no:
+        data["urging_doc_no"] = doc_no
+    return data

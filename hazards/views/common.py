@@ -1,0 +1,98 @@
+"""What the hazard pages share: list settings, step buttons, how timeline data reads."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+
+from .. import services
+from ..choices import (
+    Action,
+    HazardLevel,
+    PhotoKind,
+    Stoppage,
+    SupervisionLevel,
+    UrgingKind,
+)
+from ..models import Hazard
+
+PAGE_SIZES = (20, 50, 100)
+LIST_RELATED = ("enterprise", "region", "sector", "clause__standard")
+SEARCH_LIMIT = 20
+# Filters folded under 更多筛选 on the list page.
+ADVANCED_FILTERS = (
+    "source",
+    "sector",
+    "is_open",
+    "supervised",
+    "found_after",
+    "found_before",
+    "deadline_after",
+    "deadline_before",
+    "closed_after",
+    "closed_before",
+)
+
+# Steps that cannot be undone ask for confirmation first (the text of the dialog).
+CONFIRM = {
+    Action.SIGN_OFF: "销号后该隐患闭环结束，不能撤销。确认销号吗？",
+    Action.REMOVE_SUPERVISION: "摘牌后将解除挂牌督办，不能撤销。确认摘牌吗？",
+    Action.RECHECK_FAIL: "复查不通过将退回整改，并以新的期限重新计算。确认复查不通过吗？",
+    Action.REFUSE_EXTENSION: "确认不批准该延期申请吗？",
+}
+BUTTON_STYLES = {
+    Action.RECHECK_FAIL: "outline-danger",
+    Action.REFUSE_EXTENSION: "outline-danger",
+    Action.SIGN_OFF: "success",
+    Action.RECHECK_PASS: "success",
+    Action.APPROVE_EXTENSION: "success",
+    Action.LIST_SUPERVISION: "outline-danger",
+    Action.REMOVE_SUPERVISION: "outline-secondary",
+    Action.RECORD_DUAL_REPORT: "outline-secondary",
+    Action.RECORD_URGING: "outline-warning",
+    Action.REPORT_PROGRESS: "outline-primary",
+    Action.REQUEST_EXTENSION: "outline-primary",
+}
+# How the `data` of a timeline event reads.
+EVENT_DATA_LABELS = {
+    "level": "级别",
+    "deadline": "期限",
+    "stoppage": "停产停业",
+    "requested_deadline": "申请延期至",
+    "approved_deadline": "批准延期至",
+    "completed_date": "整改完成日期",
+    "passed": "复查结果",
+    "new_deadline": "新的整改期限",
+    "doc_no": "督办文号",
+    "regulator": "向监管部门报告",
+    "workers": "向职工大会报告",
+    "kind": "照片",
+    "fields": "修改了",
+    "urging_kind": "督促方式",
+    "urging_date": "督促日期",
+    "urging_doc_no": "文号",
+}
+EVENT_DATA_VALUES = {
+    "level": {**dict(HazardLevel.choices), **dict(SupervisionLevel.choices)},
+    "stoppage": dict(Stoppage.choices),
+    "kind": dict(PhotoKind.choices),
+    "passed": {True: "通过", False: "不通过"},
+    "urging_kind": dict(UrgingKind.choices),
+}
+
+
+def page_size_of(request) -> int:
+    try:
+        size = int(request.GET.get("page_size", PAGE_SIZES[0]))
+    except ValueError:
+        return PAGE_SIZES[0]
+    return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+
+def can_register(user) -> bool:
+    return user.has_role(*services.REGISTER_ROLES)
+
+
+def scoped_hazard(request, pk: int, *related: str) -> Hazard:
+    return get_object_or_404(
+        Hazard.objects.for_user(request.user).select_related(*LIST_RELATED, *related), pk=pk
+    )

@@ -1,0 +1,221 @@
+"""One hazard: its page, its workflow steps, edits and photos."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from core.errors import ServiceError, add_to_form
+
+from .. import services, workflow
+from ..choices import (
+    Action,
+    ExtensionStatus,
+    PhotoKind,
+)
+from ..forms import HazardEditForm, PhotoUploadForm, StepForm, read_photos
+from ..models import ExtensionRequest, Hazard, HazardEvent, HazardPhoto
+from .common import (
+    BUTTON_STYLES,
+    CONFIRM,
+    EVENT_DATA_LABELS,
+    EVENT_DATA_VALUES,
+    can_register,
+    scoped_hazard,
+)
+
+
+def _step_initial(hazard: Hazard, transition, user, pending: ExtensionRequest | None) -> dict:
+    """Helpful starting values for a step form; the workflow still checks everything."""
+    today = timezone.localdate().isoformat()
+    initial = {}
+    for name in transition.fields:
+        if transition.action == Action.LIST_SUPERVISION:
+            if name == "issuing_unit" and user.department:
+                initial[name] = user.department.name
+            continue
+        if name in ("completed_date", "recheck_date", "urging_date"):
+            initial[name] = today
+        elif name == "plan_deadline":
+            initial[name] = hazard.current_deadline.isoformat()
+        elif name == "approved_deadline" and pending:
+            initial[name] = pending.requested_deadline.isoformat()
+        elif name in ("measures", "responsible_person", "emergency_plan", "stoppage", "funds"):
+            value = getattr(hazard, name)
+            if value not in (None, ""):
+                initial[name] = value
+    return initial
+
+
+def _detail(request, hazard: Hazard, *, failed: StepForm | None = None, error: str = ""):
+    user = request.user
+    photos = list(hazard.photos.select_related("uploaded_by"))
+    extensions = list(hazard.extensions.select_related("requested_by", "decided_by"))
+    pending = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
+    steps = []
+    for transition in workflow.available(hazard, user):
+        if failed is not None and failed.action == transition.action:
+            form = failed
+        else:
+            form = StepForm(
+                transition=transition,
+                initial=_step_initial(hazard, transition, user, pending),
+            )
+        steps.append(
+            {
+                "form": form,
+                "confirm": CONFIRM.get(transition.action, ""),
+                "style": BUTTON_STYLES.get(transition.action, "primary"),
+                "open": form is failed,
+            }
+        )
+    events = list(
+        hazard.events.select_related("actor").prefetch_related(
+            Prefetch("photos", queryset=HazardPhoto.objects.only("pk", "event_id", "kind"))
+        )
+    )
+    photo_kinds = [kind for kind, states in workflow.PHOTO_STATES.items() if hazard.state in states]
+    can_edit = hazard.state in workflow.EDIT_STATES and can_register(user)
+    return render(
+        request,
+        "hazards/hazard_detail.html",
+        {
+            "hazard": hazard,
+            "before_photos": [p for p in photos if p.kind == PhotoKind.BEFORE],
+            "after_photos": [p for p in photos if p.kind == PhotoKind.AFTER],
+            "extensions": extensions,
+            "supervisions": list(hazard.supervisions.select_related("listed_by", "removed_by")),
+            "progress_due": services.progress_reports_due([hazard]).get(hazard.pk),
+            "events": [(e, _event_data(e)) for e in events],
+            "steps": steps,
+            "step_error": error,
+            "can_edit": can_edit,
+            "photo_form": PhotoUploadForm(kinds=photo_kinds)
+            if photo_kinds and can_register(user)
+            else None,
+        },
+    )
+
+
+def _event_data(event: HazardEvent) -> list[tuple[str, str]]:
+    rows = []
+    for key, value in (event.data or {}).items():
+        if key not in EVENT_DATA_LABELS:
+            continue
+        if isinstance(value, list):
+            value = "、".join(str(v) for v in value)
+        value = EVENT_DATA_VALUES.get(key, {}).get(value, value)
+        rows.append((EVENT_DATA_LABELS[key], value))
+    return rows
+
+
+@login_required
+def hazard_detail(request, pk: int):
+    hazard = scoped_hazard(request, pk, "found_by", "rechecked_by", "closed_by")
+    return _detail(request, hazard)
+
+
+@login_required
+@require_POST
+def hazard_action(request, pk: int, action: str):
+    hazard = scoped_hazard(request, pk, "found_by", "rechecked_by", "closed_by")
+    try:
+        transition = workflow.TABLE[Action(action)]
+    except (ValueError, KeyError) as exc:
+        raise Http404 from exc
+    form = StepForm(request.POST, transition=transition)
+    if form.is_valid():
+        comment, payload = form.payload()
+        try:
+            workflow.apply(
+                hazard=hazard, action=action, by=request.user, comment=comment, **payload
+            )
+        except Hazard.DoesNotExist as exc:
+            raise Http404 from exc
+        except ServiceError as exc:
+            add_to_form(form, exc, request=request)
+            hazard.refresh_from_db()
+            return _detail(request, hazard, failed=form, error=exc.message)
+        messages.success(request, f"已{transition.action.label}。")
+        return redirect(hazard)
+    return _detail(request, hazard, failed=form)
+
+
+@login_required
+def hazard_edit(request, pk: int):
+    hazard = scoped_hazard(request, pk)
+    form = HazardEditForm(request.POST or None, hazard=hazard)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hazard_update(hazard=hazard, by=request.user, **form.cleaned_data)
+        except Hazard.DoesNotExist as exc:
+            raise Http404 from exc
+        except ServiceError as exc:
+            add_to_form(form, exc, request=request)
+        else:
+            messages.success(request, "隐患信息已保存。")
+            return redirect(hazard)
+    return render(request, "hazards/hazard_edit.html", {"hazard": hazard, "form": form})
+
+
+@login_required
+@require_POST
+def photo_upload(request, pk: int):
+    hazard = scoped_hazard(request, pk)
+    form = PhotoUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            for name, data in read_photos(form.cleaned_data["photos"]):
+                services.hazard_add_photo(
+                    hazard=hazard,
+                    by=request.user,
+                    kind=form.cleaned_data["kind"],
+                    data=data,
+                    name=name,
+                )
+        except Hazard.DoesNotExist as exc:
+            raise Http404 from exc
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已上传 {len(form.cleaned_data['photos'])} 张照片。")
+    else:
+        messages.error(
+            request, "；".join(str(e) for errors in form.errors.values() for e in errors)
+        )
+    return redirect(hazard.get_absolute_url() + "#photos")
+
+
+def _photo_response(request, pk: int, thumbnail: bool):
+    photo = get_object_or_404(
+        HazardPhoto.objects.filter(hazard__in=Hazard.objects.for_user(request.user)), pk=pk
+    )
+    file = photo.thumbnail if thumbnail else photo.image
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def photo(request, pk: int):
+    return _photo_response(request, pk, thumbnail=False)
+
+
+@login_required
+@require_GET
+def photo_thumbnail(request, pk: int):
+    return _photo_response(request, pk, thumbnail=True)

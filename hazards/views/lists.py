@@ -1,0 +1,84 @@
+"""The hazard list and the personal work queue."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from core.filtering import filter_results
+from core.paginator import VersionedCountPaginator
+from enterprises.models import Enterprise
+
+from .. import services, versioning
+from ..choices import (
+    HazardState,
+)
+from ..filtersets import HazardFilterSet
+from ..models import Hazard
+from .common import ADVANCED_FILTERS, LIST_RELATED, PAGE_SIZES, can_register, page_size_of
+
+
+def _mark_progress_due(page) -> None:
+    """Give each listed hazard of the page its progress-report lateness (one query)."""
+    due = services.progress_reports_due(page.object_list)
+    for hazard in page.object_list:
+        hazard.progress_due = due.get(hazard.pk)
+
+
+@login_required
+def hazard_list(request):
+    queryset = Hazard.objects.for_user(request.user).select_related(*LIST_RELATED)
+    filterset = HazardFilterSet(request.GET or None, queryset=queryset, request=request)
+    results, filter_errors = filter_results(filterset, queryset)
+    page = VersionedCountPaginator(
+        results, page_size_of(request), version=versioning.data_version
+    ).get_page(request.GET.get("page"))
+    _mark_progress_due(page)
+    selected_states = request.GET.getlist("state")
+    chosen_enterprise = None
+    if request.GET.get("enterprise"):
+        chosen_enterprise = (
+            Enterprise.objects.for_user(request.user)
+            .filter(
+                pk=int(value)
+                if (value := request.GET["enterprise"]).isascii() and value.isdigit()
+                else None
+            )
+            .first()
+        )
+    template = "hazards/includes/hazard_table.html" if request.htmx else "hazards/hazard_list.html"
+    return render(
+        request,
+        template,
+        {
+            "filter": filterset,
+            "filter_errors": filter_errors,
+            "page": page,
+            "page_sizes": PAGE_SIZES,
+            "state_choices": [
+                (value, label, value in selected_states) for value, label in HazardState.choices
+            ],
+            "chosen_enterprise": chosen_enterprise,
+            "can_register": can_register(request.user),
+            "advanced_fields": ADVANCED_FILTERS,
+            "advanced": any(request.GET.get(name) for name in ADVANCED_FILTERS),
+        },
+    )
+
+
+@login_required
+def hazard_queue(request):
+    queryset = (
+        services.hazard_queue(request.user)
+        .select_related(*LIST_RELATED)
+        .order_by("current_deadline", "number")
+    )
+    page = VersionedCountPaginator(
+        queryset, page_size_of(request), version=versioning.data_version
+    ).get_page(request.GET.get("page"))
+    _mark_progress_due(page)
+    return render(
+        request,
+        "hazards/hazard_queue.html",
+        {"page": page, "page_sizes": PAGE_SIZES, "queue": True},
+    )

@@ -1,0 +1,119 @@
+"""Registering a hazard, and the search pickers of its form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from core.errors import ServiceError, add_to_form
+from enterprises.models import Enterprise
+
+from .. import pending, services
+from ..forms import HazardCreateForm, read_photos
+from .common import SEARCH_LIMIT, can_register
+
+
+@login_required
+def hazard_create(request):
+    form = HazardCreateForm(request.POST or None, request.FILES or None, user=request.user)
+    kept = []
+    if request.method == "POST":
+        # Photos kept from a previous attempt that came back with an error (hazards.pending).
+        kept = pending.load(request.user, request.POST.getlist("kept_photo"))
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            new = read_photos(data.pop("photos"))
+            photos = [(p.name, p.data) for p in kept] + new
+            try:
+                hazard = services.hazard_register(by=request.user, photos=photos, **data)
+            except Enterprise.DoesNotExist:
+                form.add_error("enterprise", "请重新选择企业。")
+            except ServiceError as exc:
+                add_to_form(form, exc, aliases={"file": "photos"}, request=request)
+            else:
+                pending.discard(kept)
+                messages.success(request, f"已登记隐患 {hazard.number}。")
+                return redirect(hazard)
+        else:
+            new = read_photos(request.FILES.getlist("photos"))
+        kept += pending.stash(request.user, new)
+    return render(
+        request,
+        "hazards/hazard_create.html",
+        {
+            "form": form,
+            "enterprise": form.selected("enterprise"),
+            "clause": form.selected("clause"),
+            "can_register": can_register(request.user),
+            "kept_photos": kept,
+        },
+    )
+
+
+@login_required
+@require_GET
+def enterprise_options(request):
+    """htmx: enterprises in scope matching a name or credit code, as radio choices."""
+    keyword = request.GET.get("enterprise_q", "").strip()
+    enterprises = Enterprise.objects.for_user(request.user).select_related("region", "sector")
+    selected = request.GET.get("enterprise", "")
+    chosen = enterprises.filter(pk=selected).first() if selected.isdigit() else None
+    if keyword:
+        enterprises = enterprises.filter(
+            Q(name__icontains=keyword) | Q(credit_code__icontains=keyword.upper())
+        )
+    return render(
+        request,
+        "hazards/includes/enterprise_options.html",
+        {
+            "enterprises": list(enterprises.order_by("name")[:SEARCH_LIMIT]),
+            "chosen": chosen,
+            "selected": selected,
+            "keyword": keyword,
+        },
+    )
+
+
+@login_required
+@require_GET
+def clause_options(request):
+    """htmx: clauses that apply to the chosen enterprise's sector, searched by keyword."""
+    keyword = request.GET.get("clause_q", "").strip()
+    pk = request.GET.get("enterprise", "")
+    enterprise = (
+        Enterprise.objects.for_user(request.user).select_related("sector").filter(pk=pk).first()
+        if pk.isdigit()
+        else None
+    )
+    clauses, total = [], 0
+    if enterprise is not None:
+        found = services.clause_search(sector=enterprise.sector, keyword=keyword)
+        total = found.count()
+        clauses = list(found[:SEARCH_LIMIT])
+    selected = request.GET.get("clause", "")
+    chosen = None
+    if enterprise and selected.isdigit() and all(str(c.pk) != selected for c in clauses):
+        # Keep the chosen clause visible while searching, if it applies to this enterprise.
+        chosen = (
+            services.clause_search(sector=enterprise.sector, current_only=False)
+            .filter(pk=selected)
+            .first()
+        )
+    if selected and not chosen and all(str(c.pk) != selected for c in clauses):
+        selected = ""
+    return render(
+        request,
+        "hazards/includes/clause_options.html",
+        {
+            "enterprise": enterprise,
+            "clauses": clauses,
+            "total": total,
+            "chosen": chosen,
+            "selected": selected,
+            "keyword": keyword,
+            "limit": SEARCH_LIMIT,
+        },
+    )
