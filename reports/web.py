@@ -10,6 +10,8 @@ from urllib.parse import quote
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 
+from core.logs import timed
+
 log = logging.getLogger(__name__)
 
 PDF = "application/pdf"
@@ -28,11 +30,11 @@ def export(
 ) -> HttpResponse:
     """Build a document for download; the log and the Server-Timing header say how long it took."""
     started = time.monotonic()
-    data = build()
-    seconds = time.monotonic() - started
-    log.info("%s export user=%s file=%r %.1fs", what, request.user.username, name, seconds)
+    with timed(log, f"{what} export", by=request.user, file=name):
+        data = build()
     response = download(data, name, content_type)
-    response["Server-Timing"] = f"{name.rsplit('.', 1)[-1]};dur={seconds * 1000:.0f}"
+    milliseconds = (time.monotonic() - started) * 1000
+    response["Server-Timing"] = f"{name.rsplit('.', 1)[-1]};dur={milliseconds:.0f}"
     return response
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 from datetime import date
 
 from django.core.cache import cache
 
+from core.logs import timed
 from hazards import versioning
 
 from .figures import compute
@@ -43,16 +43,9 @@ def dashboard_figures(user, period_start: date, period_end: date, today: date) -
     key = f"dashboard:{version}:{_scope_key(user)}:{period_start}:{period_end}:{today}"
     figures = cache.get(key)
     if figures is None:
-        started = time.monotonic()
-        figures = compute(user, period_start, period_end, today)
+        with timed(log, "dashboard figures", by=user, start=period_start, end=period_end):
+            figures = compute(user, period_start, period_end, today)
         cache.set(key, figures, CACHE_SECONDS)
-        log.info(
-            "dashboard figures user=%s period=%s..%s %.1fs",
-            user,
-            period_start,
-            period_end,
-            time.monotonic() - started,
-        )
     return figures
 
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from core.errors import ServiceError
+from core.errors import ServiceError, log_refusal
 
 from .periods import PERIODS, resolve_period
 from .services import dashboard_data
-
-log = logging.getLogger(__name__)
 
 
 @login_required
@@ -23,7 +19,7 @@ def dashboard(request):
     try:
         period = resolve_period(request.GET, today)
     except ServiceError as exc:
-        log.info("dashboard period refused user=%s: %s", request.user.username, exc.message)
+        log_refusal(request, exc)
         error = exc.message
         period = resolve_period({}, today)
     data = dashboard_data(request.user, period, today)

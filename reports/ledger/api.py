@@ -6,8 +6,6 @@ GET  /api/v1/ledger-imports/{id}/                → the same preview
 POST /api/v1/ledger-imports/{id}/commit/         → 200 with the count, or 202 with a job
 """
 
-import logging
-
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -32,8 +30,6 @@ from .export import ledger_export
 from .parse import MAX_UPLOAD_BYTES
 from .selectors import own_imports
 from .validate import ledger_import_preview
-
-log = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 50
 ERRORS_SHOWN = 1000
@@ -131,15 +127,8 @@ def _own_batch(request, pk: int) -> LedgerImport:
 def ledger_import_create(request):
     upload = request.FILES.get("file")
     if upload is None:
-        log.info("ledger import refused user=%s: no file", request.user.username)
         raise ServiceError("请上传 .xlsx 文件（字段名 file）。", field="file")
     if upload.size > MAX_UPLOAD_BYTES:
-        log.info(
-            "ledger import refused user=%s file=%r: %d bytes",
-            request.user.username,
-            upload.name,
-            upload.size,
-        )
         raise ServiceError("文件过大，请拆分后分批导入。", field="file")
     batch = ledger_import_preview(by=request.user, data=upload.read(), file_name=upload.name)
     return Response(_preview(batch, request), status=status.HTTP_201_CREATED)

@@ -6,7 +6,6 @@ old number). Large files are committed by a core Job."""
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import Kind, ServiceError
+from core.logs import timed
 from core.models import Job, Sector
 from enterprises.models import Enterprise
 from enterprises.services import enterprise_create
@@ -38,34 +38,23 @@ def sync_max_rows() -> int:
 
 def ledger_import_start_commit(*, batch: LedgerImport, by) -> Job | int:
     """Commit a small import now (returns the count) or queue a job for a large one."""
-    try:
-        _check_committable(batch, by)
-    except ServiceError as exc:
-        _refused(batch, by, exc)
-        raise
-    if batch.row_count <= sync_max_rows():
-        return ledger_import_commit(batch=batch, by=by)
-    job = Job.objects.create(
-        kind=JOB_KIND,
-        title=f"导入隐患台账：{batch.file_name}（{batch.row_count} 条）",
-        params={"import_id": batch.pk},
-        created_by=by,
-    )
-    from core.tasks import run_job
+    _check_committable(batch, by)
+    with timed(log, "ledger import commit", by=by, batch=batch.pk, rows=batch.row_count) as figures:
+        if batch.row_count <= sync_max_rows():
+            figures["created"] = ledger_import_commit(batch=batch, by=by)
+            return figures["created"]
+        job = Job.objects.create(
+            kind=JOB_KIND,
+            title=f"导入隐患台账：{batch.file_name}（{batch.row_count} 条）",
+            params={"import_id": batch.pk},
+            created_by=by,
+        )
+        from core.tasks import run_job
 
-    transaction.on_commit(lambda: run_job.delay(job.pk))
-    log.info(
-        "ledger import commit queued user=%s import=%d rows=%d job=%d",
-        by.username,
-        batch.pk,
-        batch.row_count,
-        job.pk,
-    )
-    return job
-
-
-def _refused(batch: LedgerImport, by, exc: ServiceError) -> None:
-    log.info("ledger import commit refused user=%s import=%d: %s", by.username, batch.pk, exc)
+        transaction.on_commit(lambda: run_job.delay(job.pk))
+        # The job runner logs the commit itself when it has run.
+        figures["queued_job"] = job.pk
+        return job
 
 
 def _check_committable(batch: LedgerImport, by) -> None:
@@ -84,26 +73,14 @@ def ledger_import_commit(
     *, batch: LedgerImport, by, progress: Callable[[int], None] | None = None
 ) -> int:
     """Create every hazard (and new enterprise) of a clean preview, or none of them."""
-    started = time.monotonic()
-    try:
-        with transaction.atomic():
-            batch = LedgerImport.objects.select_for_update().get(pk=batch.pk)
-            _check_committable(batch, by)
-            _create_all(batch, by, progress)
-            batch.status = ImportStatus.COMMITTED
-            batch.committed_at = timezone.now()
-            batch.created_count = len(batch.rows)
-            batch.save(update_fields=["status", "committed_at", "created_count", "updated_at"])
-    except ServiceError as exc:
-        _refused(batch, by, exc)
-        raise
-    log.info(
-        "ledger import commit user=%s import=%d created=%d %.1fs",
-        by.username,
-        batch.pk,
-        batch.created_count,
-        time.monotonic() - started,
-    )
+    with transaction.atomic():
+        batch = LedgerImport.objects.select_for_update().get(pk=batch.pk)
+        _check_committable(batch, by)
+        _create_all(batch, by, progress)
+        batch.status = ImportStatus.COMMITTED
+        batch.committed_at = timezone.now()
+        batch.created_count = len(batch.rows)
+        batch.save(update_fields=["status", "committed_at", "created_count", "updated_at"])
     return batch.created_count
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import logging
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from core.choices import RegionLevel
 from core.errors import ServiceError
+from core.logs import timed
 from core.models import Job
 from hazards.choices import HazardLevel, HazardSource, HazardState, SupervisionLevel
 from hazards.filtersets import HazardFilterSet
@@ -230,56 +230,37 @@ class ExportResult:
 
 def ledger_export(*, by, params: QueryDict) -> ExportResult:
     """Build a small ledger now, or queue a job for a large one (enqueued after commit)."""
-    started = time.monotonic()
-    try:
-        queryset = ledger_queryset(by, params, strict=True)
-    except ServiceError as exc:
-        log.info("ledger export refused user=%s: %s", by.username, exc.message)
-        raise
-    total = queryset.count()
-    if total <= sync_max_rows():
-        out = io.BytesIO()
-        write_ledger(ledger_rows(queryset), out)
-        log.info(
-            "ledger export user=%s rows=%d %.1fs", by.username, total, time.monotonic() - started
+    queryset = ledger_queryset(by, params, strict=True)
+    with timed(log, "ledger export", by=by) as figures:
+        total = figures["rows"] = queryset.count()
+        if total <= sync_max_rows():
+            out = io.BytesIO()
+            write_ledger(ledger_rows(queryset), out)
+            return ExportResult(content=out.getvalue(), file_name=ledger_file_name())
+        job = Job.objects.create(
+            kind=JOB_KIND,
+            title=f"导出隐患台账（{total} 条）",
+            params={"filters": params_of(params), "total": total},
+            created_by=by,
         )
-        return ExportResult(content=out.getvalue(), file_name=ledger_file_name())
-    job = Job.objects.create(
-        kind=JOB_KIND,
-        title=f"导出隐患台账（{total} 条）",
-        params={"filters": params_of(params), "total": total},
-        created_by=by,
-    )
-    from core.tasks import run_job
+        from core.tasks import run_job
 
-    transaction.on_commit(lambda: run_job.delay(job.pk))
-    log.info("ledger export queued user=%s rows=%d job=%d", by.username, total, job.pk)
-    return ExportResult(job=job)
+        transaction.on_commit(lambda: run_job.delay(job.pk))
+        # The job runner logs the export itself when it has run.
+        figures["queued_job"] = job.pk
+        return ExportResult(job=job)
 
 
 def ledger_export_job(job: Job, progress: Callable[[int], None]) -> None:
     """Job handler: write the ledger to a temporary file and attach it to the job."""
-    started = time.monotonic()
     queryset = ledger_queryset(job.created_by, job.params.get("filters", {}))
     total = max(job.params.get("total") or 0, 1)
     name = ledger_file_name()
-    written = 0
-
-    def report(count: int) -> None:
-        nonlocal written
-        written = count
-        progress(min(99, count * 100 // total))
-
     with tempfile.TemporaryFile(suffix=".xlsx") as tmp:
-        write_ledger(ledger_rows(queryset), tmp, progress=report)
+        write_ledger(
+            ledger_rows(queryset), tmp, progress=lambda n: progress(min(99, n * 100 // total))
+        )
         tmp.seek(0)
         job.result.save(f"ledger-{job.pk}.xlsx", File(tmp), save=False)
     job.result_name = name
     job.message = "台账已生成，可以下载。"
-    log.info(
-        "ledger export user=%s job=%d rows=%d %.1fs",
-        job.created_by.username,
-        job.pk,
-        written,
-        time.monotonic() - started,
-    )

@@ -12,7 +12,6 @@ How states of the old ledger are imported (also explained on the preview page):
 from __future__ import annotations
 
 import logging
-import time
 from datetime import date
 from decimal import InvalidOperation
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from core.errors import Kind, ServiceError
+from core.logs import timed
 from core.models import Region
 from core.spreadsheets import cell_text
 from enterprises.credit_code import credit_code_error
@@ -325,15 +325,16 @@ def ledger_import_preview(*, by, data: bytes, file_name: str) -> LedgerImport:
 
     A problem with the file as a whole raises SpreadsheetError; row problems are stored.
     """
-    started = time.monotonic()
-    try:
-        check_can_import(by)
-        raw = read_ledger(data)
-    except ServiceError as exc:
-        log.info("ledger import refused user=%s file=%r: %s", by.username, file_name, exc.message)
-        raise
-    cleaned, errors, new_enterprises = validate_rows(by, raw)
-    batch = LedgerImport.objects.create(
+    check_can_import(by)
+    with timed(log, "ledger import preview", by=by, bytes=len(data)) as figures:
+        batch = _preview(by, data, file_name)
+        figures.update(batch=batch.pk, rows=batch.row_count, errors=len(batch.errors))
+    return batch
+
+
+def _preview(by, data: bytes, file_name: str) -> LedgerImport:
+    cleaned, errors, new_enterprises = validate_rows(by, read_ledger(data))
+    return LedgerImport.objects.create(
         file_name=file_name[:255],
         uploaded_by=by,
         region=by.scope_region,
@@ -343,16 +344,6 @@ def ledger_import_preview(*, by, data: bytes, file_name: str) -> LedgerImport:
         errors=errors,
         new_enterprises=new_enterprises,
     )
-    log.info(
-        "ledger import preview user=%s import=%d file=%r rows=%d errors=%d %.1fs",
-        by.username,
-        batch.pk,
-        file_name,
-        len(cleaned),
-        len(errors),
-        time.monotonic() - started,
-    )
-    return batch
 
 
 def validate_rows(by, raw: list[tuple[int, dict[str, Any]]]) -> tuple[list, list, list]:

@@ -1,17 +1,13 @@
 """Ledger pages: export the filtered hazard list, and upload → preview → commit an old ledger."""
 
-import logging
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from core.errors import ServiceError, add_to_form, message_user
+from core.errors import ServiceError, add_to_form, log_refusal, message_user
 from core.spreadsheets import SpreadsheetError
-from hazards.services import REGISTER_ROLES
 
 from ..choices import ImportStatus
 from ..web import XLSX, download
@@ -19,9 +15,7 @@ from .commit import ledger_import_start_commit
 from .export import ledger_export
 from .parse import MAX_UPLOAD_BYTES
 from .selectors import own_imports
-from .validate import ledger_import_preview
-
-log = logging.getLogger(__name__)
+from .validate import check_can_import, ledger_import_preview
 
 PREVIEW_ROWS = 50
 ERRORS_SHOWN = 500
@@ -39,7 +33,8 @@ def export(request):
     """Download the ledger of the hazard list as filtered (same query string)."""
     try:
         result = ledger_export(by=request.user, params=request.GET)
-    except ServiceError:
+    except ServiceError as exc:
+        log_refusal(request, exc)
         messages.error(request, "筛选条件有误，请在隐患台账页面修正后再导出。")
         return redirect("hazards:hazard_list")
     if result.job is not None:
@@ -48,32 +43,21 @@ def export(request):
     return download(result.content, result.file_name, XLSX)
 
 
-def _check_can_import(user) -> None:
-    if not user.has_role(*REGISTER_ROLES):
-        log.info("ledger import page refused user=%s: role %s", user.username, user.role)
-        raise PermissionDenied
-
-
 @login_required
 def import_upload(request):
-    _check_can_import(request.user)
+    # A wrong role is a 403 page (core.middleware.ServiceErrorMiddleware).
+    check_can_import(request.user)
     form = LedgerUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             if upload.size > MAX_UPLOAD_BYTES:
-                log.info(
-                    "ledger import refused user=%s file=%r: %d bytes",
-                    request.user.username,
-                    upload.name,
-                    upload.size,
-                )
                 raise SpreadsheetError("文件过大，请拆分后分批导入。")
             batch = ledger_import_preview(
                 by=request.user, data=upload.read(), file_name=upload.name
             )
         except ServiceError as exc:
-            add_to_form(form, exc)
+            add_to_form(form, exc, request=request)
         else:
             return redirect(batch)
     recent = own_imports(request.user)[:10]
@@ -103,7 +87,7 @@ def import_detail(request, pk: int):
 @login_required
 @require_POST
 def import_commit(request, pk: int):
-    _check_can_import(request.user)
+    check_can_import(request.user)
     batch = get_object_or_404(own_imports(request.user), pk=pk)
     try:
         outcome = ledger_import_start_commit(batch=batch, by=request.user)

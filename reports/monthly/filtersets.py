@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 
+from core.filtersets import scoped
 from core.models import Region
 
 from ..choices import ReportState
@@ -11,19 +12,12 @@ from ..filtering import IntegerFilter
 from ..models import MonthlyReport
 
 
-def _regions(request):
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return Region.objects.none()
-    return Region.objects.for_user(user)
-
-
 class ReportFilterSet(django_filters.FilterSet):
     year = IntegerFilter(label="年度", min_value=2000, max_value=2100)
     month = IntegerFilter(label="月份", min_value=1, max_value=12)
     state = django_filters.ChoiceFilter(label="状态", choices=ReportState.choices)
     region = django_filters.ModelChoiceFilter(
-        label="填报地区", queryset=_regions, help_text="地区代码。"
+        label="填报地区", queryset=scoped(Region), help_text="地区代码。"
     )
 
     class Meta:

@@ -4,7 +4,6 @@ filed reports, filing upward, and reminders to late filers."""
 from __future__ import annotations
 
 import logging
-import time
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from accounts.choices import Role
 from accounts.models import User
 from core.choices import RegionLevel
 from core.errors import Kind, ServiceError
+from core.logs import timed
 from core.models import Region
 from enterprises.models import Enterprise
 
@@ -60,7 +60,13 @@ def monthly_reports_build(*, on: date, force: bool = False) -> list[MonthlyRepor
     roll-ups. Before the configured day nothing happens unless forced (the operator's command)."""
     if on.day < settings.REPORTS_MONTHLY_BUILD_DAY and not force:
         return []
-    started = time.monotonic()
+    with timed(log, "monthly report build", on=on) as figures:
+        built = _build_month(on)
+        figures["built"] = len(built)
+    return built
+
+
+def _build_month(on: date) -> list[MonthlyReport]:
     built = []
     counties = counties_with_enterprises()
     for county in counties:
@@ -71,13 +77,6 @@ def monthly_reports_build(*, on: date, force: bool = False) -> list[MonthlyRepor
         city = Region.objects.get(pk=city_id)
         if city.level == RegionLevel.CITY:
             report_build_city(region=city, year=on.year, month=on.month, on=on)
-    log.info(
-        "monthly report build user=system on=%s counties=%d built=%d %.1fs",
-        on,
-        len(counties),
-        len(built),
-        time.monotonic() - started,
-    )
     return built
 
 
@@ -147,25 +146,15 @@ def can_submit(user: User, report: MonthlyReport) -> bool:
     return user.region_id == report.region_id and user.role in roles
 
 
-def _submit_refusal(report: MonthlyReport, by: User) -> ServiceError | None:
-    if report.state == ReportState.SUBMITTED:
-        return ServiceError("该报告已报送，不能重复报送。", kind=Kind.STATE)
-    if not can_submit(by, report):
-        return ServiceError("只有本级审核人员或管理员可以报送本级报告。", kind=Kind.ROLE)
-    return None
-
-
 def report_submit(*, report: MonthlyReport | int, by: User) -> MonthlyReport:
     """File a report upward. A county's filing rebuilds its city's draft roll-up."""
     pk = report.pk if isinstance(report, MonthlyReport) else report
-    started = time.monotonic()
     with transaction.atomic():
         locked = MonthlyReport.objects.select_for_update().select_related("region").get(pk=pk)
-        if (refusal := _submit_refusal(locked, by)) is not None:
-            log.info(
-                "monthly report submit refused user=%s report=%d: %s", by.username, pk, refusal
-            )
-            raise refusal
+        if locked.state == ReportState.SUBMITTED:
+            raise ServiceError("该报告已报送，不能重复报送。", kind=Kind.STATE)
+        if not can_submit(by, locked):
+            raise ServiceError("只有本级审核人员或管理员可以报送本级报告。", kind=Kind.ROLE)
         locked.state = ReportState.SUBMITTED
         locked.submitted_by = by
         locked.submitted_at = timezone.now()
@@ -177,13 +166,6 @@ def report_submit(*, report: MonthlyReport | int, by: User) -> MonthlyReport:
             and parent.level == RegionLevel.CITY
         ):
             report_build_city(region=parent, year=locked.year, month=locked.month, on=locked.as_of)
-    log.info(
-        "monthly report submit user=%s report=%d %s %.1fs",
-        by.username,
-        pk,
-        locked,
-        time.monotonic() - started,
-    )
     return locked
 
 
@@ -221,19 +203,19 @@ def filing_status(*, city: Region, year: int, month: int, today: date) -> list[d
 
 def remind_late_filers(*, on: date) -> int:
     """Tell the filers of every draft past its due date, once per report and user."""
-    started = time.monotonic()
-    count = 0
-    late = MonthlyReport.objects.filter(state=ReportState.DRAFT, due_date__lt=on)
-    for report_id in late.values_list("pk", flat=True):
-        with transaction.atomic():
-            report = (
-                MonthlyReport.objects.select_for_update().select_related("region").get(pk=report_id)
-            )
-            if report.state == ReportState.DRAFT:
-                count += _notify_filers(report, "已逾期未报送，请尽快审核报送", late=True)
-    log.info(
-        "monthly late filers user=system on=%s told=%d %.1fs", on, count, time.monotonic() - started
-    )
+    with timed(log, "late filer reminders", on=on) as figures:
+        count = 0
+        late = MonthlyReport.objects.filter(state=ReportState.DRAFT, due_date__lt=on)
+        for report_id in late.values_list("pk", flat=True):
+            with transaction.atomic():
+                report = (
+                    MonthlyReport.objects.select_for_update()
+                    .select_related("region")
+                    .get(pk=report_id)
+                )
+                if report.state == ReportState.DRAFT:
+                    count += _notify_filers(report, "已逾期未报送，请尽快审核报送", late=True)
+        figures["told"] = count
     return count
 
 

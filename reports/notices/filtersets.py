@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from enterprises.filtersets import YesNoAll
+from core.filtersets import YesNoAll, scoped
 from hazards.choices import HazardLevel
 from hazards.models import Hazard
 
@@ -14,13 +14,6 @@ from ..models import Notice
 
 # The step filter's value for every reminder, whatever its number of days.
 ANY_REMINDER = "remind"
-
-
-def _hazards(request):
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return Hazard.objects.none()
-    return Hazard.objects.for_user(user)
 
 
 class NoticeFilterSet(django_filters.FilterSet):
@@ -37,7 +30,7 @@ class NoticeFilterSet(django_filters.FilterSet):
         label="隐患级别", choices=HazardLevel.choices, field_name="hazard__level"
     )
     hazard = django_filters.ModelChoiceFilter(
-        label="隐患", queryset=_hazards, help_text="隐患 id。"
+        label="隐患", queryset=scoped(Hazard), help_text="隐患 id。"
     )
     after = django_filters.DateFilter(
         label="到期日起", field_name="due_date", lookup_expr="gte", help_text="到期日不早于该日。"

@@ -9,7 +9,6 @@ gets an IntegrityError, rolls its savepoint back (number included) and sends not
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -19,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from core.logs import timed
 from core.services import next_document_number
 from hazards.choices import OPEN_STATES
 from hazards.models import Hazard
@@ -47,7 +47,14 @@ class RunResult:
 
 def notices_run(*, on: date) -> RunResult:
     """Create every step due on or before `on` that the hazard's current deadline still lacks."""
-    started, clock = timezone.now(), time.monotonic()
+    with timed(log, "notice run", on=on) as figures:
+        result = _run(on)
+        figures.update(checked=result.checked, created=result.created, resent=result.resent)
+    return result
+
+
+def _run(on: date) -> RunResult:
+    started = timezone.now()
     directory = Directory()
     horizon = on + timedelta(days=max(settings.REPORTS_REMINDER_DAYS, default=0))
     candidates = list(
@@ -66,14 +73,6 @@ def notices_run(*, on: date) -> RunResult:
                 notice_deliver(notice=notice)
                 result.created += 1
     result.resent = deliveries_retry(on=on, failed_before=started)
-    log.info(
-        "notice run user=system on=%s checked=%d created=%d resent=%d %.1fs",
-        on,
-        result.checked,
-        result.created,
-        result.resent,
-        time.monotonic() - clock,
-    )
     return result
 
 

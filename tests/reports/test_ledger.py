@@ -162,12 +162,15 @@ def test_export_rejects_bad_filters_in_chinese(client, personas):
     assert response.status_code == 400 and "level" in response.json()["fields"]
 
 
-def test_web_export_uses_the_list_filters(client, personas):
+def test_web_export_uses_the_list_filters(client, personas, caplog):
     register(personas.inspector, description="液氨储罐泄漏报警失效")
     register(personas.inspector, level=HazardLevel.GENERAL, description="灭火器过期")
     client.force_login(personas.inspector)
-    response = client.get(reverse("ledger:export"), {"q": "灭火器"})
+    with caplog.at_level("INFO", logger="reports.ledger.export"):
+        response = client.get(reverse("ledger:export"), {"q": "灭火器"})
     assert response.status_code == 200
+    lines = [r.getMessage() for r in caplog.records if r.name == "reports.ledger.export"]
+    assert len(lines) == 1 and lines[0].startswith("ledger export user=inspector rows=1 done in")
     assert [r["隐患描述"] for r in _records(response.content)] == ["灭火器过期"]
     page = client.get(reverse("hazards:hazard_list"), {"level": "general"}).content.decode()
     assert f"{reverse('ledger:export')}?level=general" in page

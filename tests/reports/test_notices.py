@@ -294,10 +294,14 @@ def test_command_runs_a_range_of_days(hazard):
     assert [s for s, *_ in steps(hazard)] == ["remind_7", "remind_3", "overdue"]
 
 
-def test_tasks_are_thin_and_idempotent(hazard):
+def test_tasks_are_thin_and_idempotent(hazard, caplog):
     from reports import tasks
 
-    assert "新生成通知 3 份" in tasks.run_notices.delay("2026-05-21").get()
+    with caplog.at_level("INFO", logger="reports.notices.services"):
+        assert "新生成通知 3 份" in tasks.run_notices.delay("2026-05-21").get()
+    lines = [r.getMessage() for r in caplog.records if r.name == "reports.notices.services"]
+    assert len(lines) == 1
+    assert lines[0].startswith("notice run user=- on=2026-05-21 checked=1 created=3 resent=0 done")
     assert "新生成通知 0 份" in tasks.run_notices.delay("2026-05-21").get()
     assert tasks.build_monthly_reports.delay("2026-05-19").get() == 0  # before the build day
     assert tasks.build_monthly_reports.delay("2026-05-20").get() == 1
