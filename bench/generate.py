@@ -335,7 +335,7 @@ def _state_for(age: int, rng: random.Random) -> str:
 
 def build_bulk(cur, ref: dict, sizes: dict, rng: random.Random, as_of: date, timer: Timer):
     from enterprises.credit_code import check_character
-    from reports.services import NUMBER_KINDS, ladder
+    from reports.notices.steps import NUMBER_KINDS, ladder
 
     counties = ref["counties"]
     county_codes = sorted(counties)

@@ -276,8 +276,8 @@ def job_export(info: dict) -> dict:
     from django.http import QueryDict
 
     from accounts.models import User
-    from reports.ledger import write_ledger
-    from reports.ledger_export import ledger_queryset, ledger_rows
+    from reports.ledger.export import ledger_queryset, ledger_rows
+    from reports.ledger.workbook import write_ledger
 
     user = User.objects.get(username="bench_province")
     started = time.perf_counter()
@@ -300,9 +300,9 @@ def job_import(info: dict) -> dict:
     from django.db import transaction
 
     from accounts.models import User
-    from reports.ledger import HEADERS, write_ledger
-    from reports.ledger_export import ledger_queryset, ledger_rows
-    from reports.ledger_import import ledger_import_preview
+    from reports.ledger.export import ledger_queryset, ledger_rows
+    from reports.ledger.validate import ledger_import_preview
+    from reports.ledger.workbook import HEADERS, write_ledger
 
     user = User.objects.get(username="bench_admin")  # may import; sees more than 10 000 rows
     at = HEADERS.index("隐患描述") - 1  # rows start after 序号
@@ -327,7 +327,7 @@ def job_notices(info: dict) -> dict:
 
     from django.db import connection, transaction
 
-    from reports.services import notices_run
+    from reports.notices.services import notices_run
 
     on = date.fromisoformat(info["as_of"])
     started = time.perf_counter()
@@ -350,7 +350,7 @@ def job_monthly(info: dict) -> dict:
 
     from django.db import transaction
 
-    from reports.services import monthly_reports_build
+    from reports.monthly.services import monthly_reports_build
 
     on = date.fromisoformat(info["as_of"])
     started = time.perf_counter()

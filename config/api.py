@@ -10,9 +10,10 @@ from core.api.views import DepartmentViewSet, RegionViewSet, SectorViewSet, not_
 from enterprises.api.views import EnterpriseViewSet
 from hazards.api.views import ClauseViewSet, HazardViewSet, JudgmentStandardViewSet
 from inspections.api.views import DrawViewSet, InspectionViewSet, PlanViewSet
-from reports.api import ledger as ledger_api
-from reports.api.views import MonthlyReportViewSet, NoticeViewSet
-from reports.dashboard_api import dashboard as dashboard_api
+from reports.dashboard.api import dashboard as dashboard_api
+from reports.ledger import api as ledger_api
+from reports.monthly.api import MonthlyReportViewSet
+from reports.notices.api import NoticeViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")

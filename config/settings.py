@@ -82,7 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
-                "reports.context_processors.notifications",
+                "reports.notices.context_processors.notifications",
             ],
         },
     },
@@ -280,7 +280,7 @@ REPORTS_MONTHLY_BUILD_DAY = env_int("REPORTS_MONTHLY_BUILD_DAY", 20)
 REPORTS_MONTHLY_DUE_DAY = env_int("REPORTS_MONTHLY_DUE_DAY", 28)
 if not (1 <= REPORTS_MONTHLY_BUILD_DAY <= 28 and 1 <= REPORTS_MONTHLY_DUE_DAY <= 28):
     raise ImproperlyConfigured("REPORTS_MONTHLY_BUILD_DAY and _DUE_DAY must be between 1 and 28.")
-REPORTS_SMS_BACKEND = env_str("REPORTS_SMS_BACKEND", "reports.services.LoggingSmsBackend")
+REPORTS_SMS_BACKEND = env_str("REPORTS_SMS_BACKEND", "reports.notices.delivery.LoggingSmsBackend")
 
 CELERY_BEAT_SCHEDULE: dict = {
     # The notice ladder runs every morning; a missed day is caught up by the next run.
@@ -340,8 +340,8 @@ REFERENCE_LOADERS = [
 
 # Background jobs (core.Job): kind → handler taking (job, progress_callback).
 JOB_HANDLERS = {
-    "ledger_export": "reports.ledger_export.ledger_export_job",
-    "ledger_import_commit": "reports.ledger_import.ledger_import_commit_job",
+    "ledger_export": "reports.ledger.export.ledger_export_job",
+    "ledger_import_commit": "reports.ledger.commit.ledger_import_commit_job",
 }
 # Ledger exports up to this many rows download at once; larger ones run as a job.
 LEDGER_SYNC_MAX_ROWS = env_int("LEDGER_SYNC_MAX_ROWS", 5000)

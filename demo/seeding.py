@@ -36,10 +36,10 @@ def seed() -> dict[str, int]:
     call_command("load_reference", verbosity=0)
     done = set(DemoSeed.objects.values_list("part", flat=True))
     made: dict[str, int] = {}
-    # Replaying 35 days of notices would print every demo SMS; the log is for real runs.
-    sms_logger = logging.getLogger("reports.services")
-    level = sms_logger.level
-    sms_logger.setLevel(logging.WARNING)
+    # Replaying 35 days of notices would log every demo SMS and run; the log is for real runs.
+    reports_logger = logging.getLogger("reports")
+    level = reports_logger.level
+    reports_logger.setLevel(logging.WARNING)
     try:
         for part, _label, seeder in PARTS:
             if part in done:
@@ -48,7 +48,7 @@ def seed() -> dict[str, int]:
                 made[part] = seeder() or 0
                 DemoSeed.objects.create(part=part)
     finally:
-        sms_logger.setLevel(level)
+        reports_logger.setLevel(level)
     return made
 
 

@@ -1,6 +1,11 @@
-"""Choices for notices, notifications and monthly reports."""
+"""Choices of the reports app: notice steps, delivery channels, report and import states, and
+the dashboard's periods."""
 
 from django.db import models
+
+# Reminder steps are "remind_<days>" for each of settings.REPORTS_REMINDER_DAYS; the default
+# days have their own NoticeStep members.
+REMINDER_PREFIX = "remind_"
 
 
 class NoticeStep(models.TextChoices):
@@ -23,3 +28,30 @@ class Channel(models.TextChoices):
     APP = "app", "站内消息"
     EMAIL = "email", "电子邮件"
     SMS = "sms", "短信"
+
+
+class ColumnKind(models.TextChoices):
+    """How a ledger column's cells are written and read."""
+
+    TEXT = "text", "文本"
+    DATE = "date", "日期"
+    NUMBER = "number", "数值"
+
+
+class PeriodKey(models.TextChoices):
+    """The dashboard's periods: named ones relative to today, or two dates."""
+
+    MONTH = "month", "本月"
+    QUARTER = "quarter", "本季度"
+    YEAR = "year", "本年"
+    LAST_YEAR = "last_year", "上年"
+    CUSTOM = "custom", "自定义"
+
+
+class ImportStatus(models.TextChoices):
+    """A ledger import: validated with no bad row (preview), or with some (failed), then
+    committed once."""
+
+    PREVIEW = "preview", "待确认导入"
+    FAILED = "failed", "有错误，未导入"
+    COMMITTED = "committed", "已导入"

@@ -1,4 +1,4 @@
-"""Demo notices and monthly reports for `make run`, made by the real jobs and services.
+"""Demo notices and monthly reports for `make run`, made by the real jobs and monthly.
 
 The notice job is run for each of the past 35 days (so the ladder shows reminders and overdue
 notices at different steps, each created on the day it was due), last month's county report is
@@ -15,9 +15,10 @@ from django.utils import timezone
 from accounts.models import User
 from core.models import Region
 
-from . import services
 from .choices import ReportState
 from .models import MonthlyReport, Notice, Notification
+from .monthly import services as monthly
+from .notices import services as notices
 
 DAYS_BACK = 35
 
@@ -31,7 +32,7 @@ def seed_notices(today: date) -> int:
     for back in range(DAYS_BACK, -1, -1):
         day = today - timedelta(days=back)
         marker = timezone.now()
-        result = services.notices_run(on=day)
+        result = notices.notices_run(on=day)
         created += result.created
         if back:
             # Each day's notices and messages carry that morning's time, as the job would have.
@@ -46,20 +47,20 @@ def seed_monthly(today: date) -> int:
     year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
     last_as_of = date(year, month, settings.REPORTS_MONTHLY_BUILD_DAY)
     built = 0
-    for county in services.counties_with_enterprises():
-        if services.report_build_county(region=county, year=year, month=month, on=last_as_of):
+    for county in monthly.counties_with_enterprises():
+        if monthly.report_build_county(region=county, year=year, month=month, on=last_as_of):
             built += 1
         city = county.parent
         if city is not None:
-            services.report_build_city(region=city, year=year, month=month, on=last_as_of)
+            monthly.report_build_city(region=city, year=year, month=month, on=last_as_of)
     front = MonthlyReport.objects.filter(region_id="150623", year=year, month=month).first()
     if front and front.state == ReportState.DRAFT:
-        services.report_submit(report=front, by=reviewer)
+        monthly.report_submit(report=front, by=reviewer)
         MonthlyReport.objects.filter(pk=front.pk).update(
             submitted_at=_at(last_as_of + timedelta(days=5), 16, 20)
         )
-    services.remind_late_filers(on=today)
-    built += len(services.monthly_reports_build(on=today, force=True))
+    monthly.remind_late_filers(on=today)
+    built += len(monthly.monthly_reports_build(on=today, force=True))
     return built
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from core.models import Region, ScopedQuerySet, TimeStampedModel
 from hazards.models import Hazard
 
-from .choices import Channel, NoticeStep, ReportState
+from .choices import Channel, ImportStatus, NoticeStep, ReportState
 
 
 class Notice(models.Model):
@@ -47,7 +47,7 @@ class Notice(models.Model):
         return f"{self.get_step_display()} {self.hazard.number}"
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:notice_detail", args=[self.pk])
+        return reverse("notices:notice_detail", args=[self.pk])
 
 
 class Notification(models.Model):
@@ -83,7 +83,7 @@ class Notification(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return self.url or reverse("reports:notification_list")
+        return self.url or reverse("notices:notification_list")
 
 
 class Delivery(models.Model):
@@ -156,7 +156,7 @@ class MonthlyReport(TimeStampedModel):
         return f"{self.region.name}{self.year}年{self.month}月进展报告"
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:report_detail", args=[self.pk])
+        return reverse("monthly:report_detail", args=[self.pk])
 
 
 class LedgerImport(TimeStampedModel):
@@ -169,7 +169,9 @@ class LedgerImport(TimeStampedModel):
     region = models.ForeignKey(
         Region, verbose_name="导入范围", null=True, blank=True, on_delete=models.PROTECT
     )
-    status = models.CharField("状态", max_length=16, default="preview")
+    status = models.CharField(
+        "状态", max_length=16, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
+    )
     row_count = models.PositiveIntegerField("数据行数", default=0)
     rows = models.JSONField("校验后的数据", default=list, blank=True)
     errors = models.JSONField("错误", default=list, blank=True)

@@ -7,7 +7,8 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from .monthly import services as monthly
+from .notices import services as notices
 
 # A day's ladder touches each open hazard near or past its deadline once; minutes are plenty.
 LIMITS = {"soft_time_limit": 15 * 60, "time_limit": 20 * 60, "acks_late": True}
@@ -20,16 +21,16 @@ def _day(on: str | None) -> date:
 @shared_task(name="reports.tasks.run_notices", **LIMITS)
 def run_notices(on: str | None = None) -> str:
     """Reminders and the overdue ladder for `on` (ISO date, default today)."""
-    return str(services.notices_run(on=_day(on)))
+    return str(notices.notices_run(on=_day(on)))
 
 
 @shared_task(name="reports.tasks.build_monthly_reports", **LIMITS)
 def build_monthly_reports(on: str | None = None, force: bool = False) -> int:
     """From the configured day of the month on, build the month's missing snapshots."""
-    return len(services.monthly_reports_build(on=_day(on), force=force))
+    return len(monthly.monthly_reports_build(on=_day(on), force=force))
 
 
 @shared_task(name="reports.tasks.remind_late_filers", **LIMITS)
 def remind_late_filers(on: str | None = None) -> int:
     """Remind the filers of reports past their due date (once per report and user)."""
-    return services.remind_late_filers(on=_day(on))
+    return monthly.remind_late_filers(on=_day(on))

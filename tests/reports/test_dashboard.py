@@ -18,7 +18,7 @@ from core.models import Region, Sector
 from hazards import workflow
 from hazards.choices import Action, HazardLevel, HazardState
 from inspections.models import Inspection
-from reports import dashboard
+from reports.dashboard import periods, services
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.hazard_helpers import advance, register
 
@@ -362,7 +362,7 @@ def test_city_and_province_rows(world, client):
 
 @freeze_time("2026-05-20 10:00:00")
 def test_api_returns_the_page_figures(world, client):
-    from reports.dashboard_api import DashboardSerializer
+    from reports.dashboard.api import DashboardSerializer
 
     for params in (
         {"period": "month"},
@@ -415,7 +415,7 @@ def test_query_budget_and_cache(world, client, django_assert_max_num_queries):
     register(world.inspector)
     cached = client.get(url, {"period": "year"}).context["data"]["cards"]["major_found"]["value"]
     assert cached == before
-    dashboard.invalidate()
+    services.invalidate()
     after = client.get(url, {"period": "year"}).context["data"]["cards"]["major_found"]["value"]
     assert after == before + 1
 
@@ -423,15 +423,15 @@ def test_query_budget_and_cache(world, client, django_assert_max_num_queries):
 def test_cache_key_separates_scopes_and_days(world):
     users = _users(world)
     with freeze_time("2026-05-20 10:00:00"):
-        a = dashboard.dashboard_figures(
+        a = services.dashboard_figures(
             users["reviewer"], date(2026, 5, 1), date(2026, 5, 31), TODAY
         )
-        b = dashboard.dashboard_figures(
+        b = services.dashboard_figures(
             users["inspector_b"], date(2026, 5, 1), date(2026, 5, 31), TODAY
         )
         assert a["scope"]["region"] == "150623" and b["scope"]["region"] == "150624"
     with freeze_time("2026-05-21 10:00:00"):
-        later = dashboard.dashboard_figures(
+        later = services.dashboard_figures(
             users["reviewer"], date(2026, 5, 1), date(2026, 5, 31), date(2026, 5, 21)
         )
         assert later["period"]["today"] == "2026-05-21"
@@ -470,7 +470,7 @@ def test_leaders_land_on_the_dashboard(world, client):
     ],
 )
 def test_periods(params, start, end, key):
-    period = dashboard.resolve_period(params, date(2026, 2, 14))
+    period = periods.resolve_period(params, date(2026, 2, 14))
     assert (period.start, period.end, period.key) == (start, end, key)
 
 
@@ -480,4 +480,4 @@ def test_periods(params, start, end, key):
 )
 def test_bad_periods(params):
     with pytest.raises(ServiceError):
-        dashboard.resolve_period(params, date(2026, 2, 14))
+        periods.resolve_period(params, date(2026, 2, 14))

@@ -16,8 +16,8 @@ from core.spreadsheets import OLE_MAGIC, SpreadsheetError
 from enterprises.models import Enterprise
 from hazards.choices import HazardLevel, HazardState
 from hazards.models import Hazard
-from reports import ledger_import
-from reports.ledger import HEADERS, SHEET_NAME, write_ledger
+from reports.ledger.validate import ledger_import_preview
+from reports.ledger.workbook import HEADERS, SHEET_NAME, write_ledger
 from reports.models import LedgerImport
 from tests.factories import EnterpriseFactory, make_credit_code
 from tests.hazard_helpers import a_clause, advance, register, today
@@ -162,12 +162,15 @@ def test_export_rejects_bad_filters_in_chinese(client, personas):
     assert response.status_code == 400 and "level" in response.json()["fields"]
 
 
-def test_web_export_uses_the_list_filters(client, personas):
+def test_web_export_uses_the_list_filters(client, personas, caplog):
     register(personas.inspector, description="液氨储罐泄漏报警失效")
     register(personas.inspector, level=HazardLevel.GENERAL, description="灭火器过期")
     client.force_login(personas.inspector)
-    response = client.get(reverse("ledger:export"), {"q": "灭火器"})
+    with caplog.at_level("INFO", logger="reports.ledger.export"):
+        response = client.get(reverse("ledger:export"), {"q": "灭火器"})
     assert response.status_code == 200
+    lines = [r.getMessage() for r in caplog.records if r.name == "reports.ledger.export"]
+    assert len(lines) == 1 and lines[0].startswith("ledger export user=inspector rows=1 done in")
     assert [r["隐患描述"] for r in _records(response.content)] == ["灭火器过期"]
     page = client.get(reverse("hazards:hazard_list"), {"level": "general"}).content.decode()
     assert f"{reverse('ledger:export')}?level=general" in page
@@ -405,9 +408,7 @@ def test_a_million_row_sheet_is_refused_without_eating_memory(personas):
     tracemalloc.start()
     try:
         with pytest.raises(SpreadsheetError, match="超过上限"):
-            ledger_import.ledger_import_preview(
-                by=personas.inspector, data=data, file_name="big.xlsx"
-            )
+            ledger_import_preview(by=personas.inspector, data=data, file_name="big.xlsx")
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -439,7 +440,7 @@ def test_ledger_rows_carry_the_latest_supervision_doc_no(personas):
     from hazards import workflow
     from hazards.choices import Action, HazardState
     from hazards.models import Hazard
-    from reports.ledger_export import ledger_rows
+    from reports.ledger.export import ledger_rows
     from tests.hazard_helpers import advance, register
 
     listed = register(personas.inspector)

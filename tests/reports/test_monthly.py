@@ -17,9 +17,9 @@ from accounts.choices import Role
 from hazards import workflow
 from hazards.choices import Action, HazardLevel, HazardState, SupervisionLevel
 from hazards.models import Hazard
-from reports import figures, services
 from reports.choices import ReportState
 from reports.models import MonthlyReport, Notification
+from reports.monthly import figures, services
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.hazard_helpers import advance, register
 
@@ -275,6 +275,29 @@ def test_submit_rules_and_scope_in_the_api(data, client):
     assert again.status_code == 409 and "已报送" in again.json()["detail"]
 
 
+def test_report_list_filters_are_shared_by_page_and_api(data, client):
+    build()
+    client.force_login(data.leader)
+    for params, regions in (
+        ({}, ["150600", "150623", "150624"]),
+        ({"state": ReportState.DRAFT, "region": "150624"}, ["150624"]),
+        ({"year": "2025"}, []),
+    ):
+        listed = client.get("/api/v1/reports/", params).json()["results"]
+        assert sorted(r["region"] for r in listed) == regions
+        page = client.get("/reports/", params)
+        assert sorted(r.region_id for r in page.context["page"]) == regions
+    # A bad value is shown and lists nothing, on the page as in the API.
+    page = client.get("/reports/", {"state": "lost"})
+    assert page.status_code == 200 and not list(page.context["page"])
+    assert page.context["filter_errors"][0].startswith("状态：")
+    bad = client.get("/api/v1/reports/", {"state": "lost"})
+    assert bad.status_code == 400 and bad.json()["detail"].startswith("状态：")
+    # Another county is not a choice for its reviewer.
+    client.force_login(data.reviewer)
+    assert client.get("/api/v1/reports/", {"region": "150624"}).status_code == 400
+
+
 def test_report_downloads(data, client, tmp_path):
     build()
     a = MonthlyReport.objects.get(region_id="150623", month=5)
@@ -301,7 +324,7 @@ def test_units_inspected_counts_completed_visits_once_visits_are_logged(personas
     from datetime import date
 
     from inspections.models import Inspection
-    from reports.figures import NOTE_NO_INSPECTIONS, region_figures
+    from reports.monthly.figures import NOTE_NO_INSPECTIONS, region_figures
     from tests.factories import EnterpriseFactory
 
     county = personas.inspector.region

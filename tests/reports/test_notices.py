@@ -14,9 +14,10 @@ from freezegun import freeze_time
 from core.models import DocumentSequence
 from hazards import workflow
 from hazards.choices import Action, HazardLevel, HazardState
-from reports import services
 from reports.choices import Channel
 from reports.models import Delivery, Notice, Notification
+from reports.notices import delivery, services
+from reports.notices.steps import ladder
 from tests.factories import EnterpriseFactory
 from tests.hazard_helpers import advance, register
 
@@ -73,9 +74,9 @@ FULL_LADDER = [
 
 
 def test_ladder_follows_settings():
-    assert services.ladder(DEADLINE) == [(s, d) for s, _, d in FULL_LADDER]
+    assert ladder(DEADLINE) == [(s, d) for s, _, d in FULL_LADDER]
     with override_settings(REPORTS_REMINDER_DAYS=[10], REPORTS_ESCALATION_LADDER=[(2, "overdue")]):
-        assert services.ladder(DEADLINE) == [
+        assert ladder(DEADLINE) == [
             ("remind_10", date(2026, 5, 10)),
             ("overdue", date(2026, 5, 22)),
         ]
@@ -251,6 +252,30 @@ def test_notices_are_scoped(hazard, personas, client):
     assert client.get(f"/reports/notices/{notice.pk}/").status_code == 200
 
 
+def test_notice_filters_are_shared_by_page_and_api(hazard, personas, client):
+    run(date(2026, 5, 21))
+    client.force_login(personas.inspector)
+    for params, count in (
+        ({"step": "remind"}, 2),
+        ({"step": "overdue", "hazard": hazard.pk}, 1),
+        ({"after": "2026-05-14", "open": "true"}, 2),
+        ({"level": HazardLevel.MAJOR}, 0),
+        ({"q": hazard.number}, 3),
+    ):
+        assert client.get("/api/v1/notices/", params).json()["count"] == count, params
+        page = client.get("/reports/notices/", params)
+        assert len(page.context["page"].object_list) == count, params
+    # A bad value is shown and lists nothing, on the page as in the API.
+    page = client.get("/reports/notices/", {"after": "2026-13-01"})
+    assert page.status_code == 200 and not page.context["page"].object_list
+    assert page.context["filter_errors"][0].startswith("到期日起：")
+    bad = client.get("/api/v1/notices/", {"after": "2026-13-01"})
+    assert bad.status_code == 400 and bad.json()["detail"].startswith("到期日起：")
+    # A hazard outside the user's scope is not a choice.
+    client.force_login(personas.inspector_b)
+    assert client.get("/api/v1/notices/", {"hazard": hazard.pk}).status_code == 400
+
+
 def test_bell_and_mark_read(hazard, personas, client):
     run(date(2026, 5, 21))
     client.force_login(personas.inspector)
@@ -269,10 +294,14 @@ def test_command_runs_a_range_of_days(hazard):
     assert [s for s, *_ in steps(hazard)] == ["remind_7", "remind_3", "overdue"]
 
 
-def test_tasks_are_thin_and_idempotent(hazard):
+def test_tasks_are_thin_and_idempotent(hazard, caplog):
     from reports import tasks
 
-    assert "新生成通知 3 份" in tasks.run_notices.delay("2026-05-21").get()
+    with caplog.at_level("INFO", logger="reports.notices.services"):
+        assert "新生成通知 3 份" in tasks.run_notices.delay("2026-05-21").get()
+    lines = [r.getMessage() for r in caplog.records if r.name == "reports.notices.services"]
+    assert len(lines) == 1
+    assert lines[0].startswith("notice run user=- on=2026-05-21 checked=1 created=3 resent=0 done")
     assert "新生成通知 0 份" in tasks.run_notices.delay("2026-05-21").get()
     assert tasks.build_monthly_reports.delay("2026-05-19").get() == 0  # before the build day
     assert tasks.build_monthly_reports.delay("2026-05-20").get() == 1
@@ -314,5 +343,5 @@ def test_a_gateway_that_stays_down_is_tried_three_times(hazard):
     SENT_SMS.clear()
     DownSms.down = 100
     run_days(date(2026, 5, 13), date(2026, 5, 16))  # the 7-day reminder only
-    assert _sms(ok=False) == services.DELIVERY_ATTEMPTS == 3 and SENT_SMS == []
+    assert _sms(ok=False) == delivery.DELIVERY_ATTEMPTS == 3 and SENT_SMS == []
     assert Notice.objects.count() == 1 and len(mail.outbox) == 1

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reports.services import monthly_reports_build
+from reports.monthly.services import monthly_reports_build
 
 from ._date import add_date_argument, parse_date
 

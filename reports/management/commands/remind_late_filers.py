@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reports.services import remind_late_filers
+from reports.monthly.services import remind_late_filers
 
 from ._date import add_date_argument, parse_date
 

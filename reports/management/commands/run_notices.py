@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.services import notices_run
+from reports.notices.services import notices_run
 
 from ._date import add_date_argument, parse_date
 

@@ -1,0 +1,313 @@
+"""Figures of the leaders' dashboard (驾驶舱), from the hazards a user may see.
+
+Every figure is a plain dict `{"value": n, "query": "...", "url": "..."}` whose query string,
+given to the hazard list (hazards:hazard_list, same HazardFilterSet), selects exactly the hazards
+counted. The conditions below and those querystrings are written side by side on purpose: when
+one changes, the other must too, and tests/reports/test_dashboard.py checks every link.
+
+Cost: three aggregate queries with conditional counts for the cards, the trend, the funnel and the
+ageing buckets (over 重大 hazards, 挂牌 hazards and the period's hazards, each served by its own
+index); one grouped query per sub-region and per sector (plus their names); the
+inspection coverage from inspections.indicators. reports.dashboard.services caches the result.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce, Substr
+from django.urls import reverse
+from django.utils import timezone
+
+from core.choices import SIGNIFICANT_DIGITS
+from core.models import Region, Sector
+from hazards.choices import OPEN_STATES, HazardLevel, HazardState, SupervisionLevel
+from hazards.models import Hazard
+from inspections.indicators import key_supervision_coverage
+from reports.monthly.figures import OLD_STOCK_BEFORE, child_level, rate
+
+from .periods import add_months, month_end
+
+TREND_MONTHS = 12
+# (key, label, least days overdue, most days overdue or None)
+AGEING = [
+    ("1-7", "7天以内", 1, 7),
+    ("8-30", "8–30天", 8, 30),
+    ("31-90", "31–90天", 31, 90),
+    ("91+", "90天以上", 91, None),
+]
+FUNNEL_STATES = [
+    HazardState.REGISTERED,
+    HazardState.RECTIFYING,
+    HazardState.AWAITING_RECHECK,
+    HazardState.RECHECKED,
+    HazardState.CLOSED,
+]
+ACCIDENT_NOTE = "系统尚未接入事故调查数据，事故调查按期结案率暂无数据，不作统计。"
+MAJOR = {"level": HazardLevel.MAJOR.value}
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _figure(value: int, **params) -> dict:
+    query = urlencode({k: str(v) for k, v in params.items()})
+    return {"value": value or 0, "query": query, "url": f"{reverse('hazards:hazard_list')}?{query}"}
+
+
+class _Conditions:
+    """The Q of each figure, and the list filters that select the same hazards."""
+
+    def __init__(self, start: date, end: date, today: date):
+        self.start, self.end, self.today = start, end, today
+        self.major = Q(level=HazardLevel.MAJOR)
+        self.found = Q(found_date__gte=start, found_date__lte=end)
+        self.closed = Q(closed_date__isnull=False, closed_date__lte=end)
+        self.open = Q(state__in=OPEN_STATES)
+        self.overdue = self.open & Q(current_deadline__lt=today)
+        self.found_params = {"found_after": start, "found_before": end}
+        self.closed_params = {**self.found_params, "closed_before": end}
+
+    def ageing(self, least: int, most: int | None) -> Q:
+        condition = self.major & self.overdue
+        condition &= Q(current_deadline__lte=self.today - timedelta(days=least))
+        if most is not None:
+            condition &= Q(current_deadline__gte=self.today - timedelta(days=most))
+        return condition
+
+
+def _months(start: date, end: date, today: date) -> list[tuple[date, date]]:
+    last = min(end, today).replace(day=1)
+    firsts = [add_months(last, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
+    return [(first, month_end(first)) for first in firsts]
+
+
+def _main_aggregates(c: _Conditions, months: list[tuple[date, date]]) -> list[tuple[Q, dict]]:
+    """The conditional counts, grouped by a condition every counted row meets: each group is one
+    query that reads only those rows (重大 hazards, 挂牌 hazards, hazards found in the period:
+    small partial or range indexes), not the whole table."""
+    major = {
+        "major_found": Count("pk", filter=c.major & c.found),
+        "major_closed": Count("pk", filter=c.major & c.found & c.closed),
+        "major_overdue": Count("pk", filter=c.major & c.overdue),
+        "major_open": Count("pk", filter=c.major & c.open),
+        "old_stock": Count("pk", filter=c.major & c.open & Q(found_date__lt=OLD_STOCK_BEFORE)),
+    }
+    for i, (first, last) in enumerate(months):
+        major[f"tf_{i}"] = Count(
+            "pk", filter=c.major & Q(found_date__gte=first, found_date__lte=last)
+        )
+        major[f"tc_{i}"] = Count(
+            "pk", filter=c.major & Q(closed_date__gte=first, closed_date__lte=last)
+        )
+    for state in FUNNEL_STATES:
+        major[f"st_{state.value}"] = Count("pk", filter=c.major & c.found & Q(state=state))
+    for key, _, least, most in AGEING:
+        major[f"age_{key}"] = Count("pk", filter=c.ageing(least, most))
+    supervised = {"supervised": Count("pk", filter=~Q(supervision_level=""))}
+    for level in SupervisionLevel:
+        supervised[f"sv_{level.value}"] = Count("pk", filter=Q(supervision_level=level))
+    found = {
+        "all_found": Count("pk", filter=c.found),
+        "all_closed": Count("pk", filter=c.found & c.closed),
+        "all_overdue": Count("pk", filter=c.found & c.overdue),
+    }
+    return [(c.major, major), (~Q(supervision_level=""), supervised), (c.found, found)]
+
+
+def _counts(hazards: QuerySet[Hazard], c: _Conditions, months: list[tuple[date, date]]) -> dict:
+    n = {}
+    for where, aggregates in _main_aggregates(c, months):
+        n.update(hazards.filter(where).aggregate(**aggregates))
+    return {k: v or 0 for k, v in n.items()}
+
+
+def _group_rows(c: _Conditions) -> Q:
+    """Only rows that can count in a sub-region or sector row (a narrower scan on big data)."""
+    return c.major & (c.found | c.overdue)
+
+
+def _group_counts(c: _Conditions) -> dict:
+    return {
+        "found": Count("pk", filter=c.major & c.found),
+        "closed": Count("pk", filter=c.major & c.found & c.closed),
+        "overdue": Count("pk", filter=c.major & c.overdue),
+    }
+
+
+def _group_row(key: str, label: str, counts: dict, c: _Conditions, **where) -> dict:
+    scope = {**MAJOR, **where}
+    return {
+        "key": key,
+        "label": label,
+        "found": _figure(counts.get("found", 0), **scope, **c.found_params),
+        "closed": _figure(counts.get("closed", 0), **scope, **c.closed_params),
+        "overdue": _figure(counts.get("overdue", 0), **scope, overdue="true"),
+        "rate": rate(counts.get("closed", 0), counts.get("found", 0)),
+    }
+
+
+def _children(region: Region | None) -> list[Region]:
+    if region is None:
+        return list(Region.objects.filter(parent__isnull=True).order_by("code"))
+    return list(region.children.order_by("code"))
+
+
+def _by_region(hazards: QuerySet[Hazard], region: Region | None, c: _Conditions) -> list[dict]:
+    """Sub-regions (children of the user's region), and 本级 for hazards on the region itself."""
+    children = _children(region)
+    digits = SIGNIFICANT_DIGITS[child_level(region)] if region is not None else 2
+    rows = {
+        r.pop("key"): r
+        for r in hazards.filter(_group_rows(c))
+        .annotate(key=Substr("region_id", 1, digits))
+        .order_by()
+        .values("key")
+        .annotate(**_group_counts(c))
+    }
+    result = [
+        _group_row(ch.code, ch.name, rows.pop(ch.prefix, {}), c, region=ch.code) for ch in children
+    ]
+    own = rows.pop(region.code[:digits], None) if region is not None else None
+    if own is not None:
+        label = f"{region.name}（本级）"
+        result.append(_group_row(region.code, label, own, c, region_exact=region.code))
+    return result
+
+
+def _by_sector(hazards: QuerySet[Hazard], c: _Conditions) -> list[dict]:
+    """Top-level sectors; a sub-sector (冶金 under 工贸) counts with its parent, as the list's
+    sector filter includes sub-sectors."""
+    rows = {
+        r.pop("key"): r
+        for r in hazards.filter(_group_rows(c))
+        .annotate(key=Coalesce("sector__parent_id", "sector_id"))
+        .order_by()
+        .values("key")
+        .annotate(**_group_counts(c))
+    }
+    rows = {k: v for k, v in rows.items() if any(v.values())}
+    sectors = Sector.objects.filter(pk__in=list(rows)).order_by("order", "code")
+    return [_group_row(str(s.pk), s.name, rows[s.pk], c, sector=s.pk) for s in sectors]
+
+
+def _coverage(user, region: Region | None, start: date, end: date) -> tuple[dict, dict]:
+    """重点监管企业执法检查覆盖率 of the whole scope, and per sub-region (code → row)."""
+    areas = [region] if region is not None else _children(None)
+    total = covered = 0
+    per_child: dict[str, dict] = {}
+    for area in areas:
+        rows = key_supervision_coverage(user=user, region=area, start=start, end=end)
+        own = rows[-1]
+        total, covered = total + own.total, covered + own.covered
+        targets = rows[:-1] if region is not None else [own]
+        for row in targets:
+            per_child[row.region.code] = {"total": row.total, "covered": row.covered}
+    for row in per_child.values():
+        row["rate"] = rate(row["covered"], row["total"])
+    url = reverse("inspections:indicators") + "?" + urlencode({"start": start, "end": end})
+    overall = {"total": total, "covered": covered, "rate": rate(covered, total), "url": url}
+    return overall, per_child
+
+
+def compute(user, start: date, end: date, today: date) -> dict:
+    """The figures, uncached. Every query starts from Hazard.objects.for_user(user)."""
+    hazards = Hazard.objects.for_user(user)
+    region = user.scope_region if user.is_authenticated else None
+    c = _Conditions(start, end, today)
+    months = _months(start, end, today)
+    n = _counts(hazards, c, months)
+    coverage, coverage_by_region = _coverage(user, region, start, end)
+    by_region = _by_region(hazards, region, c)
+    for row in by_region:
+        row["coverage"] = coverage_by_region.get(row["key"])
+    return {
+        "scope": {
+            "region": region.code if region else None,
+            "region_name": region.name if region else "全部地区",
+            "all_sectors": user.scope_sector_ids is None,
+        },
+        "period": {"start": start.isoformat(), "end": end.isoformat(), "today": today.isoformat()},
+        "computed_at": timezone.localtime().isoformat(timespec="seconds"),
+        "cards": _cards(n, c),
+        "supervision": [
+            {
+                "key": level.value,
+                "label": level.label,
+                **_figure(n[f"sv_{level.value}"], supervision_level=level.value),
+            }
+            for level in SupervisionLevel
+        ],
+        "indicators": _indicators(n, c, coverage),
+        "by_region": by_region,
+        "by_sector": _by_sector(hazards, c),
+        **_series(n, c, months),
+    }
+
+
+def _cards(n: dict, c: _Conditions) -> dict:
+    found, closed = c.found_params, c.closed_params
+    old_before = OLD_STOCK_BEFORE - timedelta(days=1)
+    return {
+        "major_found": _figure(n["major_found"], **MAJOR, **found),
+        "major_closed": _figure(n["major_closed"], **MAJOR, **closed),
+        "major_rate": rate(n["major_closed"], n["major_found"]),
+        "major_overdue": _figure(n["major_overdue"], **MAJOR, overdue="true"),
+        "major_open": _figure(n["major_open"], **MAJOR, is_open="true"),
+        "old_stock": _figure(n["old_stock"], **MAJOR, found_before=old_before, is_open="true"),
+        "supervised": _figure(n["supervised"], supervised="true"),
+    }
+
+
+def _indicators(n: dict, c: _Conditions, coverage: dict) -> dict:
+    found, closed = c.found_params, c.closed_params
+    return {
+        "coverage": coverage,
+        "rectification": {
+            "found": _figure(n["all_found"], **found),
+            "closed": _figure(n["all_closed"], **closed),
+            "overdue": _figure(n["all_overdue"], **found, overdue="true"),
+            "rate": rate(n["all_closed"], n["all_found"]),
+        },
+        "accident": {"rate": None, "text": "暂无数据", "note": ACCIDENT_NOTE},
+    }
+
+
+def _series(n: dict, c: _Conditions, months: list[tuple[date, date]]) -> dict:
+    """The charts' rows: the monthly trend, the state funnel and the overdue ageing buckets."""
+    return {
+        "trend": [
+            {
+                "month": f"{first:%Y-%m}",
+                "label": f"{first.year}年{first.month}月",
+                "found": _figure(n[f"tf_{i}"], **MAJOR, found_after=first, found_before=last),
+                "closed": _figure(n[f"tc_{i}"], **MAJOR, closed_after=first, closed_before=last),
+            }
+            for i, (first, last) in enumerate(months)
+        ],
+        "funnel": [
+            {
+                "key": s.value,
+                "label": s.label,
+                **_figure(n[f"st_{s.value}"], **MAJOR, **c.found_params, state=s.value),
+            }
+            for s in FUNNEL_STATES
+        ],
+        "ageing": [
+            {
+                "key": key,
+                "label": label,
+                **_figure(n[f"age_{key}"], **MAJOR, **_ageing_params(least, most)),
+            }
+            for key, label, least, most in AGEING
+        ],
+    }
+
+
+def _ageing_params(least: int, most: int | None) -> dict:
+    params = {"overdue_days_min": least}
+    if most is not None:
+        params["overdue_days_max"] = most
+    return params

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "monthly"
+
+urlpatterns = [
+    path("", views.report_list, name="report_list"),
+    path("<int:pk>/", views.report_detail, name="report_detail"),
+    path("<int:pk>/submit/", views.report_submit, name="report_submit"),
+    path("<int:pk>/report.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("filing/<str:code>/", views.filing_status, name="filing_status"),
+]

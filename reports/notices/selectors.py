@@ -1,0 +1,18 @@
+"""Read queries of the notice pages and API; every one starts from for_user."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from ..models import Notice, Notification
+
+
+def notice_queryset(user) -> QuerySet[Notice]:
+    return Notice.objects.for_user(user).select_related(
+        "hazard__enterprise", "hazard__region", "hazard__sector"
+    )
+
+
+def notifications_of(user, *, unread: bool = False) -> QuerySet[Notification]:
+    notifications = Notification.objects.filter(user=user)
+    return notifications.filter(read_at__isnull=True) if unread else notifications
