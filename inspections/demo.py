@@ -16,7 +16,7 @@ from core.models import Department
 from enterprises.models import Enterprise
 from hazards.services import clause_choices
 
-from . import services
+from . import selectors, services
 from .choices import CheckResult, DocumentType, InspectionMethod
 from .models import InspectionPlan, IssuingUnit
 
@@ -117,7 +117,7 @@ def seed_inspections() -> int:
 
 def _check(by, inspection, n: int):
     """Tick the first clauses: most pass, one not applicable, one failed on every other visit."""
-    clauses = list(services.checklist_clauses(inspection)[:6])
+    clauses = list(selectors.checklist_clauses(inspection)[:6])
     for i, clause in enumerate(clauses):
         result = CheckResult.PASS
         if i == 1:

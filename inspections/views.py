@@ -18,7 +18,7 @@ from accounts.models import User
 from core.errors import ServiceError, add_to_form
 from enterprises.models import Enterprise
 
-from . import indicators, services
+from . import indicators, selectors, services
 from .choices import CheckResult, InspectionMethod, InspectionStatus
 from .forms import (
     CommitForm,
@@ -48,7 +48,7 @@ PAGE_SIZE = 20
 
 @login_required
 def home(request):
-    today = services.today_visits(request.user)
+    today = selectors.today_visits(request.user)
     upcoming = (
         Inspection.objects.for_user(request.user)
         .filter(inspectors=request.user, date__gt=timezone.localdate())
@@ -75,7 +75,7 @@ def home(request):
 
 @login_required
 def inspection_list(request):
-    qs = Inspection.objects.for_user(request.user).select_related("enterprise", "department")
+    qs = selectors.visible_inspections(request.user).select_related("department")
     status = request.GET.get("status", "")
     method = request.GET.get("method", "")
     keyword = request.GET.get("q", "").strip()
@@ -129,7 +129,7 @@ def _checklist_rows(inspection: Inspection) -> list[dict]:
     items = {i.clause_id: i for i in inspection.checklist.all()}
     return [
         {"clause": clause, "item": items.get(clause.pk)}
-        for clause in services.checklist_clauses(inspection)
+        for clause in selectors.checklist_clauses(inspection)
     ]
 
 
@@ -151,7 +151,7 @@ def inspection_detail(request, pk: int):
             "inspection": inspection,
             "inspectors": inspection.inspectors.order_by("pk"),
             "rows": rows,
-            "summary": services.checklist_summary(inspection),
+            "summary": selectors.checklist_summary(inspection),
             "findings": inspection.findings.select_related("clause__standard", "hazard"),
             "hazards": inspection.hazards.select_related("clause__standard"),
             "documents": inspection.documents.all(),
@@ -184,7 +184,7 @@ def checklist_record(request, pk: int, clause_pk: int):
         if error:
             messages.error(request, error)
         return redirect(inspection.get_absolute_url() + f"#clause-{clause_pk}")
-    clause = services.checklist_clauses(inspection).filter(pk=clause_pk).first()
+    clause = selectors.checklist_clauses(inspection).filter(pk=clause_pk).first()
     if clause is None:
         raise Http404
     inspection.refresh_from_db()
@@ -322,9 +322,9 @@ def document_download(request, pk: int):
 
 @login_required
 def plan_list(request):
-    plans = InspectionPlan.objects.for_user(request.user).select_related("region", "department")
+    plans = selectors.visible_plans(request.user)
     page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(plan, services.plan_progress(plan)) for plan in page]
+    rows = [(plan, selectors.plan_progress(plan)) for plan in page]
     return render(
         request,
         "inspections/plan_list.html",
@@ -364,7 +364,7 @@ def plan_detail(request, pk: int):
         "inspections/plan_detail.html",
         {
             "plan": plan,
-            "progress": services.plan_progress(plan),
+            "progress": selectors.plan_progress(plan),
             "targets": targets,
             "inspected": inspected,
             "drawn": drawn,

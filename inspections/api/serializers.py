@@ -15,6 +15,7 @@ from ..models import (
     InspectionPlan,
     RandomDraw,
 )
+from ..selectors import plan_progress
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -42,8 +43,6 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
 
     def get_progress(self, plan) -> dict:
-        from ..services import plan_progress
-
         p = plan_progress(plan)
         return {
             "targets": p.targets,

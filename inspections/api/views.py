@@ -15,7 +15,8 @@ from core.errors import ServiceError
 from core.models import Sector
 
 from .. import services
-from ..models import EnforcementDocument, Inspection, InspectionPlan, RandomDraw
+from ..models import EnforcementDocument, RandomDraw
+from ..selectors import visible_inspections, visible_plans
 from .serializers import (
     ChecklistRecordSerializer,
     CommitSerializer,
@@ -53,8 +54,7 @@ class PlanViewSet(
 
     def get_queryset(self):
         return (
-            InspectionPlan.objects.for_user(self.request.user)
-            .select_related("region", "department")
+            visible_plans(self.request.user)
             .prefetch_related("enterprises")
             .order_by("-year", "-pk")
         )
@@ -136,11 +136,8 @@ class InspectionViewSet(
     filterset_fields = ["status", "method", "date", "enterprise", "plan"]
 
     def get_queryset(self):
-        return (
-            Inspection.objects.for_user(self.request.user)
-            .select_related("enterprise")
-            .prefetch_related("inspectors", "checklist__clause", "findings__hazard", "hazards")
-            .order_by("-date", "-pk")
+        return visible_inspections(self.request.user).prefetch_related(
+            "inspectors", "checklist__clause", "findings__hazard", "hazards"
         )
 
     def get_serializer_class(self):

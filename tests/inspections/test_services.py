@@ -5,7 +5,7 @@ import pytest
 from core.errors import ServiceError
 from hazards.choices import HazardLevel, HazardSource
 from hazards.models import Hazard
-from inspections import services
+from inspections import selectors, services
 from inspections.choices import CheckResult, InspectionStatus
 
 from .conftest import checked_visit, visit
@@ -45,7 +45,7 @@ def test_failed_clause_becomes_a_major_hazard_linked_to_the_visit(team, enterpri
 
 def test_changing_a_failed_clause_back_withdraws_the_finding(team, enterprise):
     inspection = visit(team, enterprise)
-    clause = services.checklist_clauses(inspection).first()
+    clause = selectors.checklist_clauses(inspection).first()
     services.checklist_record(
         by=team.inspector, inspection=inspection, clause=clause, result=CheckResult.FAIL
     )
@@ -61,7 +61,7 @@ def test_changing_a_failed_clause_back_withdraws_the_finding(team, enterprise):
 
 def test_only_the_visit_inspectors_fill_in_the_checklist(team, enterprise):
     inspection = visit(team, enterprise)
-    clause = services.checklist_clauses(inspection).first()
+    clause = selectors.checklist_clauses(inspection).first()
     with pytest.raises(ServiceError, match="只有本次检查的执法人员"):
         services.checklist_record(
             by=team.inspector3, inspection=inspection, clause=clause, result=CheckResult.PASS

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections import services
+from inspections import selectors, services
 from inspections.choices import DocumentType
 from inspections.models import Inspection
 
@@ -41,7 +41,7 @@ def test_pages_render_for_the_inspector(client, team, enterprise):
 
 def test_checklist_tap_records_and_proposes_a_finding(client, team, enterprise):
     inspection = visit(team, enterprise)
-    clause = services.checklist_clauses(inspection).first()
+    clause = selectors.checklist_clauses(inspection).first()
     client.force_login(team.inspector)
     url = reverse("inspections:checklist_record", args=[inspection.pk, clause.pk])
     response = client.post(url, {"result": "fail", "remark": "报警仪失效"}, HTTP_HX_REQUEST="true")
