@@ -16,10 +16,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from core.errors import ServiceError, add_to_form
+from core.filtering import filter_results
 from enterprises.models import Enterprise
 
 from . import indicators, selectors, services
-from .choices import CheckResult, InspectionMethod, InspectionStatus
+from .choices import CheckResult, DocumentType, InspectionMethod, InspectionStatus
+from .filtersets import DocumentFilterSet, InspectionFilterSet, PlanFilterSet
 from .forms import (
     CommitForm,
     ConflictForm,
@@ -75,25 +77,19 @@ def home(request):
 
 @login_required
 def inspection_list(request):
-    qs = selectors.visible_inspections(request.user).select_related("department")
-    status = request.GET.get("status", "")
-    method = request.GET.get("method", "")
-    keyword = request.GET.get("q", "").strip()
-    if status in InspectionStatus.values:
-        qs = qs.filter(status=status)
-    if method in InspectionMethod.values:
-        qs = qs.filter(method=method)
-    if keyword:
-        qs = qs.filter(enterprise__name__icontains=keyword)
-    if request.GET.get("mine"):
-        qs = qs.filter(inspectors=request.user)
-    qs = qs.annotate(finding_count=Count("findings", distinct=True)).order_by("-date", "-pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    queryset = selectors.visible_inspections(request.user).select_related("department")
+    filterset = InspectionFilterSet(request.GET or None, queryset=queryset, request=request)
+    results, filter_errors = filter_results(filterset, queryset)
+    results = results.annotate(finding_count=Count("findings", distinct=True)).order_by(
+        "-date", "-pk"
+    )
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "inspections/inspection_list.html",
         {
             "page": page,
+            "filter_errors": filter_errors,
             "statuses": InspectionStatus.choices,
             "methods": InspectionMethod.choices,
             "can_visit": request.user.has_role(*VISIT_ROLES),
@@ -288,17 +284,16 @@ def document_issue(request, pk: int):
 
 @login_required
 def document_list(request):
-    qs = EnforcementDocument.objects.for_user(request.user).select_related(
+    queryset = EnforcementDocument.objects.for_user(request.user).select_related(
         "inspection__enterprise", "issued_by"
     )
-    kind = request.GET.get("type", "")
-    if kind:
-        qs = qs.filter(type=kind)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    from .choices import DocumentType
-
+    filterset = DocumentFilterSet(request.GET or None, queryset=queryset, request=request)
+    results, filter_errors = filter_results(filterset, queryset)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "inspections/document_list.html", {"page": page, "types": DocumentType.choices}
+        request,
+        "inspections/document_list.html",
+        {"page": page, "filter_errors": filter_errors, "types": DocumentType.choices},
     )
 
 
@@ -322,13 +317,20 @@ def document_download(request, pk: int):
 
 @login_required
 def plan_list(request):
-    plans = selectors.visible_plans(request.user)
-    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    queryset = selectors.visible_plans(request.user)
+    filterset = PlanFilterSet(request.GET or None, queryset=queryset, request=request)
+    results, filter_errors = filter_results(filterset, queryset)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(plan, selectors.plan_progress(plan)) for plan in page]
     return render(
         request,
         "inspections/plan_list.html",
-        {"page": page, "rows": rows, "can_plan": request.user.has_role(*PLAN_ROLES)},
+        {
+            "page": page,
+            "rows": rows,
+            "filter_errors": filter_errors,
+            "can_plan": request.user.has_role(*PLAN_ROLES),
+        },
     )
 
 

@@ -15,6 +15,7 @@ from core.errors import ServiceError
 from core.models import Sector
 
 from .. import services
+from ..filtersets import DrawFilterSet, InspectionFilterSet, PlanFilterSet
 from ..models import EnforcementDocument, RandomDraw
 from ..selectors import visible_inspections, visible_plans
 from .serializers import (
@@ -50,7 +51,7 @@ class PlanViewSet(
     """执法检查计划：列表、详情（含随机抽查比例和完成进度）、制定。"""
 
     serializer_class = PlanSerializer
-    filterset_fields = ["year", "period", "region", "department"]
+    filterset_class = PlanFilterSet
 
     def get_queryset(self):
         return (
@@ -81,7 +82,7 @@ class DrawViewSet(
     """双随机抽取：列表、详情（种子、名录库、结果、指纹）、抽取、复核。"""
 
     serializer_class = DrawSerializer
-    filterset_fields = ["plan", "region"]
+    filterset_class = DrawFilterSet
 
     def get_queryset(self):
         return (
@@ -133,7 +134,7 @@ class InspectionViewSet(
     """现场检查：列表、详情（检查表、发现的问题、隐患）、安排检查，检查表、问题、提交、文书。"""
 
     serializer_class = InspectionSerializer
-    filterset_fields = ["status", "method", "date", "enterprise", "plan"]
+    filterset_class = InspectionFilterSet
 
     def get_queryset(self):
         return visible_inspections(self.request.user).prefetch_related(
