@@ -34,6 +34,8 @@ from .models import ExtensionRequest, Hazard, HazardEvent, HazardPhoto, Judgment
 
 PAGE_SIZES = (20, 50, 100)
 LIST_RELATED = ("enterprise", "region", "sector", "clause__standard")
+# The detail page names the visit a hazard was found at (来源检查) through its finding.
+DETAIL_RELATED = ("found_by", "rechecked_by", "closed_by", "finding__inspection__enterprise")
 SEARCH_LIMIT = 20
 # Filters folded under 更多筛选 on the list page.
 ADVANCED_FILTERS = (
@@ -273,14 +275,14 @@ def _event_data(event: HazardEvent) -> list[tuple[str, str]]:
 
 @login_required
 def hazard_detail(request, pk: int):
-    hazard = _scoped_hazard(request, pk, "found_by", "rechecked_by", "closed_by")
+    hazard = _scoped_hazard(request, pk, *DETAIL_RELATED)
     return _detail(request, hazard)
 
 
 @login_required
 @require_POST
 def hazard_action(request, pk: int, action: str):
-    hazard = _scoped_hazard(request, pk, "found_by", "rechecked_by", "closed_by")
+    hazard = _scoped_hazard(request, pk, *DETAIL_RELATED)
     try:
         transition = workflow.TABLE[Action(action)]
     except (ValueError, KeyError) as exc:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from hazards.models import Clause
+from hazards.models import Clause, Hazard
 from hazards.services import clause_search
 
 from .choices import CheckResult, InspectionStatus
@@ -69,6 +69,11 @@ def plan_progress(plan: InspectionPlan) -> PlanProgress:
         inspected=len(inspected),
         required_share=plan.random_share_required,
     )
+
+
+def inspection_hazards(inspection: Inspection) -> QuerySet[Hazard]:
+    """The hazards registered from the visit's findings."""
+    return Hazard.objects.filter(finding__inspection=inspection)
 
 
 def checklist_clauses(inspection: Inspection) -> QuerySet[Clause]:

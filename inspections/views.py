@@ -149,7 +149,7 @@ def inspection_detail(request, pk: int):
             "rows": rows,
             "summary": selectors.checklist_summary(inspection),
             "findings": inspection.findings.select_related("clause__standard", "hazard"),
-            "hazards": inspection.hazards.select_related("clause__standard"),
+            "hazards": selectors.inspection_hazards(inspection).select_related("clause__standard"),
             "documents": inspection.documents.all(),
             "can_edit": is_inspector and not inspection.is_done,
             "can_issue": inspection.is_done and user.has_role(*VISIT_ROLES),

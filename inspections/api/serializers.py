@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
@@ -182,7 +183,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     inspectors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     checklist = ChecklistItemSerializer(many=True, read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
-    hazards = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
+    hazards = serializers.SerializerMethodField()
 
     class Meta:
         model = Inspection
@@ -211,6 +212,13 @@ class InspectionSerializer(serializers.ModelSerializer):
             "findings",
             "hazards",
         ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(label="隐患编号")))
+    def get_hazards(self, inspection) -> list[str]:
+        """Numbers of the hazards registered from the findings, newest first."""
+        hazards = [f.hazard for f in inspection.findings.all() if f.hazard_id]
+        hazards.sort(key=lambda h: (h.found_date, h.number), reverse=True)
+        return [h.number for h in hazards]
 
 
 class InspectionCreateSerializer(serializers.Serializer):

@@ -138,7 +138,7 @@ class InspectionViewSet(
 
     def get_queryset(self):
         return visible_inspections(self.request.user).prefetch_related(
-            "inspectors", "checklist__clause", "findings__hazard", "hazards"
+            "inspectors", "checklist__clause", "findings__hazard"
         )
 
     def get_serializer_class(self):

@@ -25,7 +25,7 @@ from ..choices import (
     InspectionStatus,
 )
 from ..models import EnforcementDocument, Inspection, IssuingUnit
-from ..selectors import checklist_summary
+from ..selectors import checklist_summary, inspection_hazards
 from .common import VISIT_ROLES, inspection_for_user, require_role
 
 LAW = "《中华人民共和国安全生产法》"
@@ -127,7 +127,9 @@ def _check_issuable(inspection: Inspection, type_: str, extra: dict) -> None:
                 "请先下达责令限期整改指令书，再制作整改复查意见书。", kind=Kind.STATE
             )
         extra.setdefault("opinion", "")
-        extra["hazards"] = list(inspection.hazards.select_related("clause").order_by("number"))
+        extra["hazards"] = list(
+            inspection_hazards(inspection).select_related("clause").order_by("number")
+        )
     if type_ == DocumentType.MEASURES:
         extra["measures"] = (extra.get("measures") or inspection.measures or "").strip()
         if not extra["measures"]:

@@ -276,7 +276,7 @@ def inspection_findings_commit(
     end_time: time | None = None,
 ) -> list[Hazard]:
     """Finish the visit: every finding becomes a hazard (重大 with its clause, or 一般), source
-    部门执法检查, linked to this inspection. One transaction: all or nothing."""
+    部门执法检查, linked to the visit by its finding. One transaction: all or nothing."""
     with transaction.atomic():
         inspection = inspection_for_user(by, inspection, lock=True)
         _check_is_inspector(by, inspection)
@@ -297,7 +297,6 @@ def inspection_findings_commit(
                     deadline=finding.deadline,
                     found_date=inspection.date,
                     source=HazardSource.INSPECTION,
-                    inspection=inspection,
                 )
             except ServiceError as exc:
                 raise ServiceError(f"问题“{finding}”不能登记为隐患：{exc.message}") from exc

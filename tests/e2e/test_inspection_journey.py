@@ -61,7 +61,7 @@ def test_inspector_fails_a_clause_on_a_phone(team, phone, login, live_server):  
     assert clauses[2].ref in hazards.inner_text()
     phone.screenshot(path="/tmp/qingling-e2e-inspection.png", full_page=True)
 
-    hazard = Hazard.objects.get(inspection=inspection)
+    hazard = Hazard.objects.get(finding__inspection=inspection)
     assert hazard.level == HazardLevel.MAJOR and hazard.clause == clauses[2]
     assert hazard.description == "甲醇罐区可燃气体报警仪未投用"
     hazards.get_by_role("link", name=hazard.number).click()
