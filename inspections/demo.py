@@ -13,6 +13,7 @@ from accounts.choices import Role
 from accounts.models import User
 from core.demo import DEMO_PASSWORD
 from core.models import Department
+from enterprises.choices import RiskGrade
 from enterprises.models import Enterprise
 from hazards.services import clause_choices
 
@@ -66,7 +67,7 @@ def seed_inspections() -> int:
     inspector2 = User.objects.get(username="inspector2")
     today = timezone.localdate()
     county = Enterprise.objects.filter(region__code__startswith="150623")
-    named = list(county.filter(key_supervision=True, risk_grade="red").order_by("name")[:2])
+    named = list(county.filter(key_supervision=True, risk_grade=RiskGrade.RED).order_by("name")[:2])
     plan = services.plan_create(
         by=reviewer,
         name=f"{today.year}年度鄂托克前旗安全生产执法检查计划",

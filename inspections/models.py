@@ -433,6 +433,10 @@ class Finding(models.Model):
     def level_badge(self) -> str:
         return LEVEL_BADGES.get(self.level, "secondary")
 
+    @property
+    def is_major(self) -> bool:
+        return self.level == HazardLevel.MAJOR
+
 
 def _document_path(document: EnforcementDocument, filename: str) -> str:
     safe = document.number.replace("〔", "-").replace("〕", "-").replace("号", "")

@@ -15,12 +15,20 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core.choices import RegionLevel
 from core.errors import ServiceError, add_to_form
 from core.filtering import filter_results
+from core.models import Region
 from enterprises.models import Enterprise
 
 from . import indicators, selectors, services
-from .choices import CheckResult, DocumentType, InspectionMethod, InspectionStatus
+from .choices import (
+    RESULT_BADGES,
+    CheckResult,
+    DocumentType,
+    InspectionMethod,
+    InspectionStatus,
+)
 from .filtersets import DocumentFilterSet, InspectionFilterSet, PlanFilterSet
 from .forms import (
     CommitForm,
@@ -43,6 +51,8 @@ from .models import (
 from .services import DRAW_ROLES, PLAN_ROLES, VISIT_ROLES
 
 PAGE_SIZE = 20
+# The checklist's result buttons: value, label and the colour of the result.
+RESULT_BUTTONS = [(result.value, result.label, RESULT_BADGES[result]) for result in CheckResult]
 
 
 # ---------------------------------------------------------------- home and visits
@@ -156,7 +166,7 @@ def inspection_detail(request, pk: int):
             "finding_form": FindingForm(),
             "commit_form": CommitForm(initial={"representative": inspection.representative}),
             "document_form": DocumentForm(),
-            "results": CheckResult.choices,
+            "results": RESULT_BUTTONS,
         },
     )
 
@@ -191,7 +201,7 @@ def checklist_record(request, pk: int, clause_pk: int):
             "inspection": inspection,
             "row": {"clause": clause, "item": item},
             "can_edit": True,
-            "results": CheckResult.choices,
+            "results": RESULT_BUTTONS,
             "error": error,
         },
     )
@@ -469,9 +479,7 @@ def indicator_page(request):
     today = timezone.localdate()
     region = data.get("region") or request.user.region
     if region is None:
-        from core.models import Region
-
-        region = Region.objects.filter(level="province").first()
+        region = Region.objects.filter(level=RegionLevel.PROVINCE).first()
     start = data.get("start") or date(today.year, 1, 1)
     end = data.get("end") or today
     caps = indicators.visits_against_caps(user=request.user, region=region, year=end.year)

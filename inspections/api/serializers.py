@@ -57,7 +57,9 @@ class PlanSerializer(serializers.ModelSerializer):
 
 class PlanCreateSerializer(serializers.Serializer):
     name = serializers.CharField(label="计划名称", max_length=128)
-    period = serializers.ChoiceField(label="计划类型", choices=PlanPeriod.choices, default="year")
+    period = serializers.ChoiceField(
+        label="计划类型", choices=PlanPeriod.choices, default=PlanPeriod.YEAR
+    )
     year = serializers.IntegerField(label="年度")
     month = serializers.IntegerField(label="月份", required=False, allow_null=True)
     region = serializers.CharField(label="检查地区代码", required=False)

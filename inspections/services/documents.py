@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.errors import Kind, ServiceError
 from core.pdf import render_pdf
 from core.services import next_document_number
-from hazards.choices import HazardLevel
+from hazards.choices import HazardLevel, HazardState
 
 from ..choices import (
     DOCUMENT_KINDS,
@@ -35,6 +35,14 @@ LEGAL_BASIS = {
     DocumentType.RECHECK: f"{LAW}第六十五条第一款第（三）项",
     DocumentType.MEASURES: f"{LAW}第六十五条第一款第（三）项",
 }
+
+# 复查情况 of a hazard in the 整改复查意见书, by its state; any other state is not rectified yet.
+RECHECK_STATUS = {
+    HazardState.AWAITING_RECHECK: "已报整改完成，待复查确认",
+    HazardState.RECHECKED: "已整改，复查合格",
+    HazardState.CLOSED: "已整改，复查合格",
+}
+NOT_RECTIFIED = "未整改完毕"
 
 
 def document_kind(type_: str) -> str:
@@ -130,6 +138,8 @@ def _check_issuable(inspection: Inspection, type_: str, extra: dict) -> None:
         extra["hazards"] = list(
             inspection_hazards(inspection).select_related("clause").order_by("number")
         )
+        for hazard in extra["hazards"]:
+            hazard.recheck_status = RECHECK_STATUS.get(hazard.state, NOT_RECTIFIED)
     if type_ == DocumentType.MEASURES:
         extra["measures"] = (extra.get("measures") or inspection.measures or "").strip()
         if not extra["measures"]:

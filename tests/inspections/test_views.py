@@ -34,6 +34,8 @@ def test_pages_render_for_the_inspector(client, team, enterprise):
         "inspection_create",
     ):
         assert client.get(reverse(f"inspections:{name}")).status_code == 200, name
+    # One finished visit this year against the 4 a red-graded enterprise may have.
+    assert "未达上限" in client.get(reverse("inspections:indicators")).content.decode()
     pdf = client.get(reverse("inspections:document_download", args=[document.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert pdf["X-Content-SHA256"] == document.sha256
