@@ -311,7 +311,7 @@ def document_list(request):
 def document_download(request, pk: int):
     document = get_object_or_404(EnforcementDocument.objects.for_user(request.user), pk=pk)
     try:
-        data = services.document_bytes(document)
+        data = services.document_bytes(document, by=request.user)
     except ServiceError as exc:
         return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type="application/pdf")

@@ -222,6 +222,8 @@ class InspectionViewSet(
         """文书 PDF，与制作时完全一致（响应头 X-Content-SHA256）。"""
         inspection = self.get_object()
         document = EnforcementDocument.objects.get(pk=document_id, inspection=inspection)
-        response = HttpResponse(services.document_bytes(document), content_type="application/pdf")
+        response = HttpResponse(
+            services.document_bytes(document, by=request.user), content_type="application/pdf"
+        )
         response["X-Content-SHA256"] = document.sha256
         return response

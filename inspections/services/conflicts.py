@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -10,7 +12,9 @@ from core.errors import Kind, ServiceError
 from enterprises.models import Enterprise
 
 from ..models import ConflictOfInterest
-from .common import CONFLICT_MANAGERS, INSPECTOR_ROLES, pk_of
+from .common import CONFLICT_MANAGERS, INSPECTOR_ROLES, logged, pk_of, ref
+
+logger = logging.getLogger(__name__)
 
 
 def conflicts_visible(user) -> QuerySet[ConflictOfInterest]:
@@ -32,6 +36,11 @@ def conflict_inspectors(user) -> QuerySet[User]:
     return (people | User.objects.filter(pk=user.pk)).distinct().order_by("pk")
 
 
+@logged(
+    logger,
+    "declare a conflict of interest",
+    about=lambda call: f"with enterprise {ref(call.get('enterprise'))}",
+)
 def conflict_declare(
     *, by, enterprise: Enterprise | int, reason: str, inspector: User | int | None = None
 ) -> ConflictOfInterest:
@@ -62,6 +71,7 @@ def conflict_declare(
     return conflict
 
 
+@logged(logger, "withdraw conflict of interest", about=lambda call: ref(call.get("conflict")))
 def conflict_withdraw(*, by, conflict: ConflictOfInterest | int) -> None:
     """Withdraw a declaration: its inspector, or a reviewer or admin who can see it."""
     found = conflicts_visible(by).filter(pk=pk_of(conflict)).first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import zlib
 from typing import Any
@@ -26,7 +27,9 @@ from ..choices import (
 )
 from ..models import EnforcementDocument, Inspection, IssuingUnit
 from ..selectors import checklist_summary, inspection_hazards
-from .common import VISIT_ROLES, inspection_for_user, require_role
+from .common import VISIT_ROLES, inspection_for_user, logged, ref, require_role
+
+logger = logging.getLogger(__name__)
 
 LAW = "《中华人民共和国安全生产法》"
 LEGAL_BASIS = {
@@ -146,6 +149,22 @@ def _check_issuable(inspection: Inspection, type_: str, extra: dict) -> None:
             raise ServiceError("请填写现场处理措施。", field="measures")
 
 
+def _issued(document: EnforcementDocument) -> str:
+    return f"{document.number}, {document.pages} page(s), {document.size} bytes"
+
+
+def _document_about(call: dict) -> str:
+    type_ = call.get("type")
+    label = DocumentType(type_).label if type_ in DocumentType.values else type_
+    return f"{label} for inspection {ref(call.get('inspection'))}"
+
+
+@logged(
+    logger,
+    "issue an enforcement document",
+    about=_document_about,
+    done=_issued,
+)
 def document_issue(
     *, by, inspection: Inspection | int, type: str, **extra: Any
 ) -> EnforcementDocument:
@@ -189,8 +208,15 @@ def document_issue(
     return document
 
 
-def document_bytes(document: EnforcementDocument) -> bytes:
-    """The PDF exactly as issued; refuses a file whose hash no longer matches."""
+@logged(
+    logger,
+    "hand out the PDF of document",
+    about=lambda call: getattr(call.get("document"), "number", ""),
+    refusal_level=logging.WARNING,
+)
+def document_bytes(document: EnforcementDocument, *, by=None) -> bytes:
+    """The PDF exactly as issued; refuses a file whose hash no longer matches. `by`, who asks
+    for it, is only recorded."""
     with document.pdf.open("rb") as handle:
         data = handle.read()
     if hashlib.sha256(data).hexdigest() != document.sha256:

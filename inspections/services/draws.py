@@ -6,6 +6,7 @@ a stored draw against a re-run."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -24,7 +25,9 @@ from enterprises.models import Enterprise
 from .. import draw as drawing
 from ..choices import MIN_INSPECTORS
 from ..models import ConflictOfInterest, DrawTarget, Inspection, InspectionPlan, RandomDraw
-from .common import DRAW_ROLES, pk_of, require_role
+from .common import DRAW_ROLES, logged, pk_of, ref, require_role
+
+logger = logging.getLogger(__name__)
 
 
 def draw_enterprise_pool(
@@ -133,6 +136,15 @@ def _record(
     return draw
 
 
+def _drawn(draw: RandomDraw) -> str:
+    return (
+        f"draw #{draw.pk}, {draw.count} of {len(draw.enterprise_pool)} enterprises, "
+        f"{draw.inspectors_per_target} inspectors each, seed {draw.seed}, "
+        f"fingerprint {draw.fingerprint[:12]}"
+    )
+
+
+@logged(logger, "双随机 draw", about=lambda call: f"for plan {ref(call.get('plan'))}", done=_drawn)
 def draw_run(
     *,
     by,
@@ -209,6 +221,17 @@ def _stored_rows(draw: RandomDraw) -> list[dict]:
     ]
 
 
+def _verified(check: DrawCheck) -> str:
+    return "all checks passed" if check.ok else "FAILED: " + " ".join(check.problems)
+
+
+@logged(
+    logger,
+    "verify draw",
+    about=lambda call: ref(call.get("draw")),
+    done=_verified,
+    done_level=lambda check: logging.INFO if check.ok else logging.WARNING,
+)
 def draw_verify(*, draw: RandomDraw | int, by=None) -> DrawCheck:
     """Re-run the stored algorithm on the stored seed and pools; compare with the stored result,
     the result rows and the published fingerprint. Records when and how it was last verified."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 
 from core.errors import ServiceError
@@ -10,9 +12,12 @@ from enterprises.models import Enterprise
 
 from ..choices import PlanPeriod
 from ..models import InspectionPlan
-from .common import PLAN_ROLES, pk_of, require_role
+from .common import PLAN_ROLES, logged, pk_of, require_role
+
+logger = logging.getLogger(__name__)
 
 
+@logged(logger, "create an inspection plan", about=lambda call: f"“{call.get('name')}”")
 def plan_create(
     *,
     by,

@@ -3,6 +3,7 @@ hazards."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date, time, timedelta
 
 from django.conf import settings
@@ -20,7 +21,21 @@ from hazards.services import hazard_register
 from ..choices import MIN_INSPECTORS, CheckResult, InspectionMethod, InspectionStatus
 from ..models import ChecklistItem, DrawTarget, Finding, Inspection, InspectionPlan, RandomDraw
 from ..selectors import checklist_clauses, checklist_summary
-from .common import INSPECTOR_ROLES, VISIT_ROLES, inspection_for_user, pk_of, require_role
+from .common import (
+    INSPECTOR_ROLES,
+    VISIT_ROLES,
+    inspection_for_user,
+    logged,
+    pk_of,
+    ref,
+    require_role,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _of_inspection(call: dict) -> str:
+    return f"of inspection {ref(call.get('inspection'))}"
 
 
 def deadline_days(level: str) -> int:
@@ -82,6 +97,9 @@ def _visit_inspectors(enterprise: Enterprise, method: str, inspectors) -> list[U
     return people
 
 
+@logged(
+    logger, "schedule a visit", about=lambda call: f"to enterprise {ref(call.get('enterprise'))}"
+)
 def inspection_create(
     *,
     by,
@@ -135,6 +153,7 @@ def inspection_create(
     return inspection
 
 
+@logged(logger, "schedule the visit of drawn target", about=lambda call: ref(call.get("target")))
 def draw_target_schedule(
     *, by, target: DrawTarget | int, date: date, place: str = ""
 ) -> Inspection:
@@ -158,6 +177,11 @@ def _finding_text(clause: Clause, remark: str) -> str:
     return remark or f"存在{clause.standard.name}{clause.ref}所列情形：{clause.text}"
 
 
+@logged(
+    logger,
+    "record checklist result",
+    about=lambda call: f"of clause {ref(call.get('clause'))} {_of_inspection(call)}",
+)
 def checklist_record(
     *, by, inspection: Inspection | int, clause: Clause | int, result: str, remark: str = ""
 ) -> ChecklistItem:
@@ -197,6 +221,7 @@ def checklist_record(
     return item
 
 
+@logged(logger, "add a finding", about=lambda call: f"to inspection {ref(call.get('inspection'))}")
 def finding_add(
     *,
     by,
@@ -237,6 +262,7 @@ def finding_add(
         )
 
 
+@logged(logger, "remove finding", about=lambda call: ref(call.get("finding")))
 def finding_remove(*, by, finding: Finding | int) -> None:
     with transaction.atomic():
         finding = Finding.objects.select_related("inspection").get(pk=pk_of(finding))
@@ -266,6 +292,7 @@ def _situation(inspection: Inspection, findings: list[Finding]) -> str:
     return text
 
 
+@logged(logger, "commit the findings", about=_of_inspection)
 def inspection_findings_commit(
     *,
     by,
