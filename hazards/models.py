@@ -246,14 +246,6 @@ class Hazard(TimeStampedModel):
     supervisor_unit = models.CharField("监管责任单位", max_length=64, blank=True)
     supervisor_person = models.CharField("监管责任人", max_length=32, blank=True)
     remarks = models.TextField("备注", blank=True)
-    inspection = models.ForeignKey(
-        "inspections.Inspection",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="hazards",
-        verbose_name="来源检查",
-    )
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
     objects = HazardQuerySet.as_manager()

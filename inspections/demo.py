@@ -13,10 +13,12 @@ from accounts.choices import Role
 from accounts.demo import DEMO_PASSWORD, demo_department
 from accounts.models import User
 from core.choices import DepartmentKind
+from core.models import Department
+from enterprises.choices import RiskGrade
 from enterprises.models import Enterprise
 from hazards.services import clause_choices
 
-from . import services
+from . import selectors, services
 from .choices import CheckResult, DocumentType, InspectionMethod
 from .models import InspectionPlan, IssuingUnit
 
@@ -33,12 +35,8 @@ GENERAL = [
 ]
 
 
-@transaction.atomic
-def seed_inspections() -> int:
-    """Create the demo plan, draw, visits and documents once; returns the number of visits."""
-    department = demo_department("150623", DepartmentKind.EMERGENCY)
-    if department is None or InspectionPlan.objects.filter(department=department).exists():
-        return 0
+def _department_setup(department: Department) -> None:
+    """The department's 文号 abbreviation and two more inspectors, so draws have a pool."""
     IssuingUnit.objects.get_or_create(
         department=department,
         defaults={
@@ -61,12 +59,21 @@ def seed_inspections() -> int:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+
+
+@transaction.atomic
+def seed_inspections() -> int:
+    """Create the demo plan, draw, visits and documents once; returns the number of visits."""
+    department = demo_department("150623", DepartmentKind.EMERGENCY)
+    if department is None or InspectionPlan.objects.filter(department=department).exists():
+        return 0
+    _department_setup(department)
     reviewer = User.objects.get(username="reviewer")
     inspector = User.objects.get(username="inspector")
     inspector2 = User.objects.get(username="inspector2")
     today = timezone.localdate()
     county = Enterprise.objects.filter(region__code__startswith="150623")
-    named = list(county.filter(key_supervision=True, risk_grade="red").order_by("name")[:2])
+    named = list(county.filter(key_supervision=True, risk_grade=RiskGrade.RED).order_by("name")[:2])
     plan = services.plan_create(
         by=reviewer,
         name=f"{today.year}年度鄂托克前旗安全生产执法检查计划",
@@ -81,6 +88,22 @@ def seed_inspections() -> int:
         by=reviewer, plan=plan, count=6, region="150623", exclude_days=0, seed=20260423
     )
     services.draw_verify(draw=draw, by=reviewer)
+    visits = _visit_drawn(reviewer, draw, today)
+    # Today's visit for the demo inspector (四不两直 at a named target).
+    services.inspection_create(
+        by=inspector,
+        enterprise=named[0] if named else draw.targets.last().enterprise,
+        date=today,
+        method=InspectionMethod.FOUR_NO_TWO_DIRECT,
+        inspectors=[inspector, inspector2],
+        start_time=time(9, 30),
+        plan=plan,
+    )
+    return visits + 1
+
+
+def _visit_drawn(reviewer, draw, today) -> int:
+    """Finished visits of four drawn targets, each with its documents; returns how many."""
     visits = 0
     # Visit first the drawn enterprises whose sector has a judgment standard, so the demo shows
     # a checklist with a failed clause becoming a 重大 hazard.
@@ -102,22 +125,12 @@ def seed_inspections() -> int:
         services.document_issue(by=by, inspection=inspection, type=DocumentType.RECORD)
         if inspection.findings.exists():
             services.document_issue(by=by, inspection=inspection, type=DocumentType.ORDER)
-    # Today's visit for the demo inspector (四不两直 at a named target).
-    services.inspection_create(
-        by=inspector,
-        enterprise=named[0] if named else draw.targets.last().enterprise,
-        date=today,
-        method=InspectionMethod.FOUR_NO_TWO_DIRECT,
-        inspectors=[inspector, inspector2],
-        start_time=time(9, 30),
-        plan=plan,
-    )
-    return visits + 1
+    return visits
 
 
 def _check(by, inspection, n: int):
     """Tick the first clauses: most pass, one not applicable, one failed on every other visit."""
-    clauses = list(services.checklist_clauses(inspection)[:6])
+    clauses = list(selectors.checklist_clauses(inspection)[:6])
     for i, clause in enumerate(clauses):
         result = CheckResult.PASS
         if i == 1:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import User
+from core.choices import RegionLevel
 from core.models import Department, Region, Sector
 from enterprises.choices import RiskGrade
 from enterprises.models import Enterprise
@@ -50,7 +51,9 @@ class PlanForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.for_user(user).exclude(level="town")
+        self.fields["region"].queryset = Region.objects.for_user(user).exclude(
+            level=RegionLevel.TOWN
+        )
         self.fields["department"].queryset = Department.objects.for_user(user)
         self.fields["enterprises"].queryset = Enterprise.objects.for_user(user).order_by("name")
         self.initial.setdefault("year", timezone.localdate().year)
@@ -125,7 +128,9 @@ class InspectionForm(StyledForm):
 class FindingForm(StyledForm):
     place = forms.CharField(label="隐患地点/部位", max_length=128)
     description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 2}))
-    level = forms.ChoiceField(label="隐患级别", choices=HazardLevel.choices, initial="general")
+    level = forms.ChoiceField(
+        label="隐患级别", choices=HazardLevel.choices, initial=HazardLevel.GENERAL
+    )
     deadline = forms.DateField(label="整改期限（可不填）", required=False, widget=DATE)
 
 
@@ -162,7 +167,9 @@ class PeriodForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.for_user(user).exclude(level="town")
+        self.fields["region"].queryset = Region.objects.for_user(user).exclude(
+            level=RegionLevel.TOWN
+        )
 
 
 class ConflictForm(StyledForm):

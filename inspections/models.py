@@ -1,4 +1,7 @@
-"""Inspections (执法检查): plans, 双随机 draws, visit records with checklists, enforcement documents."""
+"""Inspections (执法检查): plans, 双随机 draws, visit records with checklists, enforcement documents.
+
+One module although it is long: the models are one chain (plan → draw → drawn target → visit →
+checklist, findings, documents), each mostly fields, and read best side by side."""
 
 from __future__ import annotations
 
@@ -432,6 +435,10 @@ class Finding(models.Model):
     @property
     def level_badge(self) -> str:
         return LEVEL_BADGES.get(self.level, "secondary")
+
+    @property
+    def is_major(self) -> bool:
+        return self.level == HazardLevel.MAJOR
 
 
 def _document_path(document: EnforcementDocument, filename: str) -> str:

@@ -17,6 +17,8 @@ from ..models import Hazard
 
 PAGE_SIZES = (20, 50, 100)
 LIST_RELATED = ("enterprise", "region", "sector", "clause__standard")
+# The detail page names the visit a hazard was found at (来源检查) through its finding.
+DETAIL_RELATED = ("found_by", "rechecked_by", "closed_by", "finding__inspection__enterprise")
 SEARCH_LIMIT = 20
 # Filters folded under 更多筛选 on the list page.
 ADVANCED_FILTERS = (

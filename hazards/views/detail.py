@@ -25,6 +25,7 @@ from ..models import ExtensionRequest, Hazard, HazardEvent, HazardPhoto
 from .common import (
     BUTTON_STYLES,
     CONFIRM,
+    DETAIL_RELATED,
     EVENT_DATA_LABELS,
     EVENT_DATA_VALUES,
     can_register,
@@ -118,14 +119,14 @@ def _event_data(event: HazardEvent) -> list[tuple[str, str]]:
 
 @login_required
 def hazard_detail(request, pk: int):
-    hazard = scoped_hazard(request, pk, "found_by", "rechecked_by", "closed_by")
+    hazard = scoped_hazard(request, pk, *DETAIL_RELATED)
     return _detail(request, hazard)
 
 
 @login_required
 @require_POST
 def hazard_action(request, pk: int, action: str):
-    hazard = scoped_hazard(request, pk, "found_by", "rechecked_by", "closed_by")
+    hazard = scoped_hazard(request, pk, *DETAIL_RELATED)
     try:
         transition = workflow.TABLE[Action(action)]
     except (ValueError, KeyError) as exc:

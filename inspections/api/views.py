@@ -15,7 +15,9 @@ from core.errors import ServiceError
 from core.models import Sector
 
 from .. import services
-from ..models import EnforcementDocument, Inspection, InspectionPlan, RandomDraw
+from ..filtersets import DrawFilterSet, InspectionFilterSet, PlanFilterSet
+from ..models import EnforcementDocument, RandomDraw
+from ..selectors import visible_inspections, visible_plans
 from .serializers import (
     ChecklistRecordSerializer,
     CommitSerializer,
@@ -49,12 +51,11 @@ class PlanViewSet(
     """执法检查计划：列表、详情（含随机抽查比例和完成进度）、制定。"""
 
     serializer_class = PlanSerializer
-    filterset_fields = ["year", "period", "region", "department"]
+    filterset_class = PlanFilterSet
 
     def get_queryset(self):
         return (
-            InspectionPlan.objects.for_user(self.request.user)
-            .select_related("region", "department")
+            visible_plans(self.request.user)
             .prefetch_related("enterprises")
             .order_by("-year", "-pk")
         )
@@ -81,7 +82,7 @@ class DrawViewSet(
     """双随机抽取：列表、详情（种子、名录库、结果、指纹）、抽取、复核。"""
 
     serializer_class = DrawSerializer
-    filterset_fields = ["plan", "region"]
+    filterset_class = DrawFilterSet
 
     def get_queryset(self):
         return (
@@ -133,14 +134,11 @@ class InspectionViewSet(
     """现场检查：列表、详情（检查表、发现的问题、隐患）、安排检查，检查表、问题、提交、文书。"""
 
     serializer_class = InspectionSerializer
-    filterset_fields = ["status", "method", "date", "enterprise", "plan"]
+    filterset_class = InspectionFilterSet
 
     def get_queryset(self):
-        return (
-            Inspection.objects.for_user(self.request.user)
-            .select_related("enterprise")
-            .prefetch_related("inspectors", "checklist__clause", "findings__hazard", "hazards")
-            .order_by("-date", "-pk")
+        return visible_inspections(self.request.user).prefetch_related(
+            "inspectors", "checklist__clause", "findings__hazard"
         )
 
     def get_serializer_class(self):
@@ -224,6 +222,8 @@ class InspectionViewSet(
         """文书 PDF，与制作时完全一致（响应头 X-Content-SHA256）。"""
         inspection = self.get_object()
         document = EnforcementDocument.objects.get(pk=document_id, inspection=inspection)
-        response = HttpResponse(services.document_bytes(document), content_type="application/pdf")
+        response = HttpResponse(
+            services.document_bytes(document, by=request.user), content_type="application/pdf"
+        )
         response["X-Content-SHA256"] = document.sha256
         return response

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from core.models import Department
-from inspections import services
+from inspections import selectors, services
 from inspections.choices import CheckResult, InspectionMethod
 from inspections.models import IssuingUnit
 from tests.factories import EnterpriseFactory, UserFactory
@@ -66,7 +66,7 @@ def visit(team, enterprise, *, date=None, method=InspectionMethod.OPEN, **kwargs
 def checked_visit(team, enterprise):
     """A visit with two clauses passed, one failed and one free-text finding, committed."""
     inspection = visit(team, enterprise)
-    clauses = list(services.checklist_clauses(inspection)[:3])
+    clauses = list(selectors.checklist_clauses(inspection)[:3])
     services.checklist_record(
         by=team.inspector, inspection=inspection, clause=clauses[0], result=CheckResult.PASS
     )

@@ -11,6 +11,7 @@ from django.db import connection
 from inspections import services
 from inspections.choices import DocumentType
 from inspections.models import EnforcementDocument
+from inspections.services import documents
 
 from .conftest import checked_visit
 
@@ -22,7 +23,7 @@ THREADS, EACH = 20, 5
 def test_hundred_concurrent_documents_get_consecutive_numbers(team, enterprise, monkeypatch):
     # Numbering is under test, not layout: a tiny PDF keeps the test fast.
     monkeypatch.setattr(
-        services, "render_pdf", lambda template, context: b"%PDF-1.7 " + context["number"].encode()
+        documents, "render_pdf", lambda template, context: b"%PDF-1.7 " + context["number"].encode()
     )
     inspection, _, _ = checked_visit(team, enterprise)
     barrier = threading.Barrier(THREADS)

@@ -54,6 +54,8 @@ def test_each_document_contains_enterprise_number_and_findings(
         "15062320260004",  # the inspector's 执法证号
     ):
         assert expected in text, expected
+    if kind == DocumentType.RECHECK:  # each hazard with how far its rectification has come
+        assert hazards[0].number in text and "未整改完毕" in text
 
 
 def test_numbers_are_consecutive_per_type_and_a_changed_file_is_refused(team, enterprise):

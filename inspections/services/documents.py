@@ -1,0 +1,224 @@
+"""执法文书: numbered enforcement documents rendered once to PDF and kept with their hash."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import zlib
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import Kind, ServiceError
+from core.pdf import render_pdf
+from core.services import next_document_number
+from hazards.choices import HazardLevel, HazardState
+
+from ..choices import (
+    DOCUMENT_KINDS,
+    DOCUMENT_TEMPLATES,
+    CheckResult,
+    DocumentType,
+    InspectionStatus,
+)
+from ..models import EnforcementDocument, Inspection, IssuingUnit
+from ..selectors import checklist_summary, inspection_hazards
+from .common import VISIT_ROLES, inspection_for_user, logged, ref, require_role
+
+logger = logging.getLogger(__name__)
+
+LAW = "《中华人民共和国安全生产法》"
+LEGAL_BASIS = {
+    DocumentType.RECORD: f"{LAW}第六十五条第一款第（一）项",
+    DocumentType.ORDER: f"{LAW}第六十五条第一款第（三）项",
+    DocumentType.RECHECK: f"{LAW}第六十五条第一款第（三）项",
+    DocumentType.MEASURES: f"{LAW}第六十五条第一款第（三）项",
+}
+
+# 复查情况 of a hazard in the 整改复查意见书, by its state; any other state is not rectified yet.
+RECHECK_STATUS = {
+    HazardState.AWAITING_RECHECK: "已报整改完成，待复查确认",
+    HazardState.RECHECKED: "已整改，复查合格",
+    HazardState.CLOSED: "已整改，复查合格",
+}
+NOT_RECTIFIED = "未整改完毕"
+
+
+def document_kind(type_: str) -> str:
+    return getattr(settings, "INSPECTION_DOCUMENT_KINDS", {}).get(type_) or DOCUMENT_KINDS[type_]
+
+
+def _issuing_unit(inspection: Inspection) -> IssuingUnit:
+    unit = IssuingUnit.objects.select_related("department").filter(department=inspection.department)
+    unit = unit.first()
+    if unit is None:
+        raise ServiceError(
+            f"“{inspection.department}”尚未设置发文字号简称，请联系管理员在系统管理中设置发文单位。",
+            kind=Kind.STATE,
+        )
+    return unit
+
+
+def _document_context(
+    inspection: Inspection, type_: str, unit: IssuingUnit, number: str, extra: dict
+) -> dict[str, Any]:
+    enterprise = inspection.enterprise
+    findings = list(
+        inspection.findings.select_related("clause__standard", "hazard").order_by(
+            "created_at", "pk"
+        )
+    )
+    for finding in findings:
+        finding.basis = (
+            f"{LAW}第一百一十八条、{finding.clause.citation}"
+            if finding.clause_id
+            else f"{LAW}第四十一条"
+        )
+    order = (
+        inspection.documents.filter(type=DocumentType.ORDER).order_by("-issued_at").first()
+        if type_ == DocumentType.RECHECK
+        else None
+    )
+    deadlines = [f.deadline for f in findings]
+    return {
+        "type": type_,
+        "title": DocumentType(type_).label,
+        "unit": unit,
+        "number": number,
+        "issued_on": timezone.localdate(),
+        "inspection": inspection,
+        "enterprise": enterprise,
+        "inspectors": list(inspection.inspectors.order_by("pk")),
+        "findings": findings,
+        "majors": "、".join(
+            str(n) for n, f in enumerate(findings, start=1) if f.level == HazardLevel.MAJOR
+        ),
+        "checklist": checklist_summary(inspection),
+        "failed_items": list(
+            inspection.checklist.filter(result=CheckResult.FAIL).select_related("clause__standard")
+        ),
+        "legal_basis": LEGAL_BASIS[type_],
+        "law": LAW,
+        "deadline": max(deadlines) if deadlines else None,
+        "order": order,
+        **extra,
+    }
+
+
+_PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
+_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+
+
+def _pages(pdf: bytes) -> int:
+    """Page objects, counted in the file and in its compressed object streams."""
+    count = len(_PAGE.findall(pdf))
+    for body in _STREAM.findall(pdf):
+        try:
+            count += len(_PAGE.findall(zlib.decompress(body)))
+        except zlib.error:
+            continue
+    return max(1, count)
+
+
+def _check_issuable(inspection: Inspection, type_: str, extra: dict) -> None:
+    """Refuse a document the visit cannot have yet, and complete the extra fields its type
+    needs: the hazards for 整改复查意见书, the measures for 现场处理措施决定书."""
+    if inspection.status != InspectionStatus.DONE:
+        raise ServiceError("请先提交检查结果，再制作执法文书。", kind=Kind.STATE)
+    has_findings = inspection.findings.exists()
+    if type_ == DocumentType.ORDER and not has_findings:
+        raise ServiceError("本次检查未发现问题，无需下达责令限期整改指令书。", kind=Kind.STATE)
+    if type_ == DocumentType.RECHECK:
+        if not inspection.documents.filter(type=DocumentType.ORDER).exists():
+            raise ServiceError(
+                "请先下达责令限期整改指令书，再制作整改复查意见书。", kind=Kind.STATE
+            )
+        extra.setdefault("opinion", "")
+        extra["hazards"] = list(
+            inspection_hazards(inspection).select_related("clause").order_by("number")
+        )
+        for hazard in extra["hazards"]:
+            hazard.recheck_status = RECHECK_STATUS.get(hazard.state, NOT_RECTIFIED)
+    if type_ == DocumentType.MEASURES:
+        extra["measures"] = (extra.get("measures") or inspection.measures or "").strip()
+        if not extra["measures"]:
+            raise ServiceError("请填写现场处理措施。", field="measures")
+
+
+def _issued(document: EnforcementDocument) -> str:
+    return f"{document.number}, {document.pages} page(s), {document.size} bytes"
+
+
+def _document_about(call: dict) -> str:
+    type_ = call.get("type")
+    label = DocumentType(type_).label if type_ in DocumentType.values else type_
+    return f"{label} for inspection {ref(call.get('inspection'))}"
+
+
+@logged(
+    logger,
+    "issue an enforcement document",
+    about=_document_about,
+    done=_issued,
+)
+def document_issue(
+    *, by, inspection: Inspection | int, type: str, **extra: Any
+) -> EnforcementDocument:
+    """Number, render and store an enforcement document once. The number is taken inside the
+    transaction that stores the document, so concurrent documents get consecutive numbers and a
+    failure leaves no gap. Extra fields: `opinion` (整改复查意见书), `measures` (现场处理措施决定书)."""
+    require_role(by, VISIT_ROLES, "制作执法文书")
+    if type not in DocumentType.values:
+        raise ServiceError("请选择文书类型。", field="type")
+    inspection = inspection_for_user(by, inspection)
+    _check_issuable(inspection, type, extra)
+    unit = _issuing_unit(inspection)
+    kind = document_kind(type)
+    year = timezone.localdate().year
+    with transaction.atomic():
+        sequence, number = next_document_number(issuer=unit.short_name, kind=kind, year=year)
+        context = _document_context(inspection, type, unit, number, extra)
+        pdf = render_pdf(DOCUMENT_TEMPLATES[type], context)
+        document = EnforcementDocument(
+            inspection=inspection,
+            type=type,
+            issuer=unit.short_name,
+            kind=kind,
+            year=year,
+            sequence=sequence,
+            number=number,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            size=len(pdf),
+            pages=_pages(pdf),
+            data={
+                "enterprise": inspection.enterprise.name,
+                "findings": [f.description for f in context["findings"]],
+                "deadline": context["deadline"].isoformat() if context["deadline"] else None,
+                "opinion": extra.get("opinion", ""),
+                "measures": extra.get("measures", ""),
+            },
+            issued_by=by,
+        )
+        document.pdf.save("document.pdf", ContentFile(pdf), save=False)
+        document.save()
+    return document
+
+
+@logged(
+    logger,
+    "hand out the PDF of document",
+    about=lambda call: getattr(call.get("document"), "number", ""),
+    refusal_level=logging.WARNING,
+)
+def document_bytes(document: EnforcementDocument, *, by=None) -> bytes:
+    """The PDF exactly as issued; refuses a file whose hash no longer matches. `by`, who asks
+    for it, is only recorded."""
+    with document.pdf.open("rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != document.sha256:
+        raise ServiceError("文书文件与制作时的校验值不一致，可能已被篡改，请联系管理员。")
+    return data
