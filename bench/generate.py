@@ -184,7 +184,8 @@ def _base31(n: int, width: int) -> str:
 
 
 def build_reference(rng: random.Random, as_of: date) -> dict:
-    """Regions, departments and users through the ORM (a few thousand rows)."""
+    """Regions, departments and users through the ORM (a few thousand rows). Past 60 lines for
+    the same reason as build_bulk: one seeded order of random draws."""
     from accounts.models import User
     from core.models import Department, Region, Sector
     from hazards.services import clause_choices
@@ -334,6 +335,11 @@ def _state_for(age: int, rng: random.Random) -> str:
 
 
 def build_bulk(cur, ref: dict, sizes: dict, rng: random.Random, as_of: date, timer: Timer):
+    """Enterprises, hazards, events, supervisions, inspections and notices, written with COPY.
+
+    One long function on purpose: every table is drawn from the same seeded generator in one
+    order, so the data set is the same on every machine; split into pieces, that order (and so
+    the data) would change with each refactoring."""
     from enterprises.credit_code import check_character
     from reports.notices.steps import NUMBER_KINDS, ladder
 

@@ -74,6 +74,32 @@ def _check_clause(level: str, clause: Clause | None, sector: Sector) -> None:
         raise ServiceError("所选判定依据不适用于该企业的行业领域。", field="clause")
 
 
+def _check_registration(
+    level: str, found_date: date, deadline: date, place: str, description: str
+) -> None:
+    if level not in HazardLevel.values:
+        raise ServiceError("请选择隐患级别。", field="level")
+    if found_date > timezone.localdate():
+        raise ServiceError("发现日期不能晚于今天。", field="found_date")
+    if deadline < found_date:
+        raise ServiceError("整改期限不能早于发现日期。", field="deadline")
+    if not place.strip() or not description.strip():
+        raise ServiceError(
+            "请填写隐患地点/部位和隐患描述。", field="description" if place.strip() else "place"
+        )
+
+
+def _registration_sector(by, enterprise: Enterprise, sector: Sector | None) -> Sector:
+    """The hazard's sector: one of the enterprise's sectors, and one the user's department
+    supervises (the enterprise's main sector when none is given)."""
+    sector = sector or enterprise.sector
+    if sector != enterprise.sector and not enterprise.other_sectors.filter(pk=sector.pk).exists():
+        raise ServiceError("行业领域应为该企业登记的行业领域之一。", field="sector")
+    if by.scope_sector_ids is not None and sector.pk not in by.scope_sector_ids:
+        raise ServiceError("该行业领域不属于您所在部门的监管范围。", field="sector")
+    return sector
+
+
 def hazard_register(
     *,
     by,
@@ -93,21 +119,8 @@ def hazard_register(
     pk = enterprise.pk if isinstance(enterprise, Enterprise) else enterprise
     enterprise = Enterprise.objects.for_user(by).select_related("sector").get(pk=pk)
     found_date = found_date or timezone.localdate()
-    if level not in HazardLevel.values:
-        raise ServiceError("请选择隐患级别。", field="level")
-    if found_date > timezone.localdate():
-        raise ServiceError("发现日期不能晚于今天。", field="found_date")
-    if deadline < found_date:
-        raise ServiceError("整改期限不能早于发现日期。", field="deadline")
-    if not place.strip() or not description.strip():
-        raise ServiceError(
-            "请填写隐患地点/部位和隐患描述。", field="description" if place.strip() else "place"
-        )
-    sector = fields.pop("sector", None) or enterprise.sector
-    if sector != enterprise.sector and not enterprise.other_sectors.filter(pk=sector.pk).exists():
-        raise ServiceError("行业领域应为该企业登记的行业领域之一。", field="sector")
-    if by.scope_sector_ids is not None and sector.pk not in by.scope_sector_ids:
-        raise ServiceError("该行业领域不属于您所在部门的监管范围。", field="sector")
+    _check_registration(level, found_date, deadline, place, description)
+    sector = _registration_sector(by, enterprise, fields.pop("sector", None))
     _check_clause(level, clause, sector)
     checked = [check_image(data, name) for name, data in photos]
     with transaction.atomic():
