@@ -11,6 +11,15 @@ class HazardLevel(models.TextChoices):
 LEVEL_BADGES = {HazardLevel.GENERAL: "secondary", HazardLevel.MAJOR: "danger"}
 
 
+class StandardStatus(models.TextChoices):
+    """Where a judgment standard stands on a given day."""
+
+    IN_FORCE = "in_force", "现行有效"
+    NOT_YET = "not_yet", "尚未施行"
+    REPLACED = "replaced", "已被替代"
+    ENDED = "ended", "已被取代，新准则未录入"
+
+
 class HazardSource(models.TextChoices):
     SELF_REPORT = "self_report", "企业自查上报"
     INSPECTION = "inspection", "部门执法检查"
