@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from enterprises.models import Enterprise
 
 from .choices import (
     Action,
+    BasisKind,
     HazardLevel,
     HazardSource,
     PhotoKind,
@@ -17,7 +19,7 @@ from .choices import (
     UrgingKind,
 )
 from .models import Clause
-from .services import EDITABLE_FIELDS, clause_choices
+from .services import EDITABLE_FIELDS, clause_offer, hazard_sectors
 
 
 def _style(form: forms.Form) -> None:
@@ -63,6 +65,24 @@ def read_photos(files) -> list[tuple[str, bytes]]:
     return [(f.name, f.read()) for f in files]
 
 
+class ClauseOrOtherField(forms.ModelChoiceField):
+    """A clause, or BasisKind.OTHER for 其他依据 (a legal basis written out)."""
+
+    def to_python(self, value):
+        if value == BasisKind.OTHER:
+            return BasisKind.OTHER
+        return super().to_python(value)
+
+    def validate(self, value):
+        if value != BasisKind.OTHER:
+            super().validate(value)
+
+
+OTHER_BASIS_HELP = (
+    "写明认定为重大事故隐患的法律依据：法律法规或标准的名称、条款，例如“GB 35181—2025 第5.1条”。"
+)
+
+
 class HazardCreateForm(forms.Form):
     """The quick registration form used on site, usually on a phone."""
 
@@ -79,12 +99,18 @@ class HazardCreateForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "请选择隐患级别。"},
     )
-    clause = forms.ModelChoiceField(
+    clause = ClauseOrOtherField(
         label="判定依据",
         queryset=Clause.objects.all(),
         required=False,
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": "请重新选择判定依据。"},
+    )
+    other_basis = forms.CharField(
+        label="其他依据",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=OTHER_BASIS_HELP,
     )
     source = forms.ChoiceField(
         label="隐患来源", choices=HazardSource.choices, initial=HazardSource.INSPECTION
@@ -113,12 +139,24 @@ class HazardCreateForm(forms.Form):
         self.fields["found_date"].initial = timezone.localdate
         _style(self)
 
+    def clean(self):
+        data = super().clean()
+        if data.get("clause") == BasisKind.OTHER:
+            data["clause"] = None
+        else:
+            data["other_basis"] = ""
+        return data
+
+    @property
+    def other_chosen(self) -> bool:
+        return self["clause"].value() == BasisKind.OTHER
+
     def selected(self, name: str):
         """The chosen enterprise or clause, for re-showing it after an error."""
         if name in getattr(self, "cleaned_data", {}):
             return self.cleaned_data[name]
         value = self[name].value()
-        if not value:
+        if not value or value == BasisKind.OTHER:
             return None
         try:
             return self.fields[name].queryset.get(pk=value)
@@ -132,6 +170,12 @@ class HazardEditForm(forms.Form):
     level = forms.ChoiceField(label="隐患级别", choices=HazardLevel.choices)
     clause = forms.ModelChoiceField(
         label="判定依据", queryset=Clause.objects.none(), required=False, empty_label="（无）"
+    )
+    other_basis = forms.CharField(
+        label="其他依据",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="判定标准未录入或不完整时填写（不选条款）。" + OTHER_BASIS_HELP,
     )
     source = forms.ChoiceField(label="隐患来源", choices=HazardSource.choices)
     place = forms.CharField(label="隐患地点/部位", max_length=128)
@@ -147,8 +191,13 @@ class HazardEditForm(forms.Form):
     def __init__(self, *args, hazard, **kwargs):
         kwargs.setdefault("initial", {name: getattr(hazard, name) for name in EDITABLE_FIELDS})
         super().__init__(*args, **kwargs)
-        self.fields["clause"].queryset = clause_choices(hazard.sector).order_by(
-            "standard__code", "order"
+        offered = clause_offer(
+            sectors=hazard_sectors(hazard.enterprise, hazard.sector), on=hazard.found_date
+        )
+        self.fields["clause"].queryset = (
+            Clause.objects.filter(Q(pk__in=offered.values("pk")) | Q(pk=hazard.clause_id or 0))
+            .select_related("standard")
+            .order_by("standard__code", "order")
         )
         self.fields["clause"].label_from_instance = lambda c: f"{c} {c.text[:40]}"
         _style(self)
@@ -206,6 +255,7 @@ COMMENT_LABELS = {
     Action.APPROVE_EXTENSION: "审批意见",
     Action.REFUSE_EXTENSION: "不批准的理由",
     Action.SIGN_OFF: "销号意见",
+    Action.CONFIRM_BASIS: "确认意见",
     Action.REMOVE_SUPERVISION: "摘牌说明",
     Action.RECORD_URGING: "督促内容",
 }

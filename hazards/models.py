@@ -16,6 +16,7 @@ from .choices import (
     LEVEL_BADGES,
     OPEN_STATES,
     STATE_BADGES,
+    BasisKind,
     ExtensionStatus,
     HazardLevel,
     HazardSource,
@@ -238,6 +239,20 @@ class Hazard(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="hazards",
     )
+    other_basis = models.TextField(
+        "其他依据",
+        blank=True,
+        help_text="判定标准未录入或不完整时，写明认定为重大事故隐患的法律依据（法规、标准及条款）。",
+    )
+    basis_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="依据确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    basis_confirmed_at = models.DateTimeField("依据确认时间", null=True, blank=True)
     source = models.CharField(
         "隐患来源", max_length=16, choices=HazardSource.choices, default=HazardSource.INSPECTION
     )
@@ -333,8 +348,14 @@ class Hazard(TimeStampedModel):
         verbose_name_plural = "事故隐患"
         constraints = [
             models.CheckConstraint(
-                condition=~Q(level=HazardLevel.MAJOR) | Q(clause__isnull=False),
-                name="hazard_major_cites_clause",
+                condition=~Q(level=HazardLevel.MAJOR)
+                | Q(clause__isnull=False)
+                | ~Q(other_basis=""),
+                name="hazard_major_cites_basis",
+            ),
+            models.CheckConstraint(
+                condition=Q(clause__isnull=True) | Q(other_basis=""),
+                name="hazard_one_basis",
             ),
             models.CheckConstraint(
                 condition=Q(current_deadline__gte=models.F("found_date")),
@@ -368,6 +389,24 @@ class Hazard(TimeStampedModel):
     @property
     def state_badge(self) -> str:
         return STATE_BADGES.get(self.state, "secondary")
+
+    @property
+    def basis_kind(self) -> str:
+        """BasisKind of the hazard's 判定依据, or '' when it cites none."""
+        if self.clause_id:
+            return BasisKind.CLAUSE
+        return BasisKind.OTHER if self.other_basis else ""
+
+    @property
+    def basis_awaits_confirmation(self) -> bool:
+        return bool(self.other_basis) and self.basis_confirmed_at is None
+
+    @property
+    def clause_warning(self) -> str:
+        """The warning on a cited standard that was replaced by the found date, or ''."""
+        if not self.clause_id:
+            return ""
+        return self.clause.standard.warning_on(self.found_date)
 
     @property
     def level_badge(self) -> str:

@@ -55,6 +55,7 @@ REGISTER_ROLES = frozenset({Role.INSPECTOR, Role.REVIEWER, Role.ADMIN})
 EDITABLE_FIELDS = (
     "level",
     "clause",
+    "other_basis",
     "source",
     "place",
     "description",
@@ -78,11 +79,59 @@ def next_number(county_code: str, year: int) -> str:
     return f"{county_code}-{year}-{sequence.last:05d}"
 
 
-def _check_clause(level: str, clause: Clause | None, sector: Sector) -> None:
+OTHER_BASIS_MIN_LENGTH = 6
+
+
+def _check_basis(
+    *,
+    level: str,
+    clause: Clause | None,
+    other_basis: str,
+    enterprise: Enterprise,
+    sector: Sector,
+    found_date: date,
+) -> None:
+    """A 重大 hazard cites a clause of a standard in force on its found date that applies to the
+    enterprise; where the sector's standard is missing, incomplete or replaced by one not loaded
+    yet, it may cite 其他依据 instead, with the legal basis written out."""
+    if clause is not None and other_basis:
+        raise ServiceError("判定依据只能是一项：判定标准条款，或其他依据。", field="other_basis")
+    if other_basis:
+        if level != HazardLevel.MAJOR:
+            raise ServiceError("只有重大事故隐患需要填写其他依据。", field="other_basis")
+        if not basis_gap(sector, found_date):
+            raise ServiceError(
+                f"“{sector.name}”行业的判定标准已完整录入，请从判定标准条款中选择判定依据。",
+                field="other_basis",
+            )
+        if len(other_basis) < OTHER_BASIS_MIN_LENGTH:
+            raise ServiceError(
+                "请写明其他依据：法律法规或标准的名称及条款，以及认定为重大事故隐患的理由。",
+                field="other_basis",
+            )
+        return
     if level == HazardLevel.MAJOR and clause is None:
+        if basis_gap(sector, found_date):
+            raise ServiceError(
+                "重大事故隐患必须选择判定依据：从判定标准条款中选择，或选择“其他依据”并写明法律依据。",
+                field="clause",
+            )
         raise ServiceError("重大事故隐患必须选择判定依据（判定标准条款）。", field="clause")
-    if clause is not None and not clause_choices(sector).filter(pk=clause.pk).exists():
+    if clause is None:
+        return
+    sectors = hazard_sectors(enterprise, sector)
+    if clause_offer(sectors=sectors, on=found_date).filter(pk=clause.pk).exists():
+        return
+    if clause.retired:
+        raise ServiceError("所选条款已停用，请重新选择判定依据。", field="clause")
+    if not clause_search(sectors=sectors, current_only=False).filter(pk=clause.pk).exists():
         raise ServiceError("所选判定依据不适用于该企业的行业领域。", field="clause")
+    standard = clause.standard
+    raise ServiceError(
+        f"所选条款所属的《{standard.name}》在发现日期 {found_date:%Y-%m-%d} 不适用"
+        f"（{standard.warning_on(found_date)}），请选择当时施行的标准的条款。",
+        field="clause",
+    )
 
 
 def hazard_register(
@@ -95,6 +144,7 @@ def hazard_register(
     deadline: date,
     found_date: date | None = None,
     clause: Clause | None = None,
+    other_basis: str = "",
     photos: list[tuple[str, bytes]] = (),
     **fields: Any,
 ) -> Hazard:
@@ -119,7 +169,15 @@ def hazard_register(
         raise ServiceError("行业领域应为该企业登记的行业领域之一。", field="sector")
     if by.scope_sector_ids is not None and sector.pk not in by.scope_sector_ids:
         raise ServiceError("该行业领域不属于您所在部门的监管范围。", field="sector")
-    _check_clause(level, clause, sector)
+    other_basis = (other_basis or "").strip()
+    _check_basis(
+        level=level,
+        clause=clause,
+        other_basis=other_basis,
+        enterprise=enterprise,
+        sector=sector,
+        found_date=found_date,
+    )
     checked = [check_image(data, name) for name, data in photos]
     with transaction.atomic():
         hazard = Hazard(
@@ -129,6 +187,7 @@ def hazard_register(
             sector=sector,
             level=level,
             clause=clause,
+            other_basis=other_basis,
             place=place.strip(),
             description=description.strip(),
             found_date=found_date,
@@ -147,7 +206,11 @@ def hazard_register(
             from_state="",
             to_state=hazard.state,
             actor=by,
-            data={"level": level, "deadline": deadline.isoformat()},
+            data={
+                "level": level,
+                "deadline": deadline.isoformat(),
+                **({"other_basis": other_basis} if other_basis else {}),
+            },
         )
         for image in checked:
             _save_photo(hazard, image, PhotoKind.BEFORE, by, event)
@@ -169,6 +232,8 @@ def hazard_update(*, hazard: Hazard | int, by, **changes: Any) -> Hazard:
         for name, value in changes.items():
             if name not in EDITABLE_FIELDS:
                 raise ServiceError(f"字段“{name}”不能在这里修改。", field=name)
+            if name == "other_basis":
+                value = (value or "").strip()
             if getattr(hazard, name) != value:
                 setattr(hazard, name, value)
                 changed.append(name)
@@ -178,9 +243,20 @@ def hazard_update(*, hazard: Hazard | int, by, **changes: Any) -> Hazard:
             if hazard.deadline < hazard.found_date:
                 raise ServiceError("整改期限不能早于发现日期。", field="deadline")
             hazard.current_deadline = hazard.deadline
-        _check_clause(hazard.level, hazard.clause, hazard.sector)
         if not changed:
             return hazard
+        if {"level", "clause", "other_basis"} & set(changed):
+            _check_basis(
+                level=hazard.level,
+                clause=hazard.clause,
+                other_basis=hazard.other_basis,
+                enterprise=hazard.enterprise,
+                sector=hazard.sector,
+                found_date=hazard.found_date,
+            )
+        if "other_basis" in changed:
+            # A basis written anew is confirmed anew before sign-off.
+            hazard.basis_confirmed_by = hazard.basis_confirmed_at = None
         hazard._history_user = by
         full_clean(hazard, exclude=["number", "found_by"], validate_constraints=False)
         hazard.save()
@@ -730,7 +806,7 @@ def standard_tasks() -> list[dict]:
 # What each role is expected to act on; admins see everything waiting for anyone.
 QUEUE_ACTIONS = {
     Role.INSPECTOR: (Action.START_RECTIFICATION, Action.SUBMIT_RECTIFICATION, Action.RECHECK_PASS),
-    Role.REVIEWER: (Action.SIGN_OFF, Action.APPROVE_EXTENSION),
+    Role.REVIEWER: (Action.SIGN_OFF, Action.APPROVE_EXTENSION, Action.CONFIRM_BASIS),
 }
 
 
@@ -745,6 +821,12 @@ def hazard_queue(user) -> QuerySet[Hazard]:
     for action in actions:
         if action == Action.APPROVE_EXTENSION:
             condition |= Q(Exists(pending))
+        elif action == Action.CONFIRM_BASIS:
+            condition |= (
+                Q(state__in=TABLE[action].sources)
+                & ~Q(other_basis="")
+                & Q(basis_confirmed_at__isnull=True)
+            )
         else:
             condition |= Q(state__in=TABLE[action].sources)
     return Hazard.objects.for_user(user).filter(condition)

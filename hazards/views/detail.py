@@ -118,14 +118,18 @@ def _event_data(event: HazardEvent) -> list[tuple[str, str]]:
 
 @login_required
 def hazard_detail(request, pk: int):
-    hazard = scoped_hazard(request, pk, "found_by", "rechecked_by", "closed_by")
+    hazard = scoped_hazard(
+        request, pk, "found_by", "rechecked_by", "closed_by", "basis_confirmed_by"
+    )
     return _detail(request, hazard)
 
 
 @login_required
 @require_POST
 def hazard_action(request, pk: int, action: str):
-    hazard = scoped_hazard(request, pk, "found_by", "rechecked_by", "closed_by")
+    hazard = scoped_hazard(
+        request, pk, "found_by", "rechecked_by", "closed_by", "basis_confirmed_by"
+    )
     try:
         transition = workflow.TABLE[Action(action)]
     except (ValueError, KeyError) as exc:

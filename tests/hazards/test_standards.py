@@ -300,3 +300,22 @@ def test_catalog_gaps_are_named():
 
 def test_level_vocabulary_is_unchanged():
     assert HazardLevel.MAJOR.label == "重大事故隐患"
+
+
+def test_admins_see_the_catalog_tasks_on_their_queue_and_the_standards_page(client, personas):
+    client.force_login(personas.admin)
+    for url in ("/hazards/queue/", "/hazards/standards/"):
+        page = client.get(url).content.decode()
+        assert "判定标准待办" in page and "录入 AQ 3067—2026" in page
+    client.force_login(personas.inspector)
+    assert "判定标准待办" not in client.get("/hazards/standards/").content.decode()
+
+
+def test_the_standard_page_shows_its_state_and_gaps(client, personas):
+    client.force_login(personas.inspector)
+    huagong = JudgmentStandard.objects.get(code="huagong-2017")
+    page = client.get(huagong.get_absolute_url()).content.decode()
+    assert "已被 AQ 3067—2026 取代，新准则尚未录入" in page and "2026-09-30" in page
+    road = JudgmentStandard.objects.get(code="daolu-yunshu-2023")
+    page = client.get(road.get_absolute_url()).content.decode()
+    assert "条款未完整收录（已录入 7 条）" in page and "其他依据" in page
