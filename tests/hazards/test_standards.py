@@ -319,3 +319,16 @@ def test_the_standard_page_shows_its_state_and_gaps(client, personas):
     road = JudgmentStandard.objects.get(code="daolu-yunshu-2023")
     page = client.get(road.get_absolute_url()).content.decode()
     assert "条款未完整收录（已录入 7 条）" in page and "其他依据" in page
+
+
+def test_the_registration_picker_offers_by_sub_sector_and_finds_references(client, personas):
+    client.force_login(personas.inspector)
+    url = "/hazards/new/clauses/"
+    ammonia = EnterpriseFactory(sector=sector("ammonia"))
+    offered = client.get(url, {"enterprise": ammonia.pk}).context["clauses"]
+    assert {c.sub_sector for c in offered} == {"管理类（通用）", "液氨制冷"} and len(offered) == 5
+    chemical = EnterpriseFactory()
+    found = client.get(
+        url, {"enterprise": chemical.pk, "clause_q": "121号第十二项", "found_date": "2026-09-01"}
+    ).context["clauses"]
+    assert [(c.standard.code, c.ref) for c in found] == [("huagong-2017", "第十二条")]
