@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from core.models import Sector
 from enterprises.models import Enterprise
 
 from .choices import (
@@ -214,6 +215,57 @@ class PhotoUploadForm(forms.Form):
             self.fields["kind"].initial = kinds[0]
         self.fields["photos"].error_messages["required"] = "请选择或拍摄照片。"
         _style(self)
+
+
+class StandardImportForm(forms.Form):
+    """A standard file to preview and load; the particulars are for an Excel sheet of clauses."""
+
+    file = forms.FileField(
+        label="标准文件",
+        help_text="JSON 文件（共享数据格式，可含多个标准），或 Excel 条款表（.xlsx，列：ref 条款、"
+        "text 内容、sub_sector 类别）。",
+        error_messages={"required": "请选择要导入的文件。"},
+    )
+    code = forms.CharField(
+        label="代码", required=False, max_length=64, help_text="仅 Excel：如 xiaofang-2025"
+    )
+    name = forms.CharField(label="标准名称", required=False, max_length=128)
+    doc_no = forms.CharField(label="文号或标准号", required=False, max_length=64)
+    issuer = forms.CharField(label="发布机关", required=False, max_length=64)
+    sectors = forms.ModelMultipleChoiceField(
+        label="适用行业领域",
+        queryset=Sector.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    effective = forms.DateField(label="施行日期", required=False, widget=DateInput)
+    supersedes = forms.CharField(
+        label="替代的旧标准",
+        required=False,
+        max_length=255,
+        help_text="旧标准的文号，如 安监总管三〔2017〕121号：新标准施行后旧标准不再提供。",
+    )
+    complete = forms.BooleanField(label="条款完整", required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+        self.fields["file"].widget.attrs["accept"] = ".json,.xlsx"
+
+    def particulars(self) -> dict:
+        """The typed particulars as a standard entry of the shared schema (without clauses)."""
+        data = self.cleaned_data
+        effective = data.get("effective")
+        return {
+            "code": data.get("code", "").strip(),
+            "name": data.get("name", "").strip(),
+            "doc_no": data.get("doc_no", "").strip(),
+            "issuer": data.get("issuer", "").strip(),
+            "sectors": [s.code for s in data.get("sectors") or []],
+            "effective": effective.isoformat() if effective else None,
+            "supersedes": data.get("supersedes", "").strip(),
+            "complete": bool(data.get("complete")),
+        }
 
 
 # ---------------------------------------------------------------- workflow step forms

@@ -422,6 +422,8 @@ def _standard_sectors(entry: dict, index: int, sectors: dict[str, Sector]) -> li
             raise _entry_error(entry, index, f"行业领域“{'、'.join(unknown)}”不存在。")
         return [sectors.get(c) or by_name[c] for c in codes]
     label = str(entry.get("sector") or "").strip()
+    if not label:
+        raise _entry_error(entry, index, "请注明适用的行业领域。")
     if label in STANDARD_SECTORS:
         return [sectors[c] for c in STANDARD_SECTORS[label] if c in sectors]
     if label in by_name:
@@ -496,7 +498,9 @@ def _plan_entry(entry: dict, index: int, sectors: dict[str, Sector]) -> Standard
                 "item": _entry_int(item.get("item")),
                 "sub_sector": sub_sector,
                 "applies_to": _applies_to(sub_sector, own_sectors),
-                "lead_in": str(lead_in or entry.get("lead_in") or "").strip(),
+                "lead_in": str(
+                    item.get("lead_in") or lead_in or entry.get("lead_in") or ""
+                ).strip(),
                 "text": text,
                 "order": number,
             }
@@ -685,6 +689,18 @@ def chinese_number(text: str) -> int:
         else:
             digit = _DIGITS[char]
     return total + digit
+
+
+def reference_numbers(ref: str) -> tuple[int | None, int | None]:
+    """The article and item numbers of a clause reference: 第四条第（一）项 → (4, 1)."""
+    match = _REFERENCE.match(re.sub(r"\s", "", ref))
+    if not match:
+        return None, None
+    item = match["item"] or match["item_only"]
+    return (
+        chinese_number(match["article"]) if match["article"] else None,
+        chinese_number(item) if item else None,
+    )
 
 
 def _reference(word: str) -> Q | None:
