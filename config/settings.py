@@ -226,6 +226,8 @@ SPECTACULAR_SETTINGS = {
         "HazardStateEnum": "hazards.choices.HazardState",
         "SupervisionLevelEnum": "hazards.choices.SupervisionLevel",
         "PhotoKindEnum": "hazards.choices.PhotoKind",
+        "StandardStatusEnum": "hazards.choices.StandardStatus",
+        "BasisKindEnum": "hazards.choices.BasisKind",
     },
 }
 

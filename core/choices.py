@@ -35,6 +35,7 @@ class DepartmentKind(models.TextChoices):
     CIVIL = "civil", "民政局"
     HEALTH = "health", "卫生健康委员会"
     CULTURE = "culture", "文化旅游体育局"
+    AGRICULTURE = "agriculture", "农业农村局"
     OTHER = "other", "其他部门"
 
 

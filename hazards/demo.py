@@ -20,7 +20,7 @@ from enterprises.models import Enterprise
 from . import workflow
 from .choices import Action, HazardLevel, HazardSource, HazardState, PhotoKind, SupervisionLevel
 from .models import Hazard, HazardEvent
-from .services import clause_choices, hazard_add_photo, hazard_register
+from .services import clause_offer, hazard_add_photo, hazard_register
 
 GENERAL_FINDINGS = [
     ("仓库东侧消防通道", "消防通道堆放纸箱等杂物，影响疏散"),
@@ -109,9 +109,9 @@ def seed_hazards() -> int:
     created = 0
     for i, (state, wants_major, age) in enumerate(plan):
         enterprise = enterprises[i % len(enterprises)]
-        clauses = list(clause_choices(enterprise.sector)[:200])
-        major = wants_major and bool(clauses)
         found = today - timedelta(days=age)
+        clauses = list(clause_offer(sectors=[enterprise.sector], on=found)[:200])
+        major = wants_major and bool(clauses)
         overdue = state in (HazardState.REGISTERED, HazardState.RECTIFYING) and i % 3 == 0
         deadline = found + timedelta(days=rng.choice([15, 30, 45, 60, 90]))
         if overdue:

@@ -11,7 +11,14 @@ from core.filtersets import DATE, RegionFilter, SectorFilter, YesNoAll, scoped
 from core.models import Region, Sector
 from enterprises.models import Enterprise
 
-from .choices import OPEN_STATES, HazardLevel, HazardSource, HazardState, SupervisionLevel
+from .choices import (
+    OPEN_STATES,
+    BasisKind,
+    HazardLevel,
+    HazardSource,
+    HazardState,
+    SupervisionLevel,
+)
 from .models import Hazard, JudgmentStandard
 
 
@@ -37,6 +44,9 @@ class HazardFilterSet(django_filters.FilterSet):
     sector = SectorFilter()
     source = django_filters.ChoiceFilter(
         label="隐患来源", choices=HazardSource.choices, empty_label="全部"
+    )
+    basis = django_filters.ChoiceFilter(
+        label="判定依据", choices=BasisKind.choices, empty_label="全部", method="filter_basis"
     )
     enterprise = django_filters.ModelChoiceFilter(
         label="企业", queryset=scoped(Enterprise), empty_label="全部"
@@ -134,6 +144,13 @@ class HazardFilterSet(django_filters.FilterSet):
         if name == "overdue_days_min":
             return queryset.filter(current_deadline__lte=boundary)
         return queryset.filter(current_deadline__gte=boundary)
+
+    def filter_basis(self, queryset, name, value):
+        if value == BasisKind.CLAUSE:
+            return queryset.filter(clause__isnull=False)
+        if value == BasisKind.OTHER:
+            return queryset.exclude(other_basis="")
+        return queryset
 
     def filter_supervised(self, queryset, name, value):
         if value is None:

@@ -231,6 +231,23 @@ def recheck_fail(hazard: Hazard, by, p: dict) -> dict:
     return {"passed": False, "new_deadline": new.isoformat()}
 
 
+def basis_awaits_confirmation(hazard: Hazard, by) -> str | None:
+    return None if hazard.basis_awaits_confirmation else "该隐患没有待确认的其他依据。"
+
+
+def confirm_basis(hazard: Hazard, by, p: dict) -> dict:
+    """The reviewer confirms the legal basis an inspector wrote out as 其他依据."""
+    hazard.basis_confirmed_by, hazard.basis_confirmed_at = by, timezone.now()
+    return {"other_basis": hazard.other_basis}
+
+
+def basis_confirmed(hazard: Hazard, by) -> str | None:
+    """A hazard citing 其他依据 is signed off only once a reviewer has confirmed that basis."""
+    if hazard.basis_awaits_confirmation:
+        return "该隐患的判定依据是“其他依据”，审核人员确认判定依据后才能销号。"
+    return None
+
+
 def sign_off(hazard: Hazard, by, p: dict) -> dict:
     hazard.closed_date = _today()
     hazard.closed_by = by

@@ -130,11 +130,22 @@ TABLE: dict[Action, Transition] = {
             fields=("recheck_opinion", "recheck_date", "new_deadline"),
         ),
         Transition(
+            Action.CONFIRM_BASIS,
+            OPEN,
+            None,
+            REVIEWERS,
+            steps.confirm_basis,
+            major_only=True,
+            guard=steps.basis_awaits_confirmation,
+            fields=("comment",),
+        ),
+        Transition(
             Action.SIGN_OFF,
             frozenset({S.RECHECKED}),
             S.CLOSED,
             REVIEWERS,
             steps.sign_off,
+            guard=steps.basis_confirmed,
             fields=("comment",),
         ),
         Transition(

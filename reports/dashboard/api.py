@@ -46,6 +46,9 @@ class CardsSerializer(serializers.Serializer):
     major_open = FigureSerializer(help_text="当前未销号重大隐患")
     old_stock = FigureSerializer(help_text="动态清零：2023年及以前发现、尚未销号的重大隐患")
     supervised = FigureSerializer(help_text="当前挂牌督办隐患")
+    major_other_basis = FigureSerializer(
+        help_text="本期发现、引用“其他依据”（判定标准未录入或不完整）的重大隐患"
+    )
 
 
 class CoverageSerializer(serializers.Serializer):

@@ -113,6 +113,7 @@ def _main_aggregates(c: _Conditions, months: list[tuple[date, date]]) -> list[tu
         "all_found": Count("pk", filter=c.found),
         "all_closed": Count("pk", filter=c.found & c.closed),
         "all_overdue": Count("pk", filter=c.found & c.overdue),
+        "major_other_basis": Count("pk", filter=c.major & ~Q(other_basis="")),
     }
     return [(c.major, major), (~Q(supervision_level=""), supervised), (c.found, found)]
 
@@ -258,6 +259,8 @@ def _cards(n: dict, c: _Conditions) -> dict:
         "major_open": _figure(n["major_open"], **MAJOR, is_open="true"),
         "old_stock": _figure(n["old_stock"], **MAJOR, found_before=old_before, is_open="true"),
         "supervised": _figure(n["supervised"], supervised="true"),
+        # 重大 hazards of the period citing 其他依据: the catalog's gaps, made visible.
+        "major_other_basis": _figure(n["major_other_basis"], **MAJOR, **found, basis="other"),
     }
 
 
