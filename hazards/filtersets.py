@@ -21,6 +21,8 @@ from .choices import (
 )
 from .models import Hazard, JudgmentStandard
 
+OVERDUE_DAYS_MAX = 36_500
+
 
 class HazardFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键字", method="filter_keyword")
@@ -74,11 +76,18 @@ class HazardFilterSet(django_filters.FilterSet):
     region_exact = django_filters.ModelChoiceFilter(
         label="所属地区（仅本级）", queryset=scoped(Region), field_name="region", empty_label="全部"
     )
+    # Bounded: a day count past a century cannot be subtracted from a date (and means nothing).
     overdue_days_min = django_filters.NumberFilter(
-        label="逾期天数不少于", method="filter_overdue_days", min_value=0
+        label="逾期天数不少于",
+        method="filter_overdue_days",
+        min_value=0,
+        max_value=OVERDUE_DAYS_MAX,
     )
     overdue_days_max = django_filters.NumberFilter(
-        label="逾期天数不超过", method="filter_overdue_days", min_value=0
+        label="逾期天数不超过",
+        method="filter_overdue_days",
+        min_value=0,
+        max_value=OVERDUE_DAYS_MAX,
     )
     ordering = django_filters.OrderingFilter(
         label="排序",

@@ -420,3 +420,12 @@ def test_standards_and_clause_search(personas):
     response = api.get("/api/v1/clauses/?sector=999999")
     assert response.status_code == 400 and "sector" in response.json()["fields"]
     assert response.json()["detail"] == "行业领域：行业领域“999999”不存在。"
+
+
+def test_an_absurd_overdue_day_count_is_bad_input_not_a_server_error(personas):
+    api = APIClient()
+    api.force_authenticate(personas.reviewer)
+    for name in ("overdue_days_min", "overdue_days_max"):
+        response = api.get(f"/api/v1/hazards/?{name}=3.4774364708304524e16")
+        assert response.status_code == 400 and name in response.json()["fields"]
+    assert api.get("/api/v1/hazards/?overdue_days_min=36500").status_code == 200

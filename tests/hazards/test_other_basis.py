@@ -16,7 +16,7 @@ from hazards import workflow
 from hazards.choices import Action, HazardLevel, HazardState
 from hazards.models import Clause, Hazard
 from hazards.services import hazard_queue, hazard_update
-from reports import dashboard
+from reports.dashboard import services as dashboard
 from tests.factories import EnterpriseFactory
 from tests.hazard_helpers import advance, register, today
 
