@@ -93,7 +93,7 @@ TABLE: dict[Action, Transition] = {
             None,
             REVIEWERS,
             steps.approve_extension,
-            guard=steps.has_pending_extension,
+            guard=steps.can_decide_extension,
             fields=("approved_deadline", "comment"),
         ),
         Transition(
@@ -102,7 +102,7 @@ TABLE: dict[Action, Transition] = {
             None,
             REVIEWERS,
             steps.refuse_extension,
-            guard=steps.has_pending_extension,
+            guard=steps.can_decide_extension,
             fields=("comment",),
         ),
         Transition(
