@@ -160,3 +160,48 @@ def test_a_county_listing_is_extended_by_the_county_and_a_later_supervision_dead
         event = _approve(hazard, personas.reviewer)
     assert hazard.supervisions.get().deadline == date(2026, 8, 31)
     assert "supervision_deadline" not in event.data
+
+
+# ---------------------------------------------------------------- the hazard page says why
+
+
+def _page(client, user, hazard) -> str:
+    client.force_login(user)
+    response = client.get(hazard.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_hazard_page_says_why_an_extension_cannot_be_requested(personas, client):
+    """Too early (outside the working-day window), then the approved-extension limit."""
+    with freeze_time(FOUND):
+        hazard = register(personas.inspector, found=FOUND, days=60)
+        page = _page(client, personas.inspector, hazard)
+    assert 'id="blocked-request-extension"' in page
+    assert "不能申请延期：只能在整改期限前 20 个工作日内申请延期" in page
+    assert 'data-bs-target="#step-request-extension"' not in page
+    with freeze_time("2026-07-20"):
+        _request(hazard, personas.inspector, "2026-08-20")
+        _approve(hazard, personas.reviewer)
+        assert "不能申请延期：该隐患已批准延期 1 次" in _page(client, personas.inspector, hazard)
+        # The reviewer and the leader never request extensions: nothing to explain to them.
+        for user in (personas.reviewer, personas.leader):
+            assert "不能申请延期" not in _page(client, user, hazard)
+
+
+def test_no_explanation_when_the_step_is_available_or_not_of_this_state(personas, client):
+    hazard = _hazard(personas)
+    with freeze_time("2026-06-05"):
+        page = _page(client, personas.inspector, hazard)
+        assert "不能申请延期" not in page
+        assert 'data-bs-target="#step-request-extension"' in page
+        advance(hazard, S.CLOSED, inspector=personas.inspector, reviewer=personas.reviewer)
+        assert "不能申请延期" not in _page(client, personas.inspector, hazard)
+
+
+def test_blocked_is_decided_in_the_workflow(personas):
+    with freeze_time(FOUND):
+        hazard = register(personas.inspector, found=FOUND, days=60)
+        blocked = workflow.blocked(hazard, personas.inspector)
+        assert [(b.action, b.label) for b in blocked] == [(Action.REQUEST_EXTENSION, "申请延期")]
+        assert workflow.blocked(hazard, personas.reviewer) == []
