@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import Kind, ServiceError
-from core.workdays import workdays_between
+from core.workdays import estimate_note, window_opens, workdays_between
 
 from .choices import (
     REGION_LEVEL_RANK,
@@ -171,7 +171,11 @@ def extension_guard(hazard: Hazard, by) -> str | None:
         return "整改期限已过，不能再申请延期。"
     window = settings.HAZARD_EXTENSION_WINDOW_WORKDAYS
     if workdays_between(today, hazard.current_deadline) > window:
-        return f"只能在整改期限前 {window} 个工作日内申请延期。"
+        opens = window_opens(hazard.current_deadline, window)
+        return (
+            f"只能在整改期限前 {window} 个工作日内申请延期（{opens:%Y-%m-%d} 起可申请）。"
+            + estimate_note(opens, hazard.current_deadline)
+        )
     return None
 
 
