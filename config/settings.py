@@ -334,6 +334,10 @@ HAZARD_EXTENSION_MAX_DAYS = env_int("HAZARD_EXTENSION_MAX_DAYS", 90)
 HAZARD_PHOTO_MAX_BYTES = env_int("HAZARD_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 HAZARD_PHOTO_MAX_PIXELS = env_int("HAZARD_PHOTO_MAX_PIXELS", 50_000_000)
 
+# Dashboard: 重点监管企业执法检查覆盖率 counts from 1 January of the period's year (annual);
+# false makes it follow the chosen period.
+DASHBOARD_COVERAGE_ANNUAL = env_bool("DASHBOARD_COVERAGE_ANNUAL", True)
+
 # Reference data loaded by `manage.py load_reference`, in order.
 REFERENCE_LOADERS = [
     "core.services.regions_load",

@@ -12,7 +12,7 @@ from core.models import Region, Sector
 from enterprises.models import Enterprise
 
 from .choices import OPEN_STATES, HazardLevel, HazardSource, HazardState, SupervisionLevel
-from .models import Hazard, JudgmentStandard
+from .models import Hazard, JudgmentStandard, found_by_regulator_q
 
 
 class HazardFilterSet(django_filters.FilterSet):
@@ -69,6 +69,20 @@ class HazardFilterSet(django_filters.FilterSet):
     )
     overdue_days_max = django_filters.NumberFilter(
         label="逾期天数不超过", method="filter_overdue_days", min_value=0
+    )
+    # Drill-down targets of 检查发现隐患督促整改率: the original deadline (before any extension),
+    # hazards found by the regulators, and whether the hazard is 督促整改到位 today.
+    original_deadline_after = django_filters.DateFilter(
+        label="原整改期限起", field_name="deadline", lookup_expr="gte", widget=DATE
+    )
+    original_deadline_before = django_filters.DateFilter(
+        label="原整改期限止", field_name="deadline", lookup_expr="lte", widget=DATE
+    )
+    by_regulator = django_filters.BooleanFilter(
+        label="监管部门检查发现", method="filter_by_regulator", widget=YesNoAll
+    )
+    urged = django_filters.BooleanFilter(
+        label="督促整改到位（已整改或经批准延期）", method="filter_urged", widget=YesNoAll
     )
     ordering = django_filters.OrderingFilter(
         label="排序",
@@ -134,6 +148,17 @@ class HazardFilterSet(django_filters.FilterSet):
         if name == "overdue_days_min":
             return queryset.filter(current_deadline__lte=boundary)
         return queryset.filter(current_deadline__gte=boundary)
+
+    def filter_by_regulator(self, queryset, name, value):
+        if value is None:
+            return queryset
+        found = found_by_regulator_q()
+        return queryset.filter(found) if value else queryset.exclude(found)
+
+    def filter_urged(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.urged() if value else queryset.not_urged()
 
     def filter_supervised(self, queryset, name, value):
         if value is None:
