@@ -5,10 +5,11 @@ given to the hazard list (hazards:hazard_list, same HazardFilterSet), selects ex
 counted. The conditions below and those querystrings are written side by side on purpose: when
 one changes, the other must too, and tests/reports/test_dashboard.py checks every link.
 
-Cost: three aggregate queries with conditional counts for the cards, the trend, the funnel and the
-ageing buckets (over 重大 hazards, 挂牌 hazards and the period's hazards, each served by its own
-index); one grouped query per sub-region and per sector (plus their names); the
-inspection coverage from inspections.indicators. reports.dashboard.services caches the result.
+Cost: three aggregate queries with conditional counts for the cards, the trend, the funnel, the
+ageing buckets and 督促整改率 (over 重大 hazards, 挂牌 hazards, and the hazards whose original
+deadline fell in the period); one grouped query per sub-region and per sector (plus their
+names); the inspection coverage from inspections.indicators. reports.dashboard.services caches
+the result.
 """
 
 from __future__ import annotations
