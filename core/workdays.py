@@ -148,12 +148,13 @@ def estimated_years(start: date, end: date) -> list[int]:
 
 
 def estimate_note(start: date, end: date) -> str:
-    """What to add to a working-day result between two days that rests on an estimate."""
+    """What to say beside a working-day result between two days when it rests on an estimate
+    (empty when it does not)."""
     years = estimated_years(start, end)
     if not years:
         return ""
     named = "、".join(str(year) for year in years)
-    return f"（{named} 年节假日安排尚未录入，工作日按法定节假日估算，未计调休）"
+    return f"{named} 年节假日安排尚未录入，工作日按法定节假日估算，未计调休"
 
 
 # The State Council publishes next year's arrangement in autumn: from this day of the year

@@ -172,10 +172,10 @@ def extension_guard(hazard: Hazard, by) -> str | None:
     window = settings.HAZARD_EXTENSION_WINDOW_WORKDAYS
     if workdays_between(today, hazard.current_deadline) > window:
         opens = window_opens(hazard.current_deadline, window)
-        return (
-            f"只能在整改期限前 {window} 个工作日内申请延期（{opens:%Y-%m-%d} 起可申请）。"
-            + estimate_note(opens, hazard.current_deadline)
-        )
+        when = f"{opens:%Y-%m-%d} 起可申请"
+        if note := estimate_note(opens, hazard.current_deadline):
+            when += f"；{note}"
+        return f"只能在整改期限前 {window} 个工作日内申请延期（{when}）。"
     return None
 
 

@@ -103,15 +103,23 @@ def test_entering_a_range_refuses_bad_input():
         )
 
 
-def test_the_extension_window_message_says_the_working_days_are_estimated(personas, empty_table):
-    """A working-day result that rests on a year nobody entered is marked where it is shown."""
+def test_the_extension_window_message_says_the_working_days_are_estimated(
+    personas, client, empty_table
+):
+    """A working-day result that rests on a year nobody entered is marked where it is shown:
+    the refusal and the hazard page's line."""
     with freeze_time("2026-12-02"):
         hazard = register(personas.inspector, found=date(2026, 12, 2), deadline=date(2027, 3, 1))
         reason = workflow.refusal(
             hazard, workflow.TABLE[Action.REQUEST_EXTENSION], personas.inspector
         ).message
-    assert reason.startswith("只能在整改期限前 20 个工作日内申请延期（2027-01-28 起可申请）。")
-    assert reason.endswith("（2027 年节假日安排尚未录入，工作日按法定节假日估算，未计调休）")
+        client.force_login(personas.inspector)
+        page = client.get(hazard.get_absolute_url()).content.decode()
+    assert f"不能申请延期：{reason}" in page
+    assert reason == (
+        "只能在整改期限前 20 个工作日内申请延期（2027-01-28 起可申请；"
+        "2027 年节假日安排尚未录入，工作日按法定节假日估算，未计调休）。"
+    )
     # From 2027-01-28, 20 working days remain to 2027-03-01 (02-05 and 02-08 are off).
     assert workdays.workdays_between(date(2027, 1, 28), date(2027, 3, 1)) == 20
     assert workdays.workdays_between(date(2027, 1, 27), date(2027, 3, 1)) == 21
