@@ -81,6 +81,8 @@ class WorkCalendarDayAdmin(admin.ModelAdmin):
                     return redirect("admin:core_workcalendarday_add_range")
                 return redirect("admin:core_workcalendarday_changelist")
         year = self._year(request)
+        entered = list(WorkCalendarDay.objects.filter(date__year=year))
+        off = {row.date for row in entered if not row.is_workday}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -88,8 +90,10 @@ class WorkCalendarDayAdmin(admin.ModelAdmin):
             "form": form,
             "year": year,
             "estimated": workdays.is_estimated(year),
-            "statutory": workdays.statutory_holidays(year).items(),
-            "entered": WorkCalendarDay.objects.filter(date__year=year),
+            "statutory": [
+                (day, name, day in off) for day, name in workdays.statutory_holidays(year).items()
+            ],
+            "entered": entered,
         }
         return TemplateResponse(request, "admin/core/workcalendarday/add_range.html", context)
 

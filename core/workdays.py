@@ -6,9 +6,10 @@ For each day, in order:
 3. otherwise the statutory holidays of 《全国年节及纪念日放假办法》, computed (lunar dates converted,
    清明 from the solar-term formula), on top of Monday to Friday, without 调休 make-up days.
 
-A year that neither the table nor the package covers is *estimated*: its working-day results can
-be off by the make-up days the State Council has not announced (or not yet been entered), and
-whatever shows such a result says so (`estimate_note`).
+A year that the package does not ship and whose statutory holidays are not all in the table is
+*estimated*: its working-day results can be off by the days the State Council has not announced
+(or that have not been entered yet), and whatever shows such a result says so
+(`estimate_note`).
 """
 
 from __future__ import annotations
@@ -66,7 +67,6 @@ class _Calendar:
     def __init__(self) -> None:
         self.rows: dict[date, bool] = {}
         self.loaded: set[int] = set()
-        self.in_table: set[int] = set()
 
     def load(self, *years: int) -> None:
         from core.models import WorkCalendarDay
@@ -77,9 +77,7 @@ class _Calendar:
         rows = WorkCalendarDay.objects.filter(date__year__in=wanted).values_list(
             "date", "is_workday"
         )
-        for day, workday in rows:
-            self.rows[day] = workday
-            self.in_table.add(day.year)
+        self.rows.update(rows)
         self.loaded |= wanted
 
     def is_workday(self, day: date) -> bool:
@@ -91,8 +89,14 @@ class _Calendar:
         return day.weekday() < 5 and day not in statutory_holidays(day.year)
 
     def is_estimated(self, year: int) -> bool:
+        """Neither shipped by the package nor entered: the entry is complete once every statutory
+        holiday on a weekday is in the table as a day off (a range entered for 春节 alone leaves
+        the year estimated)."""
+        if year in _PACKAGE_YEARS:
+            return False
         self.load(year)
-        return year not in self.in_table and year not in _PACKAGE_YEARS
+        weekdays = [day for day in statutory_holidays(year) if day.weekday() < 5]
+        return not all(self.rows.get(day) is False for day in weekdays)
 
 
 def is_workday(day: date) -> bool:
@@ -136,7 +140,7 @@ def window_opens(end: date, count: int) -> date:
 
 
 def is_estimated(year: int) -> bool:
-    """True when neither the table nor the package has the year's arrangement."""
+    """True when neither the package nor the table has the year's arrangement."""
     return _Calendar().is_estimated(year)
 
 

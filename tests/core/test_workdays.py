@@ -24,6 +24,12 @@ def empty_table():
     WorkCalendarDay.objects.all().delete()
 
 
+def _enter_statutory(year: int) -> None:
+    """Enter every statutory holiday of the year as a day off, one range per day."""
+    for day, name in workdays.statutory_holidays(year).items():
+        work_calendar_add_range(start=day, end=day, kind="holiday", name=name)
+
+
 def test_2027_02_08_third_day_of_spring_festival_is_not_a_working_day_with_an_empty_table(
     empty_table,
 ):
@@ -69,16 +75,21 @@ def test_an_estimated_year_counts_weekdays_less_statutory_holidays_without_make_
 
 
 def test_a_year_in_the_table_follows_the_table(empty_table):
+    """Entered days win; the year stays estimated until every statutory holiday on a weekday
+    is entered as a day off (entering 春节 alone is not the whole arrangement)."""
     work_calendar_add_range(
         start=date(2027, 2, 5), end=date(2027, 2, 12), kind="holiday", name="春节"
     )
     work_calendar_add_range(
         start=date(2027, 2, 20), end=date(2027, 2, 20), kind="workday", name="春节"
     )
-    assert not workdays.is_estimated(2027)
     assert not workdays.is_workday(date(2027, 2, 9))
     assert workdays.is_workday(date(2027, 2, 20))  # a Saturday made a working day
     assert WorkCalendarDay.objects.get(date=date(2027, 2, 20)).note == "春节调休上班"
+    assert not workdays.is_workday(date(2027, 4, 5))  # 清明, not entered yet: still computed
+    assert workdays.is_estimated(2027)
+    _enter_statutory(2027)
+    assert not workdays.is_estimated(2027)
     assert workdays.estimate_note(date(2027, 1, 1), date(2027, 3, 1)) == ""
 
 
@@ -141,9 +152,7 @@ def test_window_opens_in_a_published_year_is_not_estimated(personas, empty_table
 def test_admins_are_told_from_1_october_that_next_year_is_missing(
     personas, client, empty_table, today, missing
 ):
-    work_calendar_add_range(
-        start=date(2027, 10, 1), end=date(2027, 10, 7), kind="holiday", name="国庆节"
-    )
+    _enter_statutory(2027)
     with freeze_time(today):
         client.force_login(personas.admin)
         page = client.get(reverse("hazards:hazard_list")).content.decode()
@@ -157,19 +166,19 @@ def test_admins_are_told_from_1_october_that_next_year_is_missing(
 def test_the_banner_is_for_admins_only_and_goes_once_the_year_is_entered(
     personas, client, empty_table
 ):
-    work_calendar_add_range(
-        start=date(2027, 10, 1), end=date(2027, 10, 7), kind="holiday", name="国庆节"
-    )
+    _enter_statutory(2027)
     with freeze_time("2027-11-01"):
         client.force_login(personas.reviewer)
         assert (
             "年节假日安排尚未录入"
             not in client.get(reverse("hazards:hazard_list")).content.decode()
         )
-        work_calendar_add_range(
-            start=date(2028, 1, 1), end=date(2028, 1, 1), kind="holiday", name="元旦"
-        )
         client.force_login(personas.admin)
+        assert (
+            "2028 年节假日安排尚未录入"
+            in client.get(reverse("hazards:hazard_list")).content.decode()
+        )
+        _enter_statutory(2028)
         assert (
             'id="calendar-banner"'
             not in client.get(reverse("hazards:hazard_list")).content.decode()
@@ -187,8 +196,8 @@ def test_admins_enter_the_arrangement_as_ranges(personas, client, empty_table):
             {"name": "春节", "kind": "holiday", "start": "2028-01-25", "end": "2028-02-01"},
         )
         assert response.status_code == 302
-        assert not workdays.is_estimated(2028)
         assert WorkCalendarDay.objects.filter(date__year=2028, is_workday=False).count() == 8
+        assert workdays.is_estimated(2028)  # 元旦、清明… are still to be entered
         response = client.post(
             url, {"name": "春节", "kind": "workday", "start": "2028-02-02", "end": "2028-02-01"}
         )

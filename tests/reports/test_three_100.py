@@ -179,4 +179,4 @@ def test_accident_closure_rate_says_it_has_no_data(personas, client):
     assert "系统尚未接入事故调查数据" in accident["note"]
     assert accident["definition"] == "期限内结案的生产安全事故调查 ÷ 应结案的事故调查。"
     assert accident["note"] in page and accident["definition"] in page
-    assert page.count('class="small text-muted fst-italic definition"') == 3
+    assert page.count('class="small text-muted definition"') == 3
