@@ -41,3 +41,10 @@ class DepartmentKind(models.TextChoices):
 
 # Users of these departments see every sector (综合监管).
 ALL_SECTOR_KINDS = frozenset({DepartmentKind.EMERGENCY, DepartmentKind.SAFETY_OFFICE})
+
+
+class CalendarDayKind(models.TextChoices):
+    """What an entered range of days is in the State Council's holiday arrangement."""
+
+    HOLIDAY = "holiday", "放假"
+    WORKDAY = "workday", "调休上班"

@@ -55,6 +55,11 @@ OPEN_STATES = frozenset(
         HazardState.RECHECKED,
     }
 )
+# Rectified as far as 督促整改 goes: the enterprise has submitted its rectification (or it was
+# re-checked, or closed). 已登记 and 整改中 are "not yet rectified".
+RECTIFIED_STATES = frozenset(
+    {HazardState.AWAITING_RECHECK, HazardState.RECHECKED, HazardState.CLOSED}
+)
 STATE_BADGES = {
     HazardState.REGISTERED: "info",
     HazardState.RECTIFYING: "warning",

@@ -288,7 +288,8 @@ def _extension(hazard, inspector, reviewer, today, *, approve: bool) -> None:
         reason="整改所需防爆设备供货周期长，无法按期完成。",
         interim_measures="停用相关设备，设置警戒区域，安排专人24小时值守。",
     )
-    if approve:
+    # A city listing's extension waits for the city's reviewer: the county's may not decide it.
+    if approve and not workflow.refusal(hazard, workflow.TABLE[Action.APPROVE_EXTENSION], reviewer):
         workflow.apply(
             hazard=hazard, action=Action.APPROVE_EXTENSION, by=reviewer, comment="同意延期。"
         )

@@ -19,7 +19,7 @@ from .choices import (
     HazardState,
     SupervisionLevel,
 )
-from .models import Hazard, JudgmentStandard
+from .models import Hazard, JudgmentStandard, found_by_regulator_q
 
 OVERDUE_DAYS_MAX = 36_500
 
@@ -88,6 +88,20 @@ class HazardFilterSet(django_filters.FilterSet):
         method="filter_overdue_days",
         min_value=0,
         max_value=OVERDUE_DAYS_MAX,
+    )
+    # Drill-down targets of 检查发现隐患督促整改率: the original deadline (before any extension),
+    # hazards found by the regulators, and whether the hazard is 督促整改到位 today.
+    original_deadline_after = django_filters.DateFilter(
+        label="原整改期限起", field_name="deadline", lookup_expr="gte", widget=DATE
+    )
+    original_deadline_before = django_filters.DateFilter(
+        label="原整改期限止", field_name="deadline", lookup_expr="lte", widget=DATE
+    )
+    by_regulator = django_filters.BooleanFilter(
+        label="监管部门检查发现", method="filter_by_regulator", widget=YesNoAll
+    )
+    urged = django_filters.BooleanFilter(
+        label="督促整改到位（已整改或经批准延期）", method="filter_urged", widget=YesNoAll
     )
     ordering = django_filters.OrderingFilter(
         label="排序",
@@ -160,6 +174,17 @@ class HazardFilterSet(django_filters.FilterSet):
         if value == BasisKind.OTHER:
             return queryset.exclude(other_basis="")
         return queryset
+
+    def filter_by_regulator(self, queryset, name, value):
+        if value is None:
+            return queryset
+        found = found_by_regulator_q()
+        return queryset.filter(found) if value else queryset.exclude(found)
+
+    def filter_urged(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.urged() if value else queryset.not_urged()
 
     def filter_supervised(self, queryset, name, value):
         if value is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -19,6 +19,7 @@ from enterprises.models import Enterprise
 from .choices import (
     LEVEL_BADGES,
     OPEN_STATES,
+    RECTIFIED_STATES,
     STATE_BADGES,
     BasisKind,
     ExtensionStatus,
@@ -195,9 +196,32 @@ class HazardSequence(models.Model):
         return reverse("hazards:hazard_list")
 
 
+def found_by_regulator_q() -> Q:
+    """Found by the regulators (执法检查、督导、暗访、举报核查…), not self-reported by the enterprise."""
+    return ~Q(source=HazardSource.SELF_REPORT)
+
+
+def urged_q(on) -> Q:
+    """督促整改到位 on a day: rectified (待复查、已复查、已销号), or under an approved extension
+    whose new deadline has not passed."""
+    approved = ExtensionRequest.objects.filter(
+        hazard=OuterRef("pk"), status=ExtensionStatus.APPROVED
+    )
+    return Q(state__in=RECTIFIED_STATES) | (Q(Exists(approved)) & Q(current_deadline__gte=on))
+
+
 class HazardQuerySet(ScopedQuerySet):
     def open(self) -> HazardQuerySet:
         return self.filter(state__in=OPEN_STATES)
+
+    def found_by_regulator(self) -> HazardQuerySet:
+        return self.filter(found_by_regulator_q())
+
+    def urged(self, on=None) -> HazardQuerySet:
+        return self.filter(urged_q(on or timezone.localdate()))
+
+    def not_urged(self, on=None) -> HazardQuerySet:
+        return self.exclude(urged_q(on or timezone.localdate()))
 
     def overdue(self, on=None) -> HazardQuerySet:
         """Open and past the current deadline (an approved extension moves that deadline)."""

@@ -69,6 +69,7 @@ EVENT_DATA_LABELS = {
     "stoppage": "停产停业",
     "requested_deadline": "申请延期至",
     "approved_deadline": "批准延期至",
+    "supervision_deadline": "督办期限调整为",
     "completed_date": "整改完成日期",
     "passed": "复查结果",
     "new_deadline": "新的整改期限",

@@ -96,6 +96,7 @@ def _detail(request, hazard: Hazard, *, failed: StepForm | None = None, error: s
             "progress_due": services.progress_reports_due([hazard]).get(hazard.pk),
             "events": [(e, _event_data(e)) for e in events],
             "steps": steps,
+            "blocked": workflow.blocked(hazard, user),
             "step_error": error,
             "can_edit": can_edit,
             "photo_form": PhotoUploadForm(kinds=photo_kinds)

@@ -227,14 +227,14 @@ def test_every_workflow_action_is_reachable_and_returns_the_new_state(personas):
     ok(inspector, "report-progress", HazardState.RECTIFYING, comment="探头已到货")
     later = (hazard.current_deadline + timedelta(days=7)).isoformat()
     extension = {"requested_deadline": later, "reason": "设备到货延迟", "interim_measures": "停用"}
+    # One approved extension per hazard by default: refuse a first request, approve a second.
+    ok(inspector, "request-extension", HazardState.RECTIFYING, **extension)
+    body = ok(reviewer, "refuse-extension", HazardState.RECTIFYING, comment="理由不充分")
+    assert body["current_deadline"] == hazard.current_deadline.isoformat()
     ok(inspector, "request-extension", HazardState.RECTIFYING, **extension)
     body = ok(reviewer, "approve-extension", HazardState.RECTIFYING, comment="同意")
     assert body["current_deadline"] == later
     assert body["extensions"][0]["status"] == "approved"
-    extension["requested_deadline"] = (hazard.current_deadline + timedelta(days=9)).isoformat()
-    ok(inspector, "request-extension", HazardState.RECTIFYING, **extension)
-    body = ok(reviewer, "refuse-extension", HazardState.RECTIFYING, comment="理由不充分")
-    assert body["current_deadline"] == later
     supervision = {
         "level": "county",
         "doc_no": "鄂前安督〔2026〕1号",
