@@ -42,7 +42,6 @@ def _department_setup(department: Department) -> None:
         defaults={
             "short_name": "鄂前应急",
             "address": "鄂托克前旗敖勒召其镇",
-            "reconsideration_body": "鄂托克前旗人民政府",
             "court": "鄂托克前旗人民法院",
         },
     )
