@@ -6,6 +6,8 @@ import hashlib
 import logging
 import re
 import zlib
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +19,7 @@ from core.errors import Kind, ServiceError
 from core.pdf import render_pdf
 from core.services import next_document_number
 from hazards.choices import HazardLevel, HazardState
+from hazards.models import Clause, Hazard
 
 from ..choices import (
     DOCUMENT_KINDS,
@@ -63,27 +66,73 @@ def _issuing_unit(inspection: Inspection) -> IssuingUnit:
     return unit
 
 
+@dataclass
+class Item:
+    """One problem as a document prints it: read from its hazard as the hazard is at issue
+    time (place, description, level, clause, current deadline), never from the finding's copy
+    made at the visit."""
+
+    number: str
+    place: str
+    description: str
+    level: str
+    clause: Clause | None
+    deadline: date
+    hazard: Hazard | None = None
+
+    @property
+    def is_major(self) -> bool:
+        return self.level == HazardLevel.MAJOR
+
+    def get_level_display(self) -> str:
+        return HazardLevel(self.level).label
+
+
+def document_items(inspection: Inspection) -> list[Item]:
+    """The visit's problems in the order they were found, each as its hazard is now."""
+    findings = inspection.findings.select_related(
+        "clause__standard", "hazard__clause__standard"
+    ).order_by("created_at", "pk")
+    items = []
+    for finding in findings:
+        hazard = finding.hazard
+        if hazard is None:  # not committed yet: only the visit's own record shows it
+            items.append(
+                Item(
+                    "",
+                    finding.place,
+                    finding.description,
+                    finding.level,
+                    finding.clause,
+                    finding.deadline,
+                )
+            )
+            continue
+        items.append(
+            Item(
+                hazard.number,
+                hazard.place,
+                hazard.description,
+                hazard.level,
+                hazard.clause,
+                hazard.current_deadline,
+                hazard,
+            )
+        )
+    return items
+
+
 def _document_context(
     inspection: Inspection, type_: str, unit: IssuingUnit, number: str, extra: dict
 ) -> dict[str, Any]:
     enterprise = inspection.enterprise
-    findings = list(
-        inspection.findings.select_related("clause__standard", "hazard").order_by(
-            "created_at", "pk"
-        )
-    )
-    for finding in findings:
-        finding.basis = (
-            f"{LAW}第一百一十八条、{finding.clause.citation}"
-            if finding.clause_id
-            else f"{LAW}第四十一条"
-        )
+    items = document_items(inspection)
     order = (
         inspection.documents.filter(type=DocumentType.ORDER).order_by("-issued_at").first()
         if type_ == DocumentType.RECHECK
         else None
     )
-    deadlines = [f.deadline for f in findings]
+    deadlines = [item.deadline for item in items]
     return {
         "type": type_,
         "title": DocumentType(type_).label,
@@ -93,10 +142,8 @@ def _document_context(
         "inspection": inspection,
         "enterprise": enterprise,
         "inspectors": list(inspection.inspectors.order_by("pk")),
-        "findings": findings,
-        "majors": "、".join(
-            str(n) for n, f in enumerate(findings, start=1) if f.level == HazardLevel.MAJOR
-        ),
+        "findings": items,
+        "majors": "、".join(str(n) for n, item in enumerate(items, start=1) if item.is_major),
         "checklist": checklist_summary(inspection),
         "failed_items": list(
             inspection.checklist.filter(result=CheckResult.FAIL).select_related("clause__standard")
@@ -196,7 +243,15 @@ def document_issue(
             pages=_pages(pdf),
             data={
                 "enterprise": inspection.enterprise.name,
-                "findings": [f.description for f in context["findings"]],
+                "findings": [
+                    {
+                        "hazard": item.number,
+                        "place": item.place,
+                        "description": item.description,
+                        "deadline": item.deadline.isoformat(),
+                    }
+                    for item in context["findings"]
+                ],
                 "deadline": context["deadline"].isoformat() if context["deadline"] else None,
                 "opinion": extra.get("opinion", ""),
                 "measures": extra.get("measures", ""),

@@ -337,8 +337,17 @@ def inspection_findings_commit(
             inspection.measures = measures.strip()
         if representative is not None:
             inspection.representative = representative.strip()
-        inspection.end_time = end_time or inspection.end_time or timezone.localtime().time()
-        if inspection.start_time and inspection.end_time < inspection.start_time:
+        # The end of a visit committed on its day defaults to now; a visit committed later
+        # keeps the time it was given, or none (the record then has blanks to fill by hand).
+        now = timezone.localtime()
+        inspection.end_time = end_time or inspection.end_time
+        if inspection.end_time is None and inspection.date == now.date():
+            inspection.end_time = now.time().replace(second=0, microsecond=0)
+        if (
+            inspection.start_time
+            and inspection.end_time
+            and inspection.end_time < inspection.start_time
+        ):
             inspection.end_time = inspection.start_time
         inspection.status = InspectionStatus.DONE
         inspection.completed_at = timezone.now()

@@ -1,12 +1,17 @@
 """The rules an enforcement document keeps, each read in the text of the issued PDF."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from core.models import Department, Region
+from hazards.choices import HazardLevel
+from hazards.services import hazard_update
 from inspections import services
-from inspections.choices import DocumentType
+from inspections.choices import DocumentType, InspectionMethod
 from inspections.models import IssuingUnit, people_government
 
 from .conftest import checked_visit
@@ -72,3 +77,55 @@ def test_the_reconsideration_body_is_the_government_of_the_units_level(db):
     assert unit.reconsideration_authority == "鄂尔多斯市人民政府"
     with pytest.raises(ValidationError, match="行政复议机关应为人民政府"):
         unit.clean()
+
+
+# ---------------------------------------------------------------- figures and times
+
+
+def test_documents_print_the_hazard_as_it_is_when_issued(certified, enterprise, tmp_path):
+    """Place, description and deadline come from the hazard at issue time, not from the copy
+    the finding kept at the visit."""
+    inspection, _, hazards = checked_visit(certified, enterprise)
+    general = next(h for h in hazards if h.level == HazardLevel.GENERAL)
+    new_deadline = general.found_date + timedelta(days=40)
+    hazard_update(
+        hazard=general,
+        by=certified.inspector,
+        place="二号仓库北侧疏散通道",
+        description="疏散通道堆放托盘和纸箱，宽度不足1.4米",
+        deadline=new_deadline,
+    )
+    assert general.finding.description == "消防通道堆放纸箱等杂物"  # the finding's stale copy
+    for type_ in (DocumentType.RECORD, DocumentType.ORDER):
+        document = issue(certified, inspection, type_)
+        text = pdf_text(services.document_bytes(document), tmp_path)
+        assert "二号仓库北侧疏散通道：疏散通道堆放托盘和纸箱，宽度不足1.4米" in text
+        assert f"隐患编号：{general.number}" in text
+        assert f"{new_deadline:%Y}年{new_deadline.month}月{new_deadline.day}日" in text
+        assert "消防通道堆放纸箱等杂物" not in text
+        stored = {row["hazard"]: row for row in document.data["findings"]}
+        assert stored[general.number]["deadline"] == new_deadline.isoformat()
+
+
+def test_a_visit_without_start_time_prints_blanks_to_fill_by_hand(certified, enterprise, tmp_path):
+    """No start time entered: the record has blanks for the hours, never "None" or "0时00分";
+    a visit committed days later gets no made-up end time either."""
+    day = timezone.localdate() - timedelta(days=3)
+    inspection = services.inspection_create(
+        by=certified.inspector,
+        enterprise=enterprise,
+        date=day,
+        method=InspectionMethod.OPEN,
+        inspectors=[certified.inspector, certified.inspector2],
+    )
+    services.inspection_findings_commit(by=certified.inspector, inspection=inspection)
+    inspection.refresh_from_db()
+    assert inspection.start_time is None and inspection.end_time is None
+    record = issue(certified, inspection, DocumentType.RECORD)
+    text = pdf_text(services.document_bytes(record), tmp_path)
+    assert f"检查时间{day:%Y}年{day.month}月{day.day}日____时____分至____时____分" in text
+    assert "None" not in text and "0时00分" not in text
+    # A visit with its times entered prints them.
+    timed, _, _ = checked_visit(certified, enterprise)
+    text = pdf_text(services.document_bytes(issue(certified, timed, DocumentType.RECORD)), tmp_path)
+    assert "9时00分至" in text and "____" not in text
