@@ -171,6 +171,22 @@ def _pages(pdf: bytes) -> int:
     return max(1, count)
 
 
+def _check_signers(by, inspection: Inspection) -> None:
+    """Only a member of the visit's team issues its documents, and every inspector the
+    document names (the team) has a 执法证号 to print beside the signature."""
+    team = list(inspection.inspectors.order_by("pk"))
+    if by.pk not in {person.pk for person in team}:
+        names = "、".join(person.display_name for person in team)
+        raise ServiceError(
+            f"只有本次检查的执法人员（{names}）可以出具本次检查的执法文书。", kind=Kind.ROLE
+        )
+    missing = [person.display_name for person in team if not person.certificate_no.strip()]
+    if missing:
+        raise ServiceError(
+            f"以下执法人员没有执法证号：{'、'.join(missing)}，不能出具文书。", kind=Kind.STATE
+        )
+
+
 def _check_issuable(inspection: Inspection, type_: str, extra: dict) -> None:
     """Refuse a document the visit cannot have yet, and complete the extra fields its type
     needs: the hazards for 整改复查意见书, the measures for 现场处理措施决定书."""
@@ -222,6 +238,7 @@ def document_issue(
     if type not in DocumentType.values:
         raise ServiceError("请选择文书类型。", field="type")
     inspection = inspection_for_user(by, inspection)
+    _check_signers(by, inspection)
     _check_issuable(inspection, type, extra)
     unit = _issuing_unit(inspection)
     kind = document_kind(type)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from core.errors import ServiceError
+from core.errors import ServiceError, message_user
 from core.filtering import filter_results
 
 from .. import services
@@ -34,7 +34,7 @@ def document_issue(request, pk: int):
             by=request.user, inspection=inspection, **form.cleaned_data
         )
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        message_user(request, exc)
     else:
         messages.success(request, f"已制作{document.get_type_display()}：{document.number}")
     return redirect(inspection.get_absolute_url() + "#documents")

@@ -117,7 +117,8 @@ def inspection_detail(request, pk: int):
         pk=pk,
     )
     user = request.user
-    is_inspector = user.is_superuser or inspection.inspectors.filter(pk=user.pk).exists()
+    in_team = inspection.inspectors.filter(pk=user.pk).exists()
+    is_inspector = user.is_superuser or in_team
     rows = _checklist_rows(inspection)
     return render(
         request,
@@ -131,7 +132,7 @@ def inspection_detail(request, pk: int):
             "hazards": selectors.inspection_hazards(inspection).select_related("clause__standard"),
             "documents": inspection.documents.all(),
             "can_edit": is_inspector and not inspection.is_done,
-            "can_issue": inspection.is_done and user.has_role(*VISIT_ROLES),
+            "can_issue": inspection.is_done and in_team and user.has_role(*VISIT_ROLES),
             "finding_form": FindingForm(),
             "commit_form": CommitForm(initial={"representative": inspection.representative}),
             "document_form": DocumentForm(),

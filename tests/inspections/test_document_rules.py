@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.errors import Kind, ServiceError
 from core.models import Department, Region
 from hazards.choices import HazardLevel
 from hazards.services import hazard_update
@@ -20,15 +21,6 @@ from .test_documents import pdf_text
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def certified(team):
-    """The team of the visits below, each with a 执法证号."""
-    for n, person in enumerate((team.inspector, team.inspector2), start=1):
-        person.certificate_no = f"1506232026000{n}"
-        person.save(update_fields=["certificate_no"])
-    return team
-
-
 def issue(team, inspection, type_, **extra):
     return services.document_issue(by=team.inspector, inspection=inspection, type=type_, **extra)
 
@@ -37,7 +29,7 @@ def issue(team, inspection, type_, **extra):
 
 
 def test_a_county_decision_names_the_county_government_for_reconsideration(
-    certified, enterprise, tmp_path
+    team, enterprise, tmp_path
 ):
     """行政复议 goes to the county people's government (行政复议法 2023, 第二十四条), within 60
     days; 行政诉讼 within six months; never to the 上一级应急管理部门, even when the stored body
@@ -45,16 +37,16 @@ def test_a_county_decision_names_the_county_government_for_reconsideration(
     IssuingUnit.objects.filter(short_name="鄂前应急").update(
         reconsideration_body="鄂尔多斯市应急管理局"
     )
-    inspection, _, _ = checked_visit(certified, enterprise)
+    inspection, _, _ = checked_visit(team, enterprise)
     for type_, act in ((DocumentType.ORDER, "指令"), (DocumentType.MEASURES, "决定")):
-        document = issue(certified, inspection, type_, measures="责令立即清理消防通道")
+        document = issue(team, inspection, type_, measures="责令立即清理消防通道")
         text = pdf_text(services.document_bytes(document), tmp_path)
         assert (
             f"如不服本{act}，可以自收到本{act}书之日起60日内依法向鄂托克前旗人民政府申请行政复议，"
             f"或者在6个月内依法向鄂托克前旗人民法院提起行政诉讼，但本{act}不停止执行" in text
         ), text
         assert "上一级" not in text and "应急管理部门申请" not in text
-    record = issue(certified, inspection, DocumentType.RECORD)
+    record = issue(team, inspection, DocumentType.RECORD)
     assert "行政复议" not in pdf_text(services.document_bytes(record), tmp_path)
 
 
@@ -82,22 +74,22 @@ def test_the_reconsideration_body_is_the_government_of_the_units_level(db):
 # ---------------------------------------------------------------- figures and times
 
 
-def test_documents_print_the_hazard_as_it_is_when_issued(certified, enterprise, tmp_path):
+def test_documents_print_the_hazard_as_it_is_when_issued(team, enterprise, tmp_path):
     """Place, description and deadline come from the hazard at issue time, not from the copy
     the finding kept at the visit."""
-    inspection, _, hazards = checked_visit(certified, enterprise)
+    inspection, _, hazards = checked_visit(team, enterprise)
     general = next(h for h in hazards if h.level == HazardLevel.GENERAL)
     new_deadline = general.found_date + timedelta(days=40)
     hazard_update(
         hazard=general,
-        by=certified.inspector,
+        by=team.inspector,
         place="二号仓库北侧疏散通道",
         description="疏散通道堆放托盘和纸箱，宽度不足1.4米",
         deadline=new_deadline,
     )
     assert general.finding.description == "消防通道堆放纸箱等杂物"  # the finding's stale copy
     for type_ in (DocumentType.RECORD, DocumentType.ORDER):
-        document = issue(certified, inspection, type_)
+        document = issue(team, inspection, type_)
         text = pdf_text(services.document_bytes(document), tmp_path)
         assert "二号仓库北侧疏散通道：疏散通道堆放托盘和纸箱，宽度不足1.4米" in text
         assert f"隐患编号：{general.number}" in text
@@ -107,25 +99,54 @@ def test_documents_print_the_hazard_as_it_is_when_issued(certified, enterprise, 
         assert stored[general.number]["deadline"] == new_deadline.isoformat()
 
 
-def test_a_visit_without_start_time_prints_blanks_to_fill_by_hand(certified, enterprise, tmp_path):
+def test_a_visit_without_start_time_prints_blanks_to_fill_by_hand(team, enterprise, tmp_path):
     """No start time entered: the record has blanks for the hours, never "None" or "0时00分";
     a visit committed days later gets no made-up end time either."""
     day = timezone.localdate() - timedelta(days=3)
     inspection = services.inspection_create(
-        by=certified.inspector,
+        by=team.inspector,
         enterprise=enterprise,
         date=day,
         method=InspectionMethod.OPEN,
-        inspectors=[certified.inspector, certified.inspector2],
+        inspectors=[team.inspector, team.inspector2],
     )
-    services.inspection_findings_commit(by=certified.inspector, inspection=inspection)
+    services.inspection_findings_commit(by=team.inspector, inspection=inspection)
     inspection.refresh_from_db()
     assert inspection.start_time is None and inspection.end_time is None
-    record = issue(certified, inspection, DocumentType.RECORD)
+    record = issue(team, inspection, DocumentType.RECORD)
     text = pdf_text(services.document_bytes(record), tmp_path)
     assert f"检查时间{day:%Y}年{day.month}月{day.day}日____时____分至____时____分" in text
     assert "None" not in text and "0时00分" not in text
     # A visit with its times entered prints them.
-    timed, _, _ = checked_visit(certified, enterprise)
-    text = pdf_text(services.document_bytes(issue(certified, timed, DocumentType.RECORD)), tmp_path)
+    timed, _, _ = checked_visit(team, enterprise)
+    text = pdf_text(services.document_bytes(issue(team, timed, DocumentType.RECORD)), tmp_path)
     assert "9时00分至" in text and "____" not in text
+
+
+# ---------------------------------------------------------------- who issues, who is named
+
+
+def test_only_a_member_of_the_visits_team_issues_its_documents(team, enterprise, tmp_path):
+    inspection, _, _ = checked_visit(team, enterprise)
+    for outsider in (team.inspector3, team.reviewer, team.admin):
+        with pytest.raises(ServiceError, match="只有本次检查的执法人员（.*）可以出具") as refused:
+            services.document_issue(by=outsider, inspection=inspection, type=DocumentType.ORDER)
+        assert refused.value.kind == Kind.ROLE
+    document = services.document_issue(
+        by=team.inspector2, inspection=inspection, type=DocumentType.ORDER
+    )
+    text = pdf_text(services.document_bytes(document), tmp_path)
+    for person in (team.inspector, team.inspector2):
+        assert f"{person.display_name}执法证号：{person.certificate_no}" in text
+
+
+def test_an_inspector_without_a_certificate_number_stops_the_document(team, enterprise):
+    inspection, _, _ = checked_visit(team, enterprise)
+    team.inspector.name, team.inspector2.name = "李明", "赵海军"
+    for person in (team.inspector, team.inspector2):
+        person.certificate_no = ""
+        person.save(update_fields=["name", "certificate_no"])
+    with pytest.raises(ServiceError) as refused:
+        issue(team, inspection, DocumentType.RECORD)
+    assert refused.value.message == "以下执法人员没有执法证号：李明、赵海军，不能出具文书。"
+    assert not inspection.documents.exists()
