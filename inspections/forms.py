@@ -158,6 +158,14 @@ class DocumentForm(StyledForm):
     )
 
 
+class DocumentVoidForm(StyledForm):
+    reason = forms.CharField(
+        label="作废原因",
+        max_length=255,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "例如：企业名称有误，重新出具"}),
+    )
+
+
 class PeriodForm(StyledForm):
     region = forms.ModelChoiceField(
         label="地区", queryset=Region.objects.none(), required=False, empty_label="本级"

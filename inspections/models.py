@@ -507,6 +507,22 @@ class EnforcementDocument(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="制作人", on_delete=models.PROTECT, related_name="+"
     )
     issued_at = models.DateTimeField("制作时间", auto_now_add=True)
+    round = models.PositiveSmallIntegerField(
+        "复查轮次",
+        default=0,
+        help_text="整改复查意见书载明第几次复查的结果；其他文书为 0。",
+    )
+    # 作废: the document stays in the register with its 文号, marked void.
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="作废人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    void_reason = models.CharField("作废原因", max_length=255, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_path = "inspection__region"
@@ -520,6 +536,16 @@ class EnforcementDocument(models.Model):
             models.UniqueConstraint(
                 fields=["issuer", "kind", "year", "sequence"], name="document_number_unique"
             ),
+            # One live document per type per visit (per re-check round for 整改复查意见书).
+            models.UniqueConstraint(
+                fields=["inspection", "type", "round"],
+                condition=Q(voided_at__isnull=True),
+                name="document_one_live_per_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""),
+                name="document_void_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -530,4 +556,9 @@ class EnforcementDocument(models.Model):
 
     @property
     def file_name(self) -> str:
-        return f"{self.get_type_display()}（{self.number}）.pdf"
+        void = "（已作废）" if self.is_void else ""
+        return f"{self.get_type_display()}（{self.number}）{void}.pdf"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None

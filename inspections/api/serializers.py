@@ -161,6 +161,8 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class DocumentSerializer(serializers.ModelSerializer):
+    is_void = serializers.BooleanField(label="已作废", read_only=True)
+
     class Meta:
         model = EnforcementDocument
         fields = [
@@ -177,6 +179,11 @@ class DocumentSerializer(serializers.ModelSerializer):
             "pages",
             "issued_by",
             "issued_at",
+            "round",
+            "is_void",
+            "voided_at",
+            "voided_by",
+            "void_reason",
         ]
 
 
@@ -268,3 +275,7 @@ class DocumentIssueSerializer(serializers.Serializer):
     type = serializers.ChoiceField(label="文书类型", choices=DocumentType.choices)
     opinion = serializers.CharField(label="复查意见", required=False, allow_blank=True)
     measures = serializers.CharField(label="处理措施", required=False, allow_blank=True)
+
+
+class DocumentVoidSerializer(serializers.Serializer):
+    reason = serializers.CharField(label="作废原因", max_length=255)

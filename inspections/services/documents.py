@@ -12,9 +12,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.choices import Role
 from core.errors import Kind, ServiceError
 from core.pdf import render_pdf
 from core.services import next_document_number
@@ -30,9 +31,12 @@ from ..choices import (
 )
 from ..models import EnforcementDocument, Inspection, IssuingUnit
 from ..selectors import checklist_summary, inspection_hazards
-from .common import VISIT_ROLES, inspection_for_user, logged, ref, require_role
+from .common import VISIT_ROLES, inspection_for_user, logged, pk_of, ref, require_role
 
 logger = logging.getLogger(__name__)
+
+# Who may void a document besides the visit's team.
+VOID_ROLES = frozenset({Role.REVIEWER, Role.ADMIN})
 
 LAW = "《中华人民共和国安全生产法》"
 LEGAL_BASIS = {
@@ -127,11 +131,7 @@ def _document_context(
 ) -> dict[str, Any]:
     enterprise = inspection.enterprise
     items = document_items(inspection)
-    order = (
-        inspection.documents.filter(type=DocumentType.ORDER).order_by("-issued_at").first()
-        if type_ == DocumentType.RECHECK
-        else None
-    )
+    order = _live(inspection, DocumentType.ORDER, 0) if type_ == DocumentType.RECHECK else None
     deadlines = [item.deadline for item in items]
     return {
         "type": type_,
@@ -196,7 +196,7 @@ def _check_issuable(inspection: Inspection, type_: str, extra: dict) -> None:
     if type_ == DocumentType.ORDER and not has_findings:
         raise ServiceError("本次检查未发现问题，无需下达责令限期整改指令书。", kind=Kind.STATE)
     if type_ == DocumentType.RECHECK:
-        if not inspection.documents.filter(type=DocumentType.ORDER).exists():
+        if _live(inspection, DocumentType.ORDER, 0) is None:
             raise ServiceError(
                 "请先下达责令限期整改指令书，再制作整改复查意见书。", kind=Kind.STATE
             )
@@ -222,6 +222,22 @@ def _document_about(call: dict) -> str:
     return f"{label} for inspection {ref(call.get('inspection'))}"
 
 
+def _live(inspection: Inspection, type_: str, round_: int) -> EnforcementDocument | None:
+    return (
+        inspection.documents.filter(type=type_, round=round_, voided_at__isnull=True)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+
+
+def _duplicate(type_: str, live: EnforcementDocument) -> ServiceError:
+    label = DocumentType(type_).label
+    return ServiceError(
+        f"本次检查已出具{label}（{live.number}），不能重复出具；如需重新出具，请先作废原文书并写明原因。",
+        kind=Kind.CONFLICT,
+    )
+
+
 @logged(
     logger,
     "issue an enforcement document",
@@ -231,25 +247,31 @@ def _document_about(call: dict) -> str:
 def document_issue(
     *, by, inspection: Inspection | int, type: str, **extra: Any
 ) -> EnforcementDocument:
-    """Number, render and store an enforcement document once. The number is taken inside the
-    transaction that stores the document, so concurrent documents get consecutive numbers and a
-    failure leaves no gap. Extra fields: `opinion` (整改复查意见书), `measures` (现场处理措施决定书)."""
+    """Number, render and store an enforcement document once. The visit stays locked from the
+    checks to the commit, so a second request for the same document (a double click) waits and
+    is then refused, and no number is taken for it; the number is taken inside the transaction
+    that stores the document, so concurrent documents get consecutive numbers and a failure
+    leaves no gap. Extra fields: `opinion` (整改复查意见书), `measures` (现场处理措施决定书)."""
     require_role(by, VISIT_ROLES, "制作执法文书")
     if type not in DocumentType.values:
         raise ServiceError("请选择文书类型。", field="type")
-    inspection = inspection_for_user(by, inspection)
-    _check_signers(by, inspection)
-    _check_issuable(inspection, type, extra)
-    unit = _issuing_unit(inspection)
-    kind = document_kind(type)
-    year = timezone.localdate().year
     with transaction.atomic():
+        inspection = inspection_for_user(by, inspection, lock=True)
+        _check_signers(by, inspection)
+        _check_issuable(inspection, type, extra)
+        round_ = 0
+        if live := _live(inspection, type, round_):
+            raise _duplicate(type, live)
+        unit = _issuing_unit(inspection)
+        kind = document_kind(type)
+        year = timezone.localdate().year
         sequence, number = next_document_number(issuer=unit.short_name, kind=kind, year=year)
         context = _document_context(inspection, type, unit, number, extra)
         pdf = render_pdf(DOCUMENT_TEMPLATES[type], context)
         document = EnforcementDocument(
             inspection=inspection,
             type=type,
+            round=round_,
             issuer=unit.short_name,
             kind=kind,
             year=year,
@@ -276,7 +298,69 @@ def document_issue(
             issued_by=by,
         )
         document.pdf.save("document.pdf", ContentFile(pdf), save=False)
-        document.save()
+        try:
+            with transaction.atomic():
+                document.save()
+        except IntegrityError as exc:  # the constraint, should a request get past the lock
+            live = _live(inspection, type, round_)
+            if live is None:
+                raise
+            raise _duplicate(type, live) from exc
+    return document
+
+
+def document_void_allowed(by, inspection: Inspection) -> bool:
+    """Who may void a visit's document: its team, reviewers and admins."""
+    return by.has_role(*VOID_ROLES) or inspection.inspectors.filter(pk=by.pk).exists()
+
+
+def _voided(document: EnforcementDocument) -> str:
+    return f"{document.number} voided: {document.void_reason}"
+
+
+@logged(
+    logger,
+    "void document",
+    about=lambda call: ref(call.get("document")),
+    done=_voided,
+    done_level=lambda document: logging.WARNING,
+)
+def document_void(*, by, document: EnforcementDocument | int, reason: str) -> EnforcementDocument:
+    """作废 a document: it stays in the register with its 文号, marked void with the reason, who
+    and when; the visit may then have a new document of that type. A 责令限期整改指令书 is voided
+    only after the 整改复查意见书 that cites it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("请填写作废原因。", field="reason")
+    limit = EnforcementDocument._meta.get_field("void_reason").max_length
+    if len(reason) > limit:
+        raise ServiceError(f"作废原因不能超过 {limit} 个字。", field="reason")
+    with transaction.atomic():
+        visit_pk = (
+            EnforcementDocument.objects.for_user(by)
+            .values_list("inspection_id", flat=True)
+            .get(pk=pk_of(document))
+        )
+        inspection = inspection_for_user(by, visit_pk, lock=True)
+        document = inspection.documents.select_for_update().get(pk=pk_of(document))
+        if not document_void_allowed(by, inspection):
+            raise ServiceError("只有本次检查的执法人员或审核人员可以作废执法文书。", kind=Kind.ROLE)
+        if document.is_void:
+            raise ServiceError(
+                f"该文书已于{timezone.localtime(document.voided_at):%Y-%m-%d %H:%M}作废。",
+                kind=Kind.STATE,
+            )
+        if document.type == DocumentType.ORDER:
+            recheck = inspection.documents.filter(
+                type=DocumentType.RECHECK, voided_at__isnull=True
+            ).first()
+            if recheck is not None:
+                raise ServiceError(
+                    f"整改复查意见书（{recheck.number}）引用了该指令书，请先作废整改复查意见书。",
+                    kind=Kind.STATE,
+                )
+        document.voided_at, document.voided_by, document.void_reason = timezone.now(), by, reason
+        document.save(update_fields=["voided_at", "voided_by", "void_reason"])
     return document
 
 

@@ -5,7 +5,9 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from core.errors import Kind, ServiceError
 from core.models import Department, Region
@@ -150,3 +152,69 @@ def test_an_inspector_without_a_certificate_number_stops_the_document(team, ente
         issue(team, inspection, DocumentType.RECORD)
     assert refused.value.message == "以下执法人员没有执法证号：李明、赵海军，不能出具文书。"
     assert not inspection.documents.exists()
+
+
+# ---------------------------------------------------------------- one live document per type
+
+
+def test_a_second_order_is_refused_until_the_first_is_voided(team, enterprise, client):
+    """One live 责令限期整改指令书 per visit: a second one is refused; once the first is voided
+    (作废, with reason, who and when) a new one gets the next number, and the void one stays in
+    the register with its 文号, marked 作废."""
+    inspection, _, _ = checked_visit(team, enterprise)
+    first = issue(team, inspection, DocumentType.ORDER)
+    with pytest.raises(ServiceError) as refused:
+        issue(team, inspection, DocumentType.ORDER)
+    assert refused.value.kind == Kind.CONFLICT
+    assert refused.value.message == (
+        f"本次检查已出具责令限期整改指令书（{first.number}），不能重复出具；"
+        "如需重新出具，请先作废原文书并写明原因。"
+    )
+    with pytest.raises(ServiceError, match="请填写作废原因"):
+        services.document_void(by=team.inspector, document=first, reason="  ")
+    with pytest.raises(ServiceError, match="只有本次检查的执法人员或审核人员") as outsider:
+        services.document_void(by=team.inspector3, document=first, reason="重新出具")
+    assert outsider.value.kind == Kind.ROLE
+    voided = services.document_void(by=team.reviewer, document=first, reason="整改期限写错")
+    assert voided.is_void and voided.voided_by == team.reviewer and voided.voided_at
+    with pytest.raises(ServiceError, match="已于.*作废"):
+        services.document_void(by=team.reviewer, document=first, reason="再次作废")
+    second = issue(team, inspection, DocumentType.ORDER)
+    assert second.sequence == first.sequence + 1
+
+    client.force_login(team.inspector)
+    register = client.get(reverse("inspections:document_list")).content.decode()
+    row = register[register.index(first.number) - 200 : register.index(first.number) + 400]
+    assert f"<s>{first.number}</s>" in register and "作废" in row and "整改期限写错" in row
+    detail = client.get(inspection.get_absolute_url()).content.decode()
+    assert f"由{team.reviewer.display_name}作废：整改期限写错" in detail
+    assert f'data-bs-target="#void-{second.pk}"' in detail  # the live one has its button
+    assert f'data-bs-target="#void-{first.pk}"' not in detail
+
+
+def test_voiding_from_the_page_and_the_api(team, enterprise, client):
+    inspection, _, _ = checked_visit(team, enterprise)
+    order = issue(team, inspection, DocumentType.ORDER)
+    client.force_login(team.inspector)
+    url = reverse("inspections:document_void", args=[order.pk])
+    client.post(url, {"reason": ""})
+    order.refresh_from_db()
+    assert not order.is_void
+    response = client.post(url, {"reason": "被检查单位名称有误"}, follow=True)
+    assert f"已作废责令限期整改指令书：{order.number}" in response.content.decode()
+    order.refresh_from_db()
+    assert order.void_reason == "被检查单位名称有误" and order.voided_by == team.inspector
+
+    api = APIClient()
+    api.force_authenticate(team.inspector)
+    issued = api.post(reverse("api:inspection-documents", args=[inspection.pk]), {"type": "order"})
+    assert issued.status_code == 201, issued.json()
+    twice = api.post(reverse("api:inspection-documents", args=[inspection.pk]), {"type": "order"})
+    assert twice.status_code == 409 and twice.json()["code"] == "conflict"
+    void_url = reverse("api:inspection-document-void", args=[inspection.pk, issued.json()["id"]])
+    assert api.post(void_url, {}, format="json").status_code == 400
+    done = api.post(void_url, {"reason": "重新出具"}, format="json")
+    assert done.status_code == 200 and done.json()["is_void"] is True
+    assert done.json()["void_reason"] == "重新出具"
+    listed = api.get(reverse("api:inspection-documents", args=[inspection.pk])).json()
+    assert sorted(d["is_void"] for d in listed) == [True, True]

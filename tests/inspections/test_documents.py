@@ -63,6 +63,7 @@ def test_numbers_are_consecutive_per_type_and_a_changed_file_is_refused(team, en
     first = services.document_issue(
         by=team.inspector, inspection=inspection, type=DocumentType.ORDER
     )
+    services.document_void(by=team.inspector, document=first, reason="整改期限写错，重新出具")
     second = services.document_issue(
         by=team.inspector, inspection=inspection, type=DocumentType.ORDER
     )
