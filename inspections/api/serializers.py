@@ -4,7 +4,7 @@ from rest_framework import serializers
 from accounts.models import User
 from core.api.serializers import ScopedPrimaryKeyRelatedField
 from enterprises.models import Enterprise
-from hazards.choices import HazardLevel
+from hazards.choices import HazardLevel, Stoppage
 
 from ..choices import CheckResult, DocumentType, InspectionMethod, PlanPeriod
 from ..models import (
@@ -275,6 +275,9 @@ class DocumentIssueSerializer(serializers.Serializer):
     type = serializers.ChoiceField(label="文书类型", choices=DocumentType.choices)
     opinion = serializers.CharField(label="复查意见", required=False, allow_blank=True)
     measures = serializers.CharField(label="处理措施", required=False, allow_blank=True)
+    stoppage = serializers.ChoiceField(
+        label="停产停业", choices=Stoppage.choices, required=False, default=Stoppage.NONE
+    )
 
 
 class DocumentVoidSerializer(serializers.Serializer):

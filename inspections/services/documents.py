@@ -19,8 +19,9 @@ from accounts.choices import Role
 from core.errors import Kind, ServiceError
 from core.pdf import render_pdf
 from core.services import next_document_number
-from hazards.choices import HazardLevel, HazardState
-from hazards.models import Clause, Hazard
+from hazards.choices import Action, HazardLevel, Stoppage
+from hazards.models import Clause, Hazard, HazardEvent
+from hazards.services import hazard_update
 
 from ..choices import (
     DOCUMENT_KINDS,
@@ -30,7 +31,7 @@ from ..choices import (
     InspectionStatus,
 )
 from ..models import EnforcementDocument, Inspection, IssuingUnit
-from ..selectors import checklist_summary, inspection_hazards
+from ..selectors import checklist_summary
 from .common import VISIT_ROLES, inspection_for_user, logged, pk_of, ref, require_role
 
 logger = logging.getLogger(__name__)
@@ -46,13 +47,7 @@ LEGAL_BASIS = {
     DocumentType.MEASURES: f"{LAW}第六十五条第一款第（三）项",
 }
 
-# 复查情况 of a hazard in the 整改复查意见书, by its state; any other state is not rectified yet.
-RECHECK_STATUS = {
-    HazardState.AWAITING_RECHECK: "已报整改完成，待复查确认",
-    HazardState.RECHECKED: "已整改，复查合格",
-    HazardState.CLOSED: "已整改，复查合格",
-}
-NOT_RECTIFIED = "未整改完毕"
+RECHECK_ACTIONS = (Action.RECHECK_PASS, Action.RECHECK_FAIL)
 
 
 def document_kind(type_: str) -> str:
@@ -187,9 +182,59 @@ def _check_signers(by, inspection: Inspection) -> None:
         )
 
 
-def _check_issuable(inspection: Inspection, type_: str, extra: dict) -> None:
+@dataclass
+class Recheck:
+    """The latest re-check of one of the visit's hazards, as the 整改复查意见书 states it."""
+
+    item: Item
+    passed: bool
+    date: date | None
+    opinion: str
+    new_deadline: date | None
+
+
+def _rechecks(inspection: Inspection) -> tuple[list[Recheck], int]:
+    """Each hazard of the visit with its latest recorded re-check, in the order of the visit's
+    documents, and the round: how many re-checks the most re-checked hazard has had. Refused
+    while a hazard has never been re-checked."""
+    items = [item for item in document_items(inspection) if item.hazard is not None]
+    if not items:
+        raise ServiceError("本次检查没有登记隐患，无需制作整改复查意见书。", kind=Kind.STATE)
+    counts: dict[int, int] = {}
+    latest: dict[int, str] = {}
+    events = HazardEvent.objects.filter(
+        hazard__in=[item.hazard for item in items], action__in=RECHECK_ACTIONS
+    ).order_by("created_at", "pk")
+    for hazard_id, action in events.values_list("hazard_id", "action"):
+        counts[hazard_id] = counts.get(hazard_id, 0) + 1
+        latest[hazard_id] = action
+    missing = [item.number for item in items if item.hazard.pk not in latest]
+    if missing:
+        raise ServiceError(
+            f"以下隐患尚未复查：{'、'.join(missing)}。请先在隐患中记录复查结果，"
+            "再制作整改复查意见书。",
+            kind=Kind.STATE,
+        )
+    rows = []
+    for item in items:
+        hazard = item.hazard
+        passed = latest[hazard.pk] == Action.RECHECK_PASS
+        rows.append(
+            Recheck(
+                item=item,
+                passed=passed,
+                date=hazard.recheck_date,
+                opinion=hazard.recheck_opinion,
+                new_deadline=None if passed else hazard.current_deadline,
+            )
+        )
+    return rows, max(counts.values())
+
+
+def _check_issuable(inspection: Inspection, type_: str, extra: dict) -> int:
     """Refuse a document the visit cannot have yet, and complete the extra fields its type
-    needs: the hazards for 整改复查意见书, the measures for 现场处理措施决定书."""
+    needs: the re-checks for 整改复查意见书, the measures and stoppage for 现场处理措施决定书.
+    Returns the document's round (the re-check round of a 整改复查意见书, else 0)."""
     if inspection.status != InspectionStatus.DONE:
         raise ServiceError("请先提交检查结果，再制作执法文书。", kind=Kind.STATE)
     has_findings = inspection.findings.exists()
@@ -200,16 +245,50 @@ def _check_issuable(inspection: Inspection, type_: str, extra: dict) -> None:
             raise ServiceError(
                 "请先下达责令限期整改指令书，再制作整改复查意见书。", kind=Kind.STATE
             )
-        extra.setdefault("opinion", "")
-        extra["hazards"] = list(
-            inspection_hazards(inspection).select_related("clause").order_by("number")
+        extra["opinion"] = (extra.get("opinion") or "").strip()
+        extra["rechecks"], round_ = _rechecks(inspection)
+        extra["round"] = round_
+        extra["failed"] = "、".join(
+            str(n) for n, row in enumerate(extra["rechecks"], start=1) if not row.passed
         )
-        for hazard in extra["hazards"]:
-            hazard.recheck_status = RECHECK_STATUS.get(hazard.state, NOT_RECTIFIED)
+        return round_
     if type_ == DocumentType.MEASURES:
+        stoppage = extra.get("stoppage") or Stoppage.NONE
+        if stoppage not in Stoppage.values:
+            raise ServiceError("请选择停产停业措施。", field="stoppage")
+        extra["stoppage"] = stoppage
         extra["measures"] = (extra.get("measures") or inspection.measures or "").strip()
-        if not extra["measures"]:
+        if stoppage != Stoppage.NONE:
+            numbered = list(enumerate(document_items(inspection), start=1))
+            majors = [(n, item) for n, item in numbered if item.is_major and item.hazard]
+            if not majors:
+                raise ServiceError(
+                    "责令停产停业只适用于重大事故隐患（安全生产法第六十五条），本次检查未发现重大事故隐患。",
+                    field="stoppage",
+                )
+            extra["stopped"] = "、".join(str(n) for n, _ in majors)
+            extra["stopped_hazards"] = [item.hazard for _, item in majors]
+            extra["stoppage_label"] = Stoppage(stoppage).label
+        if not extra["measures"] and stoppage == Stoppage.NONE:
             raise ServiceError("请填写现场处理措施。", field="measures")
+    return 0
+
+
+def _order_stoppage(by, extra: dict, number: str) -> None:
+    """A 现场处理措施决定书 ordering 停产停业 sets the stoppage of each 重大 hazard it names,
+    through the hazard's own edit step (an event says which document ordered it)."""
+    for hazard in extra.pop("stopped_hazards", []):
+        try:
+            hazard_update(
+                hazard=hazard,
+                by=by,
+                stoppage=extra["stoppage"],
+                comment=f"现场处理措施决定书{number}责令{extra['stoppage_label']}。",
+            )
+        except ServiceError as exc:
+            raise ServiceError(
+                f"隐患{hazard.number}不能记录停产停业：{exc.message}", kind=exc.kind
+            ) from exc
 
 
 def _issued(document: EnforcementDocument) -> str:
@@ -258,14 +337,14 @@ def document_issue(
     with transaction.atomic():
         inspection = inspection_for_user(by, inspection, lock=True)
         _check_signers(by, inspection)
-        _check_issuable(inspection, type, extra)
-        round_ = 0
+        round_ = _check_issuable(inspection, type, extra)
         if live := _live(inspection, type, round_):
             raise _duplicate(type, live)
         unit = _issuing_unit(inspection)
         kind = document_kind(type)
         year = timezone.localdate().year
         sequence, number = next_document_number(issuer=unit.short_name, kind=kind, year=year)
+        _order_stoppage(by, extra, number)
         context = _document_context(inspection, type, unit, number, extra)
         pdf = render_pdf(DOCUMENT_TEMPLATES[type], context)
         document = EnforcementDocument(
@@ -294,6 +373,16 @@ def document_issue(
                 "deadline": context["deadline"].isoformat() if context["deadline"] else None,
                 "opinion": extra.get("opinion", ""),
                 "measures": extra.get("measures", ""),
+                "stoppage": extra.get("stoppage", ""),
+                "rechecks": [
+                    {
+                        "hazard": row.item.number,
+                        "passed": row.passed,
+                        "date": row.date.isoformat() if row.date else None,
+                        "new_deadline": row.new_deadline.isoformat() if row.new_deadline else None,
+                    }
+                    for row in extra.get("rechecks", [])
+                ],
             },
             issued_by=by,
         )

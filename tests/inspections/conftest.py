@@ -101,3 +101,33 @@ def checked_visit(team, enterprise):
     )
     inspection.refresh_from_db()
     return inspection, clauses, hazards
+
+
+def recheck(team, hazard, *, passed: bool, opinion: str = "", new_deadline=None):
+    """Take a hazard to 待复查 through the workflow and record a re-check on it."""
+    from datetime import timedelta
+
+    from hazards import workflow
+    from hazards.choices import Action, HazardState
+    from tests.hazard_helpers import advance
+
+    hazard = advance(
+        hazard, HazardState.AWAITING_RECHECK, inspector=team.inspector, reviewer=team.reviewer
+    )
+    if passed:
+        workflow.apply(
+            hazard=hazard,
+            action=Action.RECHECK_PASS,
+            by=team.inspector,
+            recheck_opinion=opinion or "已整改到位",
+        )
+    else:
+        workflow.apply(
+            hazard=hazard,
+            action=Action.RECHECK_FAIL,
+            by=team.inspector,
+            recheck_opinion=opinion or "未整改到位",
+            new_deadline=(new_deadline or timezone.localdate() + timedelta(days=10)).isoformat(),
+        )
+    hazard.refresh_from_db()
+    return hazard

@@ -11,13 +11,13 @@ from rest_framework.test import APIClient
 
 from core.errors import Kind, ServiceError
 from core.models import Department, Region
-from hazards.choices import HazardLevel
+from hazards.choices import Action, HazardLevel, Stoppage
 from hazards.services import hazard_update
 from inspections import services
 from inspections.choices import DocumentType, InspectionMethod
 from inspections.models import IssuingUnit, people_government
 
-from .conftest import checked_visit
+from .conftest import checked_visit, recheck
 from .test_documents import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +218,93 @@ def test_voiding_from_the_page_and_the_api(team, enterprise, client):
     assert done.json()["void_reason"] == "重新出具"
     listed = api.get(reverse("api:inspection-documents", args=[inspection.pk])).json()
     assert sorted(d["is_void"] for d in listed) == [True, True]
+
+
+# ---------------------------------------------------------------- re-check and stoppage
+
+
+def cn_date(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def test_a_recheck_opinion_follows_a_recorded_recheck_and_states_each_result(
+    team, enterprise, tmp_path
+):
+    """整改复查意见书 only once every hazard of the visit has a recorded re-check; it states each
+    hazard's result (通过/不通过) with its date, and a failed item's new deadline. A new one is
+    refused until a hazard is re-checked again (a new round)."""
+    inspection, _, hazards = checked_visit(team, enterprise)
+    major, general = hazards
+    issue(team, inspection, DocumentType.ORDER)
+    with pytest.raises(ServiceError) as refused:
+        issue(team, inspection, DocumentType.RECHECK)
+    assert refused.value.message.startswith(f"以下隐患尚未复查：{major.number}、{general.number}。")
+    recheck(team, major, passed=True, opinion="联锁已恢复，测试合格")
+    with pytest.raises(ServiceError, match=f"以下隐患尚未复查：{general.number}。"):
+        issue(team, inspection, DocumentType.RECHECK)
+    new_deadline = timezone.localdate() + timedelta(days=7)
+    general = recheck(
+        team, general, passed=False, opinion="通道内仍堆放纸箱", new_deadline=new_deadline
+    )
+
+    first = issue(team, inspection, DocumentType.RECHECK)
+    text = pdf_text(services.document_bytes(first), tmp_path)
+    today = cn_date(timezone.localdate())
+    assert f"{today}通过：联锁已恢复，测试合格" in text
+    assert f"{today}不通过：通道内仍堆放纸箱" in text  # date and result cells of each row
+    assert f"重新整改期限：{cn_date(new_deadline)}" in text
+    assert "经复查，上述第2项问题未整改合格" in text
+    assert (
+        "如不服本意见，可以自收到本意见书之日起60日内依法向鄂托克前旗人民政府申请行政复议" in text
+    )
+    assert first.round == 1
+    with pytest.raises(ServiceError, match="本次检查已出具整改复查意见书") as twice:
+        issue(team, inspection, DocumentType.RECHECK)
+    assert twice.value.kind == Kind.CONFLICT
+
+    recheck(team, general, passed=True, opinion="杂物已清理")  # the second round
+    second = issue(team, inspection, DocumentType.RECHECK)
+    text = pdf_text(services.document_bytes(second), tmp_path)
+    assert second.round == 2 and "进行第2次复查" in text
+    assert "通过：杂物已清理" in text and "不通过" not in text
+    assert "经复查，上述问题均已整改合格。" in text and "行政复议" not in text
+
+
+def test_a_measures_decision_ordering_stoppage_sets_the_hazards_stoppage(
+    team, enterprise, tmp_path
+):
+    """现场处理措施决定书 ordering 停产停业: the 重大 hazards it names get the stoppage through
+    the hazard's edit step, recorded as an event citing the document."""
+    inspection, _, hazards = checked_visit(team, enterprise)
+    major, general = hazards
+    document = issue(
+        team,
+        inspection,
+        DocumentType.MEASURES,
+        measures="责令立即停止甲醇罐区作业",
+        stoppage=Stoppage.PARTIAL,
+    )
+    major.refresh_from_db()
+    general.refresh_from_db()
+    assert major.stoppage == Stoppage.PARTIAL and general.stoppage == Stoppage.NONE
+    event = major.events.get(action=Action.EDIT)
+    assert event.actor == team.inspector and document.number in event.comment
+    text = pdf_text(services.document_bytes(document), tmp_path)
+    assert "责令立即停止甲醇罐区作业" in text
+    assert "责令你单位对上述第1项重大事故隐患局部停产停业，从危险区域内撤出作业人员" in text
+    assert document.data["stoppage"] == Stoppage.PARTIAL
+
+    no_major = services.inspection_create(
+        by=team.inspector,
+        enterprise=enterprise,
+        date=timezone.localdate(),
+        method=InspectionMethod.OPEN,
+        inspectors=[team.inspector, team.inspector2],
+    )
+    services.finding_add(
+        by=team.inspector, inspection=no_major, place="配电室", description="配电箱未上锁"
+    )
+    services.inspection_findings_commit(by=team.inspector, inspection=no_major)
+    with pytest.raises(ServiceError, match="责令停产停业只适用于重大事故隐患"):
+        issue(team, no_major, DocumentType.MEASURES, stoppage=Stoppage.FULL)
+    assert not no_major.documents.exists()
