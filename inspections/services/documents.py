@@ -32,7 +32,15 @@ from ..choices import (
 )
 from ..models import EnforcementDocument, Inspection, IssuingUnit
 from ..selectors import checklist_summary
-from .common import VISIT_ROLES, inspection_for_user, logged, pk_of, ref, require_role
+from .common import (
+    VISIT_ROLES,
+    check_enforcement_scope,
+    inspection_for_user,
+    logged,
+    pk_of,
+    ref,
+    require_role,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -337,6 +345,7 @@ def document_issue(
     with transaction.atomic():
         inspection = inspection_for_user(by, inspection, lock=True)
         _check_signers(by, inspection)
+        check_enforcement_scope(inspection, what="出具执法文书")
         round_ = _check_issuable(inspection, type, extra)
         if live := _live(inspection, type, round_):
             raise _duplicate(type, live)
