@@ -103,7 +103,7 @@ def document_items(inspection: Inspection) -> list[Item]:
     items = []
     for finding in findings:
         hazard = finding.hazard
-        if hazard is None:  # not committed yet: only the visit's own record shows it
+        if hazard is None:  # never registered as a hazard: the finding is all there is
             items.append(
                 Item(
                     "",
@@ -382,7 +382,7 @@ def document_issue(
                 "deadline": context["deadline"].isoformat() if context["deadline"] else None,
                 "opinion": extra.get("opinion", ""),
                 "measures": extra.get("measures", ""),
-                "stoppage": extra.get("stoppage", ""),
+                "stoppage": extra["stoppage"] if type == DocumentType.MEASURES else "",
                 "rechecks": [
                     {
                         "hazard": row.item.number,
