@@ -230,8 +230,9 @@ def hazard_register(
     return hazard
 
 
-def hazard_update(*, hazard: Hazard | int, by, **changes: Any) -> Hazard:
-    """Edit a hazard's description fields while it is open; each edit is an event."""
+def hazard_update(*, hazard: Hazard | int, by, comment: str = "", **changes: Any) -> Hazard:
+    """Edit a hazard's description fields while it is open; each edit is an event, with
+    `comment` saying why (for instance the document that ordered it)."""
     pk = hazard.pk if isinstance(hazard, Hazard) else hazard
     with transaction.atomic():
         hazard = Hazard.objects.for_user(by).select_for_update(of=("self",)).get(pk=pk)
@@ -280,6 +281,7 @@ def hazard_update(*, hazard: Hazard | int, by, **changes: Any) -> Hazard:
             from_state=hazard.state,
             to_state=hazard.state,
             actor=by,
+            comment=comment.strip(),
             data={"fields": [str(Hazard._meta.get_field(n).verbose_name) for n in changed]},
         )
     return hazard

@@ -62,7 +62,7 @@ DOCUMENT_TEMPLATES = {
     DocumentType.RECORD: "documents/inspection_record.html",
     DocumentType.ORDER: "documents/rectification_order.html",
     DocumentType.RECHECK: "documents/recheck_opinion.html",
-    DocumentType.MEASURES: "inspections/documents/measures_decision.html",
+    DocumentType.MEASURES: "documents/measures_decision.html",
 }
 
 

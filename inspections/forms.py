@@ -10,7 +10,7 @@ from core.choices import RegionLevel
 from core.models import Department, Region, Sector
 from enterprises.choices import RiskGrade
 from enterprises.models import Enterprise
-from hazards.choices import HazardLevel
+from hazards.choices import HazardLevel, Stoppage
 
 from .choices import DocumentType, InspectionMethod, PlanPeriod
 from .models import InspectionPlan
@@ -155,6 +155,21 @@ class DocumentForm(StyledForm):
         label="处理措施（现场处理措施决定书）",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    stoppage = forms.ChoiceField(
+        label="停产停业（现场处理措施决定书）",
+        choices=Stoppage.choices,
+        initial=Stoppage.NONE,
+        required=False,
+        help_text="责令停产停业的，对本次检查的重大事故隐患记录停产停业。",
+    )
+
+
+class DocumentVoidForm(StyledForm):
+    reason = forms.CharField(
+        label="作废原因",
+        max_length=255,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "例如：企业名称有误，重新出具"}),
     )
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("visits/<int:pk>/documents/", documents.document_issue, name="document_issue"),
     path("documents/", documents.document_list, name="document_list"),
     path("documents/<int:pk>/pdf/", documents.document_download, name="document_download"),
+    path("documents/<int:pk>/void/", documents.document_void, name="document_void"),
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/new/", plans.plan_create, name="plan_create"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),

@@ -4,7 +4,7 @@ from rest_framework import serializers
 from accounts.models import User
 from core.api.serializers import ScopedPrimaryKeyRelatedField
 from enterprises.models import Enterprise
-from hazards.choices import HazardLevel
+from hazards.choices import HazardLevel, Stoppage
 
 from ..choices import CheckResult, DocumentType, InspectionMethod, PlanPeriod
 from ..models import (
@@ -161,6 +161,8 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class DocumentSerializer(serializers.ModelSerializer):
+    is_void = serializers.BooleanField(label="已作废", read_only=True)
+
     class Meta:
         model = EnforcementDocument
         fields = [
@@ -177,6 +179,11 @@ class DocumentSerializer(serializers.ModelSerializer):
             "pages",
             "issued_by",
             "issued_at",
+            "round",
+            "is_void",
+            "voided_at",
+            "voided_by",
+            "void_reason",
         ]
 
 
@@ -268,3 +275,10 @@ class DocumentIssueSerializer(serializers.Serializer):
     type = serializers.ChoiceField(label="文书类型", choices=DocumentType.choices)
     opinion = serializers.CharField(label="复查意见", required=False, allow_blank=True)
     measures = serializers.CharField(label="处理措施", required=False, allow_blank=True)
+    stoppage = serializers.ChoiceField(
+        label="停产停业", choices=Stoppage.choices, required=False, default=Stoppage.NONE
+    )
+
+
+class DocumentVoidSerializer(serializers.Serializer):
+    reason = serializers.CharField(label="作废原因", max_length=255)

@@ -23,6 +23,7 @@ from .serializers import (
     CommitSerializer,
     DocumentIssueSerializer,
     DocumentSerializer,
+    DocumentVoidSerializer,
     DrawCheckSerializer,
     DrawCreateSerializer,
     DrawSerializer,
@@ -215,6 +216,20 @@ class InspectionViewSet(
             by=request.user, inspection=inspection, **_valid(DocumentIssueSerializer, request)
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=DocumentVoidSerializer,
+        responses={200: DocumentSerializer, **error_responses(409)},
+    )
+    @action(detail=True, methods=["post"], url_path=r"documents/(?P<document_id>\d+)/void")
+    def document_void(self, request, pk=None, document_id=None):
+        """作废一份文书：文号保留在登记中并标注作废，记录原因、作废人和时间；之后可重新出具同类文书。"""
+        inspection = self.get_object()
+        document = EnforcementDocument.objects.get(pk=document_id, inspection=inspection)
+        document = services.document_void(
+            by=request.user, document=document, **_valid(DocumentVoidSerializer, request)
+        )
+        return Response(DocumentSerializer(document).data)
 
     @extend_schema(request=None, responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)/pdf")

@@ -4,7 +4,15 @@ documents. Views, the API and the demo call these; each rule lives in one of the
 
 from .common import CONFLICT_MANAGERS, DRAW_ROLES, INSPECTOR_ROLES, PLAN_ROLES, VISIT_ROLES
 from .conflicts import conflict_declare, conflict_inspectors, conflict_withdraw, conflicts_visible
-from .documents import LAW, LEGAL_BASIS, document_bytes, document_issue, document_kind
+from .documents import (
+    LAW,
+    LEGAL_BASIS,
+    document_bytes,
+    document_issue,
+    document_kind,
+    document_void,
+    document_void_allowed,
+)
 from .draws import DrawCheck, draw_enterprise_pool, draw_inspector_pool, draw_run, draw_verify
 from .plans import plan_create
 from .visits import (
@@ -35,6 +43,8 @@ __all__ = [
     "document_bytes",
     "document_issue",
     "document_kind",
+    "document_void",
+    "document_void_allowed",
     "draw_enterprise_pool",
     "draw_inspector_pool",
     "draw_run",

@@ -1,5 +1,5 @@
-"""What the inspection services share: who may do what, finding the object a step is about,
-and the one log line each step leaves."""
+"""What the inspection services share: who may do what, where a department may enforce
+(三管三必须), finding the object a step is about, and the one log line each step leaves."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 
 from accounts.choices import Role
+from core.choices import DepartmentKind
 from core.errors import Kind, ServiceError
+from core.models import Department, Region, Sector
+from enterprises.models import Enterprise
 
 from ..models import Inspection
 
@@ -40,7 +43,59 @@ def inspection_for_user(by, inspection, *, lock: bool = False) -> Inspection:
     qs = Inspection.objects.for_user(by)
     if lock:
         qs = qs.select_for_update(of=("self",))
-    return qs.select_related("enterprise", "sector").get(pk=pk_of(inspection))
+    return qs.select_related("enterprise__region", "sector", "department").get(pk=pk_of(inspection))
+
+
+# ---------------------------------------------------------------- jurisdiction (三管三必须)
+
+
+def responsible_department(sector: Sector, region: Region) -> str:
+    """The department that supervises `sector` where `region` is: the nearest one of its kind
+    from the region up, or the kind's name when none is registered."""
+    codes, node = [], region
+    while node is not None:
+        codes.append(node.code)
+        node = node.parent
+    found = Department.objects.filter(kind=sector.supervisor_kind, region__in=codes)
+    nearest = max(found, key=lambda d: len(d.region_id), default=None)
+    return nearest.name if nearest else DepartmentKind(sector.supervisor_kind).label
+
+
+def _out_of_scope(
+    department: Department, enterprise: Enterprise, sector: Sector, what: str, field: str | None
+) -> ServiceError:
+    responsible = responsible_department(sector, enterprise.region)
+    return ServiceError(
+        f"“{enterprise.name}”属于{sector.name}行业，由{responsible}监管，"
+        f"{department.name}不能对其{what}。",
+        kind=Kind.ROLE,
+        field=field,
+    )
+
+
+def enforcement_sector(
+    department: Department, enterprise: Enterprise, *, what: str, field: str | None = None
+) -> Sector:
+    """The sector in which `department` may enforce on `enterprise` (三管三必须): its main
+    sector when the department supervises it, else the first of its other sectors that it
+    does. Refused (403), naming the responsible department, when it supervises none of them.
+    Seeing an enterprise is wider: 应急 bureaus see every sector but enforce only on theirs."""
+    supervised = set(department.sector_ids())
+    if enterprise.sector_id in supervised:
+        return enterprise.sector
+    for sector in enterprise.other_sectors.order_by("order", "code"):
+        if sector.pk in supervised:
+            return sector
+    raise _out_of_scope(department, enterprise, enterprise.sector, what, field)
+
+
+def check_enforcement_scope(inspection: Inspection, *, what: str) -> None:
+    """A step of a visit (findings, documents) only in a sector the visit's department
+    supervises: a visit recorded before the rule, or whose department changed, is refused."""
+    if inspection.sector_id not in inspection.department.sector_ids():
+        raise _out_of_scope(
+            inspection.department, inspection.enterprise, inspection.sector, what, None
+        )
 
 
 # ---------------------------------------------------------------- log lines

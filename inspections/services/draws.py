@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
-from core.errors import ServiceError
+from core.errors import Kind, ServiceError
 from core.models import Department, Region, Sector
 from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise
@@ -25,7 +25,7 @@ from enterprises.models import Enterprise
 from .. import draw as drawing
 from ..choices import MIN_INSPECTORS
 from ..models import ConflictOfInterest, DrawTarget, Inspection, InspectionPlan, RandomDraw
-from .common import DRAW_ROLES, logged, pk_of, ref, require_role
+from .common import DRAW_ROLES, logged, pk_of, ref, require_role, responsible_department
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +41,13 @@ def draw_enterprise_pool(
     exclude_days: int = 0,
 ) -> QuerySet[Enterprise]:
     """The 名录库 filtered for a draw: operating enterprises of the region subtree the user can
-    see, by sector, risk grade and 重点监管, minus the plan's targets and recent inspections."""
+    see in the sectors the plan's department supervises (三管三必须), by sector, risk grade and
+    重点监管, minus the plan's targets and recent inspections."""
+    supervised = plan.department.sector_ids()
     qs = Enterprise.objects.for_user(by).filter(
-        region__code__startswith=region.prefix, status=EnterpriseStatus.OPERATING
+        Q(sector__in=supervised) | Q(other_sectors__in=supervised),
+        region__code__startswith=region.prefix,
+        status=EnterpriseStatus.OPERATING,
     )
     if sector is not None:
         ids = [sector.pk, *sector.children.values_list("pk", flat=True)]
@@ -95,6 +99,19 @@ def _draw_region(plan: InspectionPlan, region: Region | str | None) -> Region:
     if found is None or not found.code.startswith(plan.region.prefix):
         raise ServiceError("抽取地区应在计划的检查地区之内。", field="region")
     return found
+
+
+def _check_draw_sector(plan: InspectionPlan, region: Region, sector: Sector | None) -> None:
+    """A draw restricted to one sector only among the sectors the plan's department
+    supervises (三管三必须)."""
+    if sector is None or sector.pk in plan.department.sector_ids():
+        return
+    raise ServiceError(
+        f"{sector.name}行业由{responsible_department(sector, region)}监管，"
+        f"{plan.department.name}不能从该行业抽取检查对象。",
+        kind=Kind.ROLE,
+        field="sector",
+    )
 
 
 def _record(
@@ -176,6 +193,7 @@ def draw_run(
         # One draw of a plan at a time: the pool excludes targets already drawn.
         plan = InspectionPlan.objects.for_user(by).select_for_update().get(pk=pk_of(plan))
         region = _draw_region(plan, region)
+        _check_draw_sector(plan, region, sector)
         pool = list(
             draw_enterprise_pool(by=by, plan=plan, region=region, **filters).values_list(
                 "pk", flat=True

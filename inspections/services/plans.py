@@ -12,7 +12,7 @@ from enterprises.models import Enterprise
 
 from ..choices import PlanPeriod
 from ..models import InspectionPlan
-from .common import PLAN_ROLES, logged, pk_of, require_role
+from .common import PLAN_ROLES, enforcement_sector, logged, pk_of, require_role
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +52,14 @@ def plan_create(
         raise ServiceError("随机抽查比例应在 0 到 100 之间。", field="random_share_required")
     ids = [pk_of(e) for e in enterprises]
     chosen = list(
-        Enterprise.objects.for_user(by).filter(pk__in=ids, region__code__startswith=region.prefix)
+        Enterprise.objects.for_user(by)
+        .filter(pk__in=ids, region__code__startswith=region.prefix)
+        .select_related("sector", "region")
     )
     if len(chosen) != len(set(ids)):
         raise ServiceError("检查对象中有企业不在该地区或不在您的管辖范围内。", field="enterprises")
+    for enterprise in chosen:
+        enforcement_sector(department, enterprise, what="列入执法检查计划", field="enterprises")
     with transaction.atomic():
         plan = InspectionPlan.objects.create(
             name=name.strip(),

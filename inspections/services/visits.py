@@ -24,6 +24,8 @@ from ..selectors import checklist_clauses, checklist_summary
 from .common import (
     INSPECTOR_ROLES,
     VISIT_ROLES,
+    check_enforcement_scope,
+    enforcement_sector,
     inspection_for_user,
     logged,
     pk_of,
@@ -130,11 +132,12 @@ def inspection_create(
     department = by.department or (plan.department if plan else None) or people[0].department
     if department is None:
         raise ServiceError("无法确定执法部门，请由执法部门人员登记。", field="inspectors")
+    sector = enforcement_sector(department, enterprise, what="执法检查", field="enterprise")
     with transaction.atomic():
         inspection = Inspection.objects.create(
             enterprise=enterprise,
             region_id=enterprise.region_id,
-            sector_id=enterprise.sector_id,
+            sector=sector,
             department=department,
             plan=plan,
             draw_target=draw_target,
@@ -193,6 +196,7 @@ def checklist_record(
         inspection = inspection_for_user(by, inspection, lock=True)
         _check_is_inspector(by, inspection)
         _check_open(inspection)
+        check_enforcement_scope(inspection, what="登记检查发现的问题")
         clause = checklist_clauses(inspection).filter(pk=pk_of(clause)).first()
         if clause is None:
             raise ServiceError("该条款不适用于被检查企业的行业领域。", field="clause")
@@ -237,6 +241,7 @@ def finding_add(
         inspection = inspection_for_user(by, inspection, lock=True)
         _check_is_inspector(by, inspection)
         _check_open(inspection)
+        check_enforcement_scope(inspection, what="登记检查发现的问题")
         if not place.strip() or not description.strip():
             raise ServiceError(
                 "请填写隐患地点/部位和问题描述。", field="description" if place.strip() else "place"
@@ -310,6 +315,8 @@ def inspection_findings_commit(
         _check_open(inspection)
         if inspection.date > timezone.localdate():
             raise ServiceError("检查日期还没到，不能提交检查结果。", kind=Kind.STATE)
+        if inspection.findings.exists():
+            check_enforcement_scope(inspection, what="登记隐患")
         findings = list(inspection.findings.select_related("clause").order_by("created_at", "pk"))
         hazards = []
         for finding in findings:
@@ -323,6 +330,7 @@ def inspection_findings_commit(
                     description=finding.description,
                     deadline=finding.deadline,
                     found_date=inspection.date,
+                    sector=inspection.sector,
                     source=HazardSource.INSPECTION,
                 )
             except ServiceError as exc:
@@ -337,8 +345,17 @@ def inspection_findings_commit(
             inspection.measures = measures.strip()
         if representative is not None:
             inspection.representative = representative.strip()
-        inspection.end_time = end_time or inspection.end_time or timezone.localtime().time()
-        if inspection.start_time and inspection.end_time < inspection.start_time:
+        # The end of a visit committed on its day defaults to now; a visit committed later
+        # keeps the time it was given, or none (the record then has blanks to fill by hand).
+        now = timezone.localtime()
+        inspection.end_time = end_time or inspection.end_time
+        if inspection.end_time is None and inspection.date == now.date():
+            inspection.end_time = now.time().replace(second=0, microsecond=0)
+        if (
+            inspection.start_time
+            and inspection.end_time
+            and inspection.end_time < inspection.start_time
+        ):
             inspection.end_time = inspection.start_time
         inspection.status = InspectionStatus.DONE
         inspection.completed_at = timezone.now()

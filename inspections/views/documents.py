@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from core.errors import ServiceError
+from core.errors import ServiceError, message_user
 from core.filtering import filter_results
 
 from .. import services
 from ..choices import DocumentType
 from ..filtersets import DocumentFilterSet
-from ..forms import DocumentForm
+from ..forms import DocumentForm, DocumentVoidForm
 from ..models import EnforcementDocument, Inspection
 from . import PAGE_SIZE
 
@@ -34,16 +34,38 @@ def document_issue(request, pk: int):
             by=request.user, inspection=inspection, **form.cleaned_data
         )
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        message_user(request, exc)
     else:
         messages.success(request, f"已制作{document.get_type_display()}：{document.number}")
     return redirect(inspection.get_absolute_url() + "#documents")
 
 
 @login_required
+@require_POST
+def document_void(request, pk: int):
+    document = get_object_or_404(
+        EnforcementDocument.objects.for_user(request.user).select_related("inspection"), pk=pk
+    )
+    back = redirect(document.inspection.get_absolute_url() + "#documents")
+    form = DocumentVoidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写作废原因。")
+        return back
+    try:
+        document = services.document_void(
+            by=request.user, document=document, reason=form.cleaned_data["reason"]
+        )
+    except ServiceError as exc:
+        message_user(request, exc)
+    else:
+        messages.success(request, f"已作废{document.get_type_display()}：{document.number}")
+    return back
+
+
+@login_required
 def document_list(request):
     queryset = EnforcementDocument.objects.for_user(request.user).select_related(
-        "inspection__enterprise", "issued_by"
+        "inspection__enterprise", "issued_by", "voided_by"
     )
     filterset = DocumentFilterSet(request.GET or None, queryset=queryset, request=request)
     results, filter_errors = filter_results(filterset, queryset)

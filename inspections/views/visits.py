@@ -18,7 +18,7 @@ from core.filtering import filter_results
 from .. import selectors, services
 from ..choices import RESULT_BADGES, CheckResult, InspectionMethod, InspectionStatus
 from ..filtersets import InspectionFilterSet
-from ..forms import CommitForm, DocumentForm, FindingForm, InspectionForm
+from ..forms import CommitForm, DocumentForm, DocumentVoidForm, FindingForm, InspectionForm
 from ..models import Finding, Inspection
 from ..services import VISIT_ROLES
 from . import PAGE_SIZE
@@ -108,6 +108,16 @@ def _checklist_rows(inspection: Inspection) -> list[dict]:
     ]
 
 
+def _documents(inspection: Inspection, user) -> list:
+    """The visit's documents, each live one with its 作废 form when the user may void it."""
+    documents = list(inspection.documents.select_related("voided_by"))
+    if services.document_void_allowed(user, inspection):
+        for document in documents:
+            if not document.is_void:
+                document.void_form = DocumentVoidForm(auto_id=f"void-{document.pk}-%s")
+    return documents
+
+
 @login_required
 def inspection_detail(request, pk: int):
     inspection = get_object_or_404(
@@ -117,7 +127,8 @@ def inspection_detail(request, pk: int):
         pk=pk,
     )
     user = request.user
-    is_inspector = user.is_superuser or inspection.inspectors.filter(pk=user.pk).exists()
+    in_team = inspection.inspectors.filter(pk=user.pk).exists()
+    is_inspector = user.is_superuser or in_team
     rows = _checklist_rows(inspection)
     return render(
         request,
@@ -129,9 +140,9 @@ def inspection_detail(request, pk: int):
             "summary": selectors.checklist_summary(inspection),
             "findings": inspection.findings.select_related("clause__standard", "hazard"),
             "hazards": selectors.inspection_hazards(inspection).select_related("clause__standard"),
-            "documents": inspection.documents.all(),
+            "documents": _documents(inspection, user),
             "can_edit": is_inspector and not inspection.is_done,
-            "can_issue": inspection.is_done and user.has_role(*VISIT_ROLES),
+            "can_issue": inspection.is_done and in_team and user.has_role(*VISIT_ROLES),
             "finding_form": FindingForm(),
             "commit_form": CommitForm(initial={"representative": inspection.representative}),
             "document_form": DocumentForm(),
