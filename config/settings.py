@@ -334,6 +334,9 @@ SITE_NAME = "清零 · 重大事故隐患闭环管理"
 HAZARD_EXTENSION_WINDOW_WORKDAYS = env_int("HAZARD_EXTENSION_WINDOW_WORKDAYS", 20)
 HAZARD_PHOTO_MAX_BYTES = env_int("HAZARD_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 HAZARD_PHOTO_MAX_PIXELS = env_int("HAZARD_PHOTO_MAX_PIXELS", 50_000_000)
+# Photos in one upload (a registration or an "add photos"), and on one hazard in all.
+HAZARD_PHOTOS_PER_REQUEST = env_int("HAZARD_PHOTOS_PER_REQUEST", 20)
+HAZARD_PHOTOS_PER_HAZARD = env_int("HAZARD_PHOTOS_PER_HAZARD", 60)
 
 # Reference data loaded by `manage.py load_reference`, in order.
 REFERENCE_LOADERS = [

@@ -454,6 +454,8 @@ CORPUS = {
 _CHILD = r"""
 import importlib.util, json, os, sys, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+from django.conf import settings
+settings.INSTALLED_APPS  # load the settings now, not inside the measured call
 spec = importlib.util.spec_from_file_location("reader", sys.argv[1])
 reader = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(reader)
