@@ -198,9 +198,12 @@ def _check_members(members: list[zipfile.ZipInfo]) -> None:
         raise SpreadsheetError(
             f"文件中的组成部分过多（超过 {MAX_MEMBERS} 个），不是正常的 Excel 文件。"
         )
-    total = 0
+    total, seen = 0, set()
     for info in members:
         name = info.filename.lower()
+        if name in seen:  # readers disagree on which copy of a name they take
+            raise SpreadsheetError("文件的结构异常（有重名的组成部分），不是正常的 Excel 文件。")
+        seen.add(name)
         if name.endswith("vbaproject.bin") or name.endswith("vbadata.xml"):
             raise _macro_error()
         if info.flag_bits & 0x1:

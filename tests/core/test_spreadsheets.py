@@ -177,3 +177,13 @@ def test_upload_size_cap(settings, no_calamine):
         SpreadsheetError, match=f"文件大小为 {round(len(data) / 1024)} KB，超过 1 KB 的上限"
     ):
         read_rows(data, max_rows=10)
+
+
+def test_duplicate_member_names_are_refused(no_calamine):
+    """Two parts of one name: the check would read one copy and calamine perhaps the other."""
+    members = hostile._stored_members(
+        **{"xl/worksheets/sheet1.xml": hostile.legit_sheet()}
+    ) + hostile._stored_members(**{"xl/worksheets/sheet1.xml": hostile.far_corner_sheet()})
+    data = hostile._raw_zip(hostile._frame(members[0])[:-1] + members)
+    with pytest.raises(SpreadsheetError, match="重名"):
+        read_rows(data, max_rows=10)
