@@ -173,6 +173,9 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Imports (enterprise registry, hazard ledger, judgment standards): the largest file accepted,
+# refused from the request's Content-Length before the body is read.
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 
 # Production hardening; `manage.py check --deploy` is clean when DEBUG is off.
 if not DEBUG:
@@ -335,6 +338,9 @@ HAZARD_EXTENSION_MAX_APPROVED = env_int("HAZARD_EXTENSION_MAX_APPROVED", 1)
 HAZARD_EXTENSION_MAX_DAYS = env_int("HAZARD_EXTENSION_MAX_DAYS", 90)
 HAZARD_PHOTO_MAX_BYTES = env_int("HAZARD_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 HAZARD_PHOTO_MAX_PIXELS = env_int("HAZARD_PHOTO_MAX_PIXELS", 50_000_000)
+# Photos in one upload (a registration or an "add photos"), and on one hazard in all.
+HAZARD_PHOTOS_PER_REQUEST = env_int("HAZARD_PHOTOS_PER_REQUEST", 20)
+HAZARD_PHOTOS_PER_HAZARD = env_int("HAZARD_PHOTOS_PER_HAZARD", 60)
 
 # Dashboard: 重点监管企业执法检查覆盖率 counts from 1 January of the period's year (annual);
 # false makes it follow the chosen period.

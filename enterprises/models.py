@@ -18,6 +18,7 @@ from .choices import (
     StandardizationLevel,
 )
 from .credit_code import PATTERN, validate_credit_code
+from .phones import validate_phone
 
 
 class Enterprise(TimeStampedModel):
@@ -37,9 +38,13 @@ class Enterprise(TimeStampedModel):
     )
     scale = models.CharField("规模", max_length=8, choices=Scale.choices, default=Scale.BELOW)
     principal = models.CharField("主要负责人", max_length=32, blank=True)
-    principal_phone = models.CharField("主要负责人电话", max_length=20, blank=True)
+    principal_phone = models.CharField(
+        "主要负责人电话", max_length=20, blank=True, validators=[validate_phone]
+    )
     safety_manager = models.CharField("安全管理负责人", max_length=32, blank=True)
-    safety_manager_phone = models.CharField("安全管理负责人电话", max_length=20, blank=True)
+    safety_manager_phone = models.CharField(
+        "安全管理负责人电话", max_length=20, blank=True, validators=[validate_phone]
+    )
     department = models.ForeignKey(
         Department, verbose_name="监管部门", null=True, blank=True, on_delete=models.PROTECT
     )

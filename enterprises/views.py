@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.choices import ENTERPRISE_EDITOR_ROLES
 from core.errors import ServiceError, add_to_form, message_user
 from core.filtering import filter_results
-from core.spreadsheets import SpreadsheetError
+from core.uploads import bind_upload_form, read_upload
 
 from . import services
 from .filtersets import EnterpriseFilterSet
@@ -170,15 +170,15 @@ def import_template(request):
 def import_upload(request):
     if not _can_edit(request.user):
         raise PermissionDenied
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = bind_upload_form(ImportUploadForm, request)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             batch = services.enterprise_import_preview(
-                by=request.user, data=upload.read(), file_name=upload.name
+                by=request.user, data=read_upload(upload), file_name=upload.name
             )
-        except SpreadsheetError as exc:
-            form.add_error("file", str(exc))
+        except ServiceError as exc:
+            add_to_form(form, exc, request=request)
         else:
             return redirect(batch)
     recent = EnterpriseImport.objects.for_user(request.user).filter(uploaded_by=request.user)[:10]

@@ -505,6 +505,10 @@ class HazardPhoto(models.Model):
     width = models.PositiveIntegerField("宽")
     height = models.PositiveIntegerField("高")
     size = models.PositiveIntegerField("大小（字节）")
+    # Evidence read from the original's EXIF; the stored file itself carries no EXIF.
+    taken_at = models.DateTimeField("拍摄时间", null=True, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="上传人",
@@ -524,6 +528,22 @@ class HazardPhoto(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("hazards:photo", args=[self.pk])
+
+    @property
+    def evidence(self) -> str:
+        """拍摄时间 …，位置 … as the photo's EXIF gave them, for regulators."""
+        taken = (
+            timezone.localtime(self.taken_at).strftime("%Y-%m-%d %H:%M")
+            if self.taken_at
+            else "未记录"
+        )
+        if self.latitude is None or self.longitude is None:
+            place = "未记录"
+        else:
+            north = "北纬" if self.latitude >= 0 else "南纬"
+            east = "东经" if self.longitude >= 0 else "西经"
+            place = f"{north} {abs(self.latitude)}° {east} {abs(self.longitude)}°"
+        return f"拍摄时间 {taken}，位置 {place}"
 
 
 class ExtensionRequest(models.Model):

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import (
@@ -191,6 +192,7 @@ def hazard_register(
         sector=sector,
         found_date=found_date,
     )
+    check_photo_count(len(photos))
     checked = [check_image(data, name) for name, data in photos]
     with transaction.atomic():
         hazard = Hazard(
@@ -287,14 +289,41 @@ def hazard_update(*, hazard: Hazard | int, by, comment: str = "", **changes: Any
     return hazard
 
 
+def check_photo_count(new: int, existing: int = 0) -> None:
+    """At most HAZARD_PHOTOS_PER_REQUEST photos in one upload and HAZARD_PHOTOS_PER_HAZARD on a
+    hazard in all."""
+    per_request = settings.HAZARD_PHOTOS_PER_REQUEST
+    per_hazard = settings.HAZARD_PHOTOS_PER_HAZARD
+    if new > per_request:
+        raise ServiceError(
+            f"一次最多上传 {per_request} 张照片（本次 {new} 张），请分批上传。", field="photos"
+        )
+    if existing + new > per_hazard:
+        raise ServiceError(
+            f"每条隐患最多 {per_hazard} 张照片，已有 {existing} 张，"
+            f"最多还能上传 {max(per_hazard - existing, 0)} 张。",
+            field="photos",
+        )
+
+
 def hazard_add_photo(
     *, hazard: Hazard | int, by, kind: str, data: bytes, name: str = ""
 ) -> HazardPhoto:
-    """Add a before or after photo; the step is written to the timeline."""
+    """Add one before or after photo; the step is written to the timeline."""
+    return hazard_add_photos(hazard=hazard, by=by, kind=kind, photos=[(name, data)])[0]
+
+
+def hazard_add_photos(
+    *, hazard: Hazard | int, by, kind: str, photos: list[tuple[str, bytes]]
+) -> list[HazardPhoto]:
+    """Add before or after photos, all or none, as one step on the timeline."""
     pk = hazard.pk if isinstance(hazard, Hazard) else hazard
     if kind not in PhotoKind.values:
         raise ServiceError("照片类型应为 before（整改前）或 after（整改后）。", field="kind")
-    image = check_image(data, name)
+    if not photos:
+        raise ServiceError("请选择或拍摄照片。", field="photos")
+    check_photo_count(len(photos))
+    images = [check_image(data, name) for name, data in photos]
     with transaction.atomic():
         hazard = Hazard.objects.for_user(by).select_for_update(of=("self",)).get(pk=pk)
         if not by.has_role(*REGISTER_ROLES):
@@ -304,15 +333,16 @@ def hazard_add_photo(
                 f"隐患当前状态为“{hazard.get_state_display()}”，不能上传{PhotoKind(kind).label}照片。",
                 kind=Kind.STATE,
             )
+        check_photo_count(len(images), hazard.photos.count())
         event = HazardEvent.objects.create(
             hazard=hazard,
             action=Action.ADD_PHOTO,
             from_state=hazard.state,
             to_state=hazard.state,
             actor=by,
-            data={"kind": kind},
+            data={"kind": kind, **({"count": len(images)} if len(images) > 1 else {})},
         )
-        return _save_photo(hazard, image, kind, by, event)
+        return [_save_photo(hazard, image, kind, by, event) for image in images]
 
 
 def _save_photo(hazard, image, kind, by, event) -> HazardPhoto:
@@ -324,6 +354,9 @@ def _save_photo(hazard, image, kind, by, event) -> HazardPhoto:
         width=image.width,
         height=image.height,
         size=len(image.data),
+        taken_at=image.taken_at,
+        latitude=image.latitude,
+        longitude=image.longitude,
         uploaded_by=by,
     )
     photo.image.save(f"photo.{image.extension}", ContentFile(image.data), save=False)

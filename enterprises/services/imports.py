@@ -18,6 +18,7 @@ from core.spreadsheets import SpreadsheetError, cell_text, read_rows
 from ..choices import ImportStatus, RiskGrade, Scale, StandardizationLevel
 from ..credit_code import check_character, credit_code_error
 from ..models import Enterprise, EnterpriseImport
+from ..phones import phone_error
 from .registry import check_can_edit
 
 log = logging.getLogger(__name__)
@@ -182,6 +183,12 @@ def _validate_row(
             errors.append(f"所属地区“{region_text}”有重名，请填写区划代码")
         else:
             errors.append(f"所属地区“{region_text}”不存在或不在您的管辖范围内")
+    for key, label in (
+        ("principal_phone", "主要负责人电话"),
+        ("safety_manager_phone", "安全管理负责人电话"),
+    ):
+        if problem := phone_error(values.get(key, "")):
+            errors.append(f"{label}：{problem}")
     sector = lookups.sectors_by_name.get(values.get("sector", ""))
     if sector is None:
         errors.append(

@@ -65,6 +65,28 @@ class HazardPhotoSerializer(serializers.ModelSerializer):
     uploaded_by = UserBriefSerializer(read_only=True, allow_null=True)
     url = serializers.SerializerMethodField(help_text="照片下载地址（同样按管辖范围校验）。")
     thumbnail_url = serializers.SerializerMethodField(help_text="缩略图地址。")
+    taken_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="拍摄时间（照片 EXIF 记录；下载的文件不含 EXIF）。",
+    )
+    latitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        read_only=True,
+        allow_null=True,
+        help_text="拍摄位置纬度（EXIF GPS）。",
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        read_only=True,
+        allow_null=True,
+        help_text="拍摄位置经度（EXIF GPS）。",
+    )
+    evidence = serializers.CharField(
+        read_only=True, help_text="给监管人员看的一句话：拍摄时间 …，位置 …。"
+    )
 
     class Meta:
         model = HazardPhoto
@@ -77,6 +99,10 @@ class HazardPhotoSerializer(serializers.ModelSerializer):
             "width",
             "height",
             "size",
+            "taken_at",
+            "latitude",
+            "longitude",
+            "evidence",
             "uploaded_by",
             "created_at",
             "url",

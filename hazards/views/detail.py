@@ -174,14 +174,13 @@ def photo_upload(request, pk: int):
     form = PhotoUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            for name, data in read_photos(form.cleaned_data["photos"]):
-                services.hazard_add_photo(
-                    hazard=hazard,
-                    by=request.user,
-                    kind=form.cleaned_data["kind"],
-                    data=data,
-                    name=name,
-                )
+            services.check_photo_count(len(form.cleaned_data["photos"]))  # before reading them
+            services.hazard_add_photos(
+                hazard=hazard,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                photos=read_photos(form.cleaned_data["photos"]),
+            )
         except Hazard.DoesNotExist as exc:
             raise Http404 from exc
         except ServiceError as exc:

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 
 from core.errors import ServiceError, add_to_form
+from core.uploads import bind_upload_form, read_upload
 
 from .. import services
 from ..forms import StandardImportForm
@@ -62,12 +63,12 @@ def standard_import(request):
     """Load standards from a file: upload, see what would change, then confirm."""
     if request.method == "POST" and request.POST.get("token"):
         return _import_confirm(request)
-    form = StandardImportForm(request.POST or None, request.FILES or None)
+    form = bind_upload_form(StandardImportForm, request)
     plans, token = None, ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            entries = read_standard_file(upload.name, upload.read(), form.particulars())
+            entries = read_standard_file(upload.name, read_upload(upload), form.particulars())
             plans = services.standards_plan(entries)
         except ServiceError as exc:
             add_to_form(form, exc, request=request)

@@ -20,6 +20,7 @@ from core.api.jobs import JobStatusSerializer, job_data
 from core.api.mixins import ApiDefaults
 from core.api.schema import ApiSchema, error_responses
 from core.errors import ServiceError
+from core.uploads import check_request_size, read_upload
 from hazards.filtersets import HazardFilterSet
 from hazards.models import Hazard
 
@@ -27,7 +28,6 @@ from ..models import LedgerImport
 from ..web import XLSX, download
 from .commit import ledger_import_start_commit
 from .export import ledger_export
-from .parse import MAX_UPLOAD_BYTES
 from .selectors import own_imports
 from .validate import ledger_import_preview
 
@@ -125,12 +125,11 @@ def _own_batch(request, pk: int) -> LedgerImport:
 @schema(ApiSchema())
 @parser_classes([MultiPartParser, FormParser])
 def ledger_import_create(request):
+    check_request_size(request)  # before the body is parsed
     upload = request.FILES.get("file")
     if upload is None:
         raise ServiceError("请上传 .xlsx 文件（字段名 file）。", field="file")
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ServiceError("文件过大，请拆分后分批导入。", field="file")
-    batch = ledger_import_preview(by=request.user, data=upload.read(), file_name=upload.name)
+    batch = ledger_import_preview(by=request.user, data=read_upload(upload), file_name=upload.name)
     return Response(_preview(batch, request), status=status.HTTP_201_CREATED)
 
 

@@ -7,13 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError, add_to_form, log_refusal, message_user
-from core.spreadsheets import SpreadsheetError
+from core.uploads import bind_upload_form, read_upload
 
 from ..choices import ImportStatus
 from ..web import XLSX, download
 from .commit import ledger_import_start_commit
 from .export import ledger_export
-from .parse import MAX_UPLOAD_BYTES
 from .selectors import own_imports
 from .validate import check_can_import, ledger_import_preview
 
@@ -47,14 +46,12 @@ def export(request):
 def import_upload(request):
     # A wrong role is a 403 page (core.middleware.ServiceErrorMiddleware).
     check_can_import(request.user)
-    form = LedgerUploadForm(request.POST or None, request.FILES or None)
+    form = bind_upload_form(LedgerUploadForm, request)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > MAX_UPLOAD_BYTES:
-                raise SpreadsheetError("文件过大，请拆分后分批导入。")
             batch = ledger_import_preview(
-                by=request.user, data=upload.read(), file_name=upload.name
+                by=request.user, data=read_upload(upload), file_name=upload.name
             )
         except ServiceError as exc:
             add_to_form(form, exc, request=request)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from accounts.models import User
+from enterprises.phones import normalize_phone, sms_problem
 from hazards.models import Hazard
 
 from ..choices import Channel
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 # notices of the last RETRY_DAYS days.
 DELIVERY_ATTEMPTS = 3
 RETRY_DAYS = 7
+# A Delivery whose error starts so was not attempted (no usable number) and is not retried.
+SKIPPED = "未发送："
 
 
 class LoggingSmsBackend:
@@ -66,8 +69,9 @@ def notice_deliver(*, notice: Notice) -> int:
     hazard = notice.hazard
     sent = set()
     failures: dict[tuple[str, str], int] = {}
-    for channel, recipient, ok in notice.deliveries.values_list("channel", "recipient", "ok"):
-        if ok:
+    deliveries = notice.deliveries.values_list("channel", "recipient", "ok", "error")
+    for channel, recipient, ok, error in deliveries:
+        if ok or error.startswith(SKIPPED):
             sent.add((channel, recipient))
         else:
             failures[channel, recipient] = failures.get((channel, recipient), 0) + 1
@@ -87,14 +91,30 @@ def notice_deliver(*, notice: Notice) -> int:
                 lambda to=email: send_mail(subject, notice.body, None, [to]),
             )
     enterprise = hazard.enterprise
-    phone = (
-        (enterprise.safety_manager_phone or enterprise.principal_phone)
-        if is_reminder(notice.step)
-        else enterprise.principal_phone
-    )
+    numbers = [
+        n
+        for n in (
+            [enterprise.safety_manager_phone, enterprise.principal_phone]
+            if is_reminder(notice.step)
+            else [enterprise.principal_phone]
+        )
+        if n
+    ]
+    # The first number that can take an SMS; else the first, to record why none was sent.
+    phone = next((n for n in numbers if not sms_problem(n)), numbers[0] if numbers else "")
     if phone and (Channel.SMS, phone) not in sent:
+        if problem := sms_problem(phone):
+            Delivery.objects.create(
+                notice=notice,
+                channel=Channel.SMS,
+                recipient=phone,
+                ok=False,
+                error=SKIPPED + problem,
+            )
+            return count
+        number = normalize_phone(phone)
         text = f"{subject}：整改期限{hazard.current_deadline:%Y-%m-%d}。{notice.number}".strip("。")
-        count += _send(notice, Channel.SMS, phone, lambda: sms_backend().send(phone, text))
+        count += _send(notice, Channel.SMS, phone, lambda: sms_backend().send(number, text))
     return count
 
 
@@ -118,6 +138,7 @@ def deliveries_retry(*, on: date, failed_before: datetime) -> int:
     since = timezone.make_aware(datetime.combine(on - timedelta(days=RETRY_DAYS), time.min))
     notice_ids = (
         Delivery.objects.filter(ok=False, sent_at__lt=failed_before, notice__created_at__gte=since)
+        .exclude(error__startswith=SKIPPED)
         .values_list("notice_id", flat=True)
         .distinct()
     )

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from enterprises.choices import ImportStatus
 from enterprises.models import Enterprise, EnterpriseImport
 from enterprises.services import IMPORT_COLUMNS, enterprise_import_commit, enterprise_import_preview
+from tests.core import hostile_files
 from tests.factories import EnterpriseFactory, make_credit_code
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +117,7 @@ def test_code_registered_between_preview_and_commit_blocks_commit(personas):
     "data, message",
     [
         (b"%PDF-1.4 not a spreadsheet", "文件不是有效的 Excel（.xlsx）文件"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "文件已加密或是旧版 .xls 格式"),
+        (hostile_files.legacy_xls(), "旧版 Excel 97-2003（.xls）格式"),
         (b"PK\x05\x06" + b"\0" * 18, "文件中没有工作表"),
     ],
 )

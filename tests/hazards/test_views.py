@@ -1,11 +1,13 @@
 """The hazard pages: lists, scoping, detail buttons per role, steps, registration, photos."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from freezegun import freeze_time
+from PIL import Image
 
 from core.models import Region
 from hazards import workflow
@@ -93,7 +95,8 @@ def test_inspector_of_another_county_sees_nothing(client, personas):
     client.force_login(personas.inspector)
     response = client.get(reverse("hazards:photo", args=[photo.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
-    assert b"".join(response.streaming_content) == jpeg_bytes()
+    with Image.open(io.BytesIO(b"".join(response.streaming_content))) as served:
+        assert served.format == "JPEG" and served.size == Image.open(io.BytesIO(jpeg_bytes())).size
     thumb = client.get(reverse("hazards:photo_thumbnail", args=[photo.pk]))
     assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
 
