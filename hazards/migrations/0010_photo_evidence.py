@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hazards', '0008_other_basis'),
+        ('hazards', '0009_deadline_cover_index'),
     ]
 
     operations = [
