@@ -1,6 +1,6 @@
 """Hazards (隐患), the judgment standards they cite, and every step of their closed loop.
 
-One module, though near 500 lines: the models refer to each other (a hazard cites a clause,
+One module, though past 600 lines: the models refer to each other (a hazard cites a clause,
 its events, extensions, supervisions and photos point back to it), and the whole closed loop
 reads in one place."""
 
