@@ -38,6 +38,8 @@ OPEN_STATES = frozenset(
         HazardState.RECHECKED,
     }
 )
+# Not yet rectified: reminders and escalations go only to hazards in these states.
+NOT_RECTIFIED_STATES = frozenset({HazardState.REGISTERED, HazardState.RECTIFYING})
 STATE_BADGES = {
     HazardState.REGISTERED: "info",
     HazardState.RECTIFYING: "warning",

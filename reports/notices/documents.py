@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from core.pdf import render_pdf
 
 from ..choices import NoticeStep
 from ..models import Notice
-from .steps import county_of, step_label
+from .steps import county_of, notice_title
 
 TEMPLATES = "reports/notices/documents/"
 PDF_TEMPLATES = {
@@ -30,7 +28,9 @@ def notice_context(notice: Notice) -> dict:
         "notice": notice,
         "hazard": hazard,
         "enterprise": hazard.enterprise,
-        "step_label": step_label(notice.step),
+        "step_label": notice_title(notice),
         "county": county_of(hazard.region),
-        "issued": timezone.localtime(notice.created_at).date(),
+        "issued": notice.issued_on,
+        # A 通报 goes to every town, department and enterprise: no personal phone numbers.
+        "show_phones": notice.step != NoticeStep.BULLETIN,
     }
