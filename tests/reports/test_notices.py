@@ -436,6 +436,8 @@ def test_a_bulletin_prints_no_personal_phone_number(hazard, tmp_path):
     text = pdf_text(bulletin, tmp_path)
     assert "主要负责人张三" in text and "13900000000" not in text
     assert "13900000000" not in bulletin.body + "".join(bulletin.addressees)
+    copies = text.split("抄送：")[1].split("。")[0].split("、")
+    assert copies[0] == "鄂托克前旗应急管理局" and len(copies) == len(set(copies))
     # The 逾期督办通知, addressed to the enterprise itself, still gives its principal's phone.
     assert "13900000000" in pdf_text(Notice.objects.get(step="overdue"), tmp_path)
 
