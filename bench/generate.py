@@ -7,11 +7,11 @@
 内蒙古: 12 cities, 100 counties, 8 towns each; departments and users per county (inspector,
 reviewer), per city (leader) and for the province; enterprises (valid 统一社会信用代码), hazards
 over ten years in every state, level and sector, their workflow events, supervisions, inspections
-and the notices the daily job has already issued (the steady state the job runs in). Rows are
-written with COPY; foreign-key triggers are off during the load (the generator keeps the data
-consistent itself) and secondary indexes are rebuilt afterwards. The data is relative to the
-day it was generated (`as_of`, stored in the marker table), so the benchmark runs the jobs
-for that day.
+(with the finding each inspection hazard was registered from) and the notices the daily job has
+already issued (the steady state the job runs in). Rows are written with COPY; foreign-key
+triggers are off during the load (the generator keeps the data consistent itself) and secondary
+indexes are rebuilt afterwards. The data is relative to the day it was generated (`as_of`,
+stored in the marker table), so the benchmark runs the jobs for that day.
 """
 
 from __future__ import annotations
@@ -184,7 +184,8 @@ def _base31(n: int, width: int) -> str:
 
 
 def build_reference(rng: random.Random, as_of: date) -> dict:
-    """Regions, departments and users through the ORM (a few thousand rows)."""
+    """Regions, departments and users through the ORM (a few thousand rows). Past 60 lines for
+    the same reason as build_bulk: one seeded order of random draws."""
     from accounts.models import User
     from core.models import Department, Region, Sector
     from hazards.services import clause_choices
@@ -334,6 +335,11 @@ def _state_for(age: int, rng: random.Random) -> str:
 
 
 def build_bulk(cur, ref: dict, sizes: dict, rng: random.Random, as_of: date, timer: Timer):
+    """Enterprises, hazards, events, supervisions, inspections and notices, written with COPY.
+
+    One long function on purpose: every table is drawn from the same seeded generator in one
+    order, so the data set is the same on every machine; split into pieces, that order (and so
+    the data) would change with each refactoring."""
     from enterprises.credit_code import check_character
     from reports.notices.steps import NUMBER_KINDS, ladder
 
@@ -464,12 +470,13 @@ def build_bulk(cur, ref: dict, sizes: dict, rng: random.Random, as_of: date, tim
                 "rechecked_by_id",
                 "region_id",
                 "sector_id",
-                "inspection_id",
             ],
         )
-        # Events, inspections, supervisions and notices go to temporary files first: one COPY
-        # is open at a time per connection.
-        events, inspections, inspectors, supervisions, notices = (io.StringIO() for _ in range(5))
+        # Events, inspections, findings, supervisions and notices go to temporary files first:
+        # one COPY is open at a time per connection.
+        events, inspections, inspectors, findings, supervisions, notices = (
+            io.StringIO() for _ in range(6)
+        )
         inspection_id = 0
         for hid in range(1, n + 1):
             age = ages[hid - 1]
@@ -566,6 +573,7 @@ def build_bulk(cur, ref: dict, sizes: dict, rng: random.Random, as_of: date, tim
                 if closed is None:
                     sup_level = lvl
             desc = f"{rng.choice(DESCRIPTIONS)}（{number}）"
+            place = rng.choice(PLACES)
             hz.add(
                 hid,
                 f"{found} 09:00:00+08",
@@ -573,7 +581,7 @@ def build_bulk(cur, ref: dict, sizes: dict, rng: random.Random, as_of: date, tim
                 number,
                 level,
                 source,
-                rng.choice(PLACES),
+                place,
                 desc,
                 found,
                 deadline,
@@ -606,8 +614,22 @@ def build_bulk(cur, ref: dict, sizes: dict, rng: random.Random, as_of: date, tim
                 reviewer if recheck else None,
                 region,
                 sector,
-                ins,
             )
+            # The visit links its hazard through the finding the hazard was registered from.
+            if ins:
+                findings.write(
+                    _line(
+                        ins,
+                        level,
+                        clause,
+                        place,
+                        desc,
+                        deadline,
+                        hid,
+                        f"{found} 10:00:00+08",
+                    )
+                )
+                counts["findings"] += 1
             # The workflow trail: one event per step reached.
             days = (found, found + timedelta(days=1), completed, recheck, closed)
             for k in range(stage + 1):
@@ -743,6 +765,21 @@ def build_bulk(cur, ref: dict, sizes: dict, rng: random.Random, as_of: date, tim
         "检查人员 inspection inspectors",
     )
     load(
+        "inspections_finding",
+        [
+            "inspection_id",
+            "level",
+            "clause_id",
+            "place",
+            "description",
+            "deadline",
+            "hazard_id",
+            "created_at",
+        ],
+        findings,
+        f"检查发现问题 findings ({counts['findings']})",
+    )
+    load(
         "hazards_supervision",
         [
             "level",
@@ -808,6 +845,7 @@ TABLES = [
     "hazards_hazardevent",
     "inspections_inspection",
     "inspections_inspection_inspectors",
+    "inspections_finding",
     "hazards_supervision",
     "reports_notice",
 ]

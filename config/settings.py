@@ -226,6 +226,8 @@ SPECTACULAR_SETTINGS = {
         "HazardStateEnum": "hazards.choices.HazardState",
         "SupervisionLevelEnum": "hazards.choices.SupervisionLevel",
         "PhotoKindEnum": "hazards.choices.PhotoKind",
+        "StandardStatusEnum": "hazards.choices.StandardStatus",
+        "BasisKindEnum": "hazards.choices.BasisKind",
     },
 }
 
@@ -340,8 +342,16 @@ SITE_NAME = "清零 · 重大事故隐患闭环管理"
 
 # Hazards: an extension may be requested only within this many working days before the deadline.
 HAZARD_EXTENSION_WINDOW_WORKDAYS = env_int("HAZARD_EXTENSION_WINDOW_WORKDAYS", 20)
+# At most this many approved extensions per hazard, and never beyond this many calendar days
+# after the original deadline (整改期限 as registered).
+HAZARD_EXTENSION_MAX_APPROVED = env_int("HAZARD_EXTENSION_MAX_APPROVED", 1)
+HAZARD_EXTENSION_MAX_DAYS = env_int("HAZARD_EXTENSION_MAX_DAYS", 90)
 HAZARD_PHOTO_MAX_BYTES = env_int("HAZARD_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 HAZARD_PHOTO_MAX_PIXELS = env_int("HAZARD_PHOTO_MAX_PIXELS", 50_000_000)
+
+# Dashboard: 重点监管企业执法检查覆盖率 counts from 1 January of the period's year (annual);
+# false makes it follow the chosen period.
+DASHBOARD_COVERAGE_ANNUAL = env_bool("DASHBOARD_COVERAGE_ANNUAL", True)
 
 # Reference data loaded by `manage.py load_reference`, in order.
 REFERENCE_LOADERS = [

@@ -35,8 +35,16 @@ class DepartmentKind(models.TextChoices):
     CIVIL = "civil", "民政局"
     HEALTH = "health", "卫生健康委员会"
     CULTURE = "culture", "文化旅游体育局"
+    AGRICULTURE = "agriculture", "农业农村局"
     OTHER = "other", "其他部门"
 
 
 # Users of these departments see every sector (综合监管).
 ALL_SECTOR_KINDS = frozenset({DepartmentKind.EMERGENCY, DepartmentKind.SAFETY_OFFICE})
+
+
+class CalendarDayKind(models.TextChoices):
+    """What an entered range of days is in the State Council's holiday arrangement."""
+
+    HOLIDAY = "holiday", "放假"
+    WORKDAY = "workday", "调休上班"

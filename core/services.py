@@ -1,4 +1,4 @@
-"""Loading reference data: regions and sectors. Idempotent: running twice changes nothing."""
+"""Reference data: regions, sectors, the work calendar. Loading twice changes nothing."""
 
 import json
 from pathlib import Path
@@ -6,6 +6,7 @@ from pathlib import Path
 from django.db import transaction
 
 from .data.sectors import SECTORS
+from .errors import ServiceError
 from .models import Region, Sector
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -102,6 +103,43 @@ def _holiday_name(day) -> str:
 
     name = chinese_calendar.get_holiday_detail(day)[1]
     return _HOLIDAY_NAMES.get(name, "节假日")
+
+
+# A holiday in the State Council's arrangement lasts at most 8 or 9 days; a longer range is a typo.
+CALENDAR_RANGE_MAX_DAYS = 31
+CALENDAR_NAME_MAX = 32
+
+
+@transaction.atomic
+def work_calendar_add_range(*, start, end, kind: str, name: str) -> int:
+    """Enter one line of the State Council's arrangement, e.g. 春节 2028-01-25 至 2028-02-01 放假,
+    or 2028-01-22 调休上班: every day of the range becomes (or replaces) a table row."""
+    from datetime import timedelta
+
+    from .choices import CalendarDayKind
+    from .models import WorkCalendarDay
+
+    if kind not in CalendarDayKind.values:
+        raise ServiceError("请选择放假或调休上班。", field="kind")
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError("请填写节日名称，例如：春节。", field="name")
+    if len(name) > CALENDAR_NAME_MAX:
+        raise ServiceError(f"节日名称不能超过 {CALENDAR_NAME_MAX} 个字。", field="name")
+    if end < start:
+        raise ServiceError("结束日期不能早于开始日期。", field="end")
+    if (end - start).days >= CALENDAR_RANGE_MAX_DAYS:
+        raise ServiceError(f"一次最多录入 {CALENDAR_RANGE_MAX_DAYS} 天。", field="end")
+    workday = kind == CalendarDayKind.WORKDAY
+    note = f"{name}调休上班" if workday else name
+    day, count = start, 0
+    while day <= end:
+        WorkCalendarDay.objects.update_or_create(
+            date=day, defaults={"is_workday": workday, "note": note}
+        )
+        day += timedelta(days=1)
+        count += 1
+    return count
 
 
 def work_calendar_seed_default() -> int:

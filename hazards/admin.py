@@ -8,14 +8,22 @@ from .models import Clause, JudgmentStandard
 
 class ClauseInline(admin.TabularInline):
     model = Clause
-    fields = ("order", "ref", "article", "item", "sub_sector", "text")
+    fields = ("order", "ref", "article", "item", "sub_sector", "applies_to", "text", "retired")
     extra = 1
     show_change_link = True
 
 
 @admin.register(JudgmentStandard)
 class JudgmentStandardAdmin(admin.ModelAdmin):
-    list_display = ("name", "doc_no", "sector_label", "effective", "complete", "superseded_by")
+    list_display = (
+        "name",
+        "doc_no",
+        "sector_label",
+        "effective",
+        "ends",
+        "complete",
+        "superseded_by",
+    )
     list_filter = ("sector_label", "complete")
     search_fields = ("name", "doc_no", "code")
     filter_horizontal = ("sectors",)
@@ -25,8 +33,8 @@ class JudgmentStandardAdmin(admin.ModelAdmin):
 
 @admin.register(Clause)
 class ClauseAdmin(admin.ModelAdmin):
-    list_display = ("ref", "standard", "sub_sector", "short_text")
-    list_filter = ("standard",)
+    list_display = ("ref", "standard", "sub_sector", "applies_to", "retired", "short_text")
+    list_filter = ("standard", "retired")
     search_fields = ("ref", "text", "standard__name")
     autocomplete_fields = ("standard",)
 

@@ -11,6 +11,23 @@ class HazardLevel(models.TextChoices):
 LEVEL_BADGES = {HazardLevel.GENERAL: "secondary", HazardLevel.MAJOR: "danger"}
 
 
+class BasisKind(models.TextChoices):
+    """What a hazard's 判定依据 is: a clause of a standard in the catalog, or a legal basis
+    written out where the catalog has no (complete) standard for the sector."""
+
+    CLAUSE = "clause", "判定标准条款"
+    OTHER = "other", "其他依据"
+
+
+class StandardStatus(models.TextChoices):
+    """Where a judgment standard stands on a given day."""
+
+    IN_FORCE = "in_force", "现行有效"
+    NOT_YET = "not_yet", "尚未施行"
+    REPLACED = "replaced", "已被替代"
+    ENDED = "ended", "已被取代，新准则未录入"
+
+
 class HazardSource(models.TextChoices):
     SELF_REPORT = "self_report", "企业自查上报"
     INSPECTION = "inspection", "部门执法检查"
@@ -38,8 +55,13 @@ OPEN_STATES = frozenset(
         HazardState.RECHECKED,
     }
 )
+# Rectified as far as 督促整改 goes: the enterprise has submitted its rectification (or it was
+# re-checked, or closed). 已登记 and 整改中 are "not yet rectified".
+RECTIFIED_STATES = frozenset(
+    {HazardState.AWAITING_RECHECK, HazardState.RECHECKED, HazardState.CLOSED}
+)
 # Not yet rectified: reminders and escalations go only to hazards in these states.
-NOT_RECTIFIED_STATES = frozenset({HazardState.REGISTERED, HazardState.RECTIFYING})
+NOT_RECTIFIED_STATES = frozenset(HazardState) - RECTIFIED_STATES
 STATE_BADGES = {
     HazardState.REGISTERED: "info",
     HazardState.RECTIFYING: "warning",
@@ -104,6 +126,7 @@ class Action(models.TextChoices):
     SUBMIT_RECTIFICATION = "submit-rectification", "提交整改（申请销号）"
     RECHECK_PASS = "recheck-pass", "复查通过"
     RECHECK_FAIL = "recheck-fail", "复查不通过"
+    CONFIRM_BASIS = "confirm-basis", "确认判定依据"
     SIGN_OFF = "sign-off", "销号"
     LIST_SUPERVISION = "list-supervision", "挂牌督办"
     REMOVE_SUPERVISION = "remove-supervision", "摘牌"

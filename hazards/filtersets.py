@@ -11,8 +11,17 @@ from core.filtersets import DATE, RegionFilter, SectorFilter, YesNoAll, scoped
 from core.models import Region, Sector
 from enterprises.models import Enterprise
 
-from .choices import OPEN_STATES, HazardLevel, HazardSource, HazardState, SupervisionLevel
-from .models import Hazard, JudgmentStandard
+from .choices import (
+    OPEN_STATES,
+    BasisKind,
+    HazardLevel,
+    HazardSource,
+    HazardState,
+    SupervisionLevel,
+)
+from .models import Hazard, JudgmentStandard, found_by_regulator_q
+
+OVERDUE_DAYS_MAX = 36_500
 
 
 class HazardFilterSet(django_filters.FilterSet):
@@ -37,6 +46,9 @@ class HazardFilterSet(django_filters.FilterSet):
     sector = SectorFilter()
     source = django_filters.ChoiceFilter(
         label="隐患来源", choices=HazardSource.choices, empty_label="全部"
+    )
+    basis = django_filters.ChoiceFilter(
+        label="判定依据", choices=BasisKind.choices, empty_label="全部", method="filter_basis"
     )
     enterprise = django_filters.ModelChoiceFilter(
         label="企业", queryset=scoped(Enterprise), empty_label="全部"
@@ -64,11 +76,32 @@ class HazardFilterSet(django_filters.FilterSet):
     region_exact = django_filters.ModelChoiceFilter(
         label="所属地区（仅本级）", queryset=scoped(Region), field_name="region", empty_label="全部"
     )
+    # Bounded: a day count past a century cannot be subtracted from a date (and means nothing).
     overdue_days_min = django_filters.NumberFilter(
-        label="逾期天数不少于", method="filter_overdue_days", min_value=0
+        label="逾期天数不少于",
+        method="filter_overdue_days",
+        min_value=0,
+        max_value=OVERDUE_DAYS_MAX,
     )
     overdue_days_max = django_filters.NumberFilter(
-        label="逾期天数不超过", method="filter_overdue_days", min_value=0
+        label="逾期天数不超过",
+        method="filter_overdue_days",
+        min_value=0,
+        max_value=OVERDUE_DAYS_MAX,
+    )
+    # Drill-down targets of 检查发现隐患督促整改率: the original deadline (before any extension),
+    # hazards found by the regulators, and whether the hazard is 督促整改到位 today.
+    original_deadline_after = django_filters.DateFilter(
+        label="原整改期限起", field_name="deadline", lookup_expr="gte", widget=DATE
+    )
+    original_deadline_before = django_filters.DateFilter(
+        label="原整改期限止", field_name="deadline", lookup_expr="lte", widget=DATE
+    )
+    by_regulator = django_filters.BooleanFilter(
+        label="监管部门检查发现", method="filter_by_regulator", widget=YesNoAll
+    )
+    urged = django_filters.BooleanFilter(
+        label="督促整改到位（已整改或经批准延期）", method="filter_urged", widget=YesNoAll
     )
     ordering = django_filters.OrderingFilter(
         label="排序",
@@ -134,6 +167,24 @@ class HazardFilterSet(django_filters.FilterSet):
         if name == "overdue_days_min":
             return queryset.filter(current_deadline__lte=boundary)
         return queryset.filter(current_deadline__gte=boundary)
+
+    def filter_basis(self, queryset, name, value):
+        if value == BasisKind.CLAUSE:
+            return queryset.filter(clause__isnull=False)
+        if value == BasisKind.OTHER:
+            return queryset.exclude(other_basis="")
+        return queryset
+
+    def filter_by_regulator(self, queryset, name, value):
+        if value is None:
+            return queryset
+        found = found_by_regulator_q()
+        return queryset.filter(found) if value else queryset.exclude(found)
+
+    def filter_urged(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.urged() if value else queryset.not_urged()
 
     def filter_supervised(self, queryset, name, value):
         if value is None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
+from core.models import Sector
 from enterprises.models import Enterprise
 
 from .choices import (
     Action,
+    BasisKind,
     HazardLevel,
     HazardSource,
     PhotoKind,
@@ -17,7 +20,7 @@ from .choices import (
     UrgingKind,
 )
 from .models import Clause
-from .services import EDITABLE_FIELDS, clause_choices
+from .services import EDITABLE_FIELDS, clause_offer, hazard_sectors
 
 
 def _style(form: forms.Form) -> None:
@@ -63,6 +66,24 @@ def read_photos(files) -> list[tuple[str, bytes]]:
     return [(f.name, f.read()) for f in files]
 
 
+class ClauseOrOtherField(forms.ModelChoiceField):
+    """A clause, or BasisKind.OTHER for 其他依据 (a legal basis written out)."""
+
+    def to_python(self, value):
+        if value == BasisKind.OTHER:
+            return BasisKind.OTHER
+        return super().to_python(value)
+
+    def validate(self, value):
+        if value != BasisKind.OTHER:
+            super().validate(value)
+
+
+OTHER_BASIS_HELP = (
+    "写明认定为重大事故隐患的法律依据：法律法规或标准的名称、条款，例如“GB 35181—2025 第5.1条”。"
+)
+
+
 class HazardCreateForm(forms.Form):
     """The quick registration form used on site, usually on a phone."""
 
@@ -79,12 +100,18 @@ class HazardCreateForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "请选择隐患级别。"},
     )
-    clause = forms.ModelChoiceField(
+    clause = ClauseOrOtherField(
         label="判定依据",
         queryset=Clause.objects.all(),
         required=False,
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": "请重新选择判定依据。"},
+    )
+    other_basis = forms.CharField(
+        label="其他依据",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=OTHER_BASIS_HELP,
     )
     source = forms.ChoiceField(
         label="隐患来源", choices=HazardSource.choices, initial=HazardSource.INSPECTION
@@ -113,12 +140,24 @@ class HazardCreateForm(forms.Form):
         self.fields["found_date"].initial = timezone.localdate
         _style(self)
 
+    def clean(self):
+        data = super().clean()
+        if data.get("clause") == BasisKind.OTHER:
+            data["clause"] = None
+        else:
+            data["other_basis"] = ""
+        return data
+
+    @property
+    def other_chosen(self) -> bool:
+        return self["clause"].value() == BasisKind.OTHER
+
     def selected(self, name: str):
         """The chosen enterprise or clause, for re-showing it after an error."""
         if name in getattr(self, "cleaned_data", {}):
             return self.cleaned_data[name]
         value = self[name].value()
-        if not value:
+        if not value or value == BasisKind.OTHER:
             return None
         try:
             return self.fields[name].queryset.get(pk=value)
@@ -132,6 +171,12 @@ class HazardEditForm(forms.Form):
     level = forms.ChoiceField(label="隐患级别", choices=HazardLevel.choices)
     clause = forms.ModelChoiceField(
         label="判定依据", queryset=Clause.objects.none(), required=False, empty_label="（无）"
+    )
+    other_basis = forms.CharField(
+        label="其他依据",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="判定标准未录入或不完整时填写（不选条款）。" + OTHER_BASIS_HELP,
     )
     source = forms.ChoiceField(label="隐患来源", choices=HazardSource.choices)
     place = forms.CharField(label="隐患地点/部位", max_length=128)
@@ -147,8 +192,13 @@ class HazardEditForm(forms.Form):
     def __init__(self, *args, hazard, **kwargs):
         kwargs.setdefault("initial", {name: getattr(hazard, name) for name in EDITABLE_FIELDS})
         super().__init__(*args, **kwargs)
-        self.fields["clause"].queryset = clause_choices(hazard.sector).order_by(
-            "standard__code", "order"
+        offered = clause_offer(
+            sectors=hazard_sectors(hazard.enterprise, hazard.sector), on=hazard.found_date
+        )
+        self.fields["clause"].queryset = (
+            Clause.objects.filter(Q(pk__in=offered.values("pk")) | Q(pk=hazard.clause_id or 0))
+            .select_related("standard")
+            .order_by("standard__code", "order")
         )
         self.fields["clause"].label_from_instance = lambda c: f"{c} {c.text[:40]}"
         _style(self)
@@ -165,6 +215,57 @@ class PhotoUploadForm(forms.Form):
             self.fields["kind"].initial = kinds[0]
         self.fields["photos"].error_messages["required"] = "请选择或拍摄照片。"
         _style(self)
+
+
+class StandardImportForm(forms.Form):
+    """A standard file to preview and load; the particulars are for an Excel sheet of clauses."""
+
+    file = forms.FileField(
+        label="标准文件",
+        help_text="JSON 文件（共享数据格式，可含多个标准），或 Excel 条款表（.xlsx，列：ref 条款、"
+        "text 内容、sub_sector 类别）。",
+        error_messages={"required": "请选择要导入的文件。"},
+    )
+    code = forms.CharField(
+        label="代码", required=False, max_length=64, help_text="仅 Excel：如 xiaofang-2025"
+    )
+    name = forms.CharField(label="标准名称", required=False, max_length=128)
+    doc_no = forms.CharField(label="文号或标准号", required=False, max_length=64)
+    issuer = forms.CharField(label="发布机关", required=False, max_length=64)
+    sectors = forms.ModelMultipleChoiceField(
+        label="适用行业领域",
+        queryset=Sector.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    effective = forms.DateField(label="施行日期", required=False, widget=DateInput)
+    supersedes = forms.CharField(
+        label="替代的旧标准",
+        required=False,
+        max_length=255,
+        help_text="旧标准的文号，如 安监总管三〔2017〕121号：新标准施行后旧标准不再提供。",
+    )
+    complete = forms.BooleanField(label="条款完整", required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+        self.fields["file"].widget.attrs["accept"] = ".json,.xlsx"
+
+    def particulars(self) -> dict:
+        """The typed particulars as a standard entry of the shared schema (without clauses)."""
+        data = self.cleaned_data
+        effective = data.get("effective")
+        return {
+            "code": data.get("code", "").strip(),
+            "name": data.get("name", "").strip(),
+            "doc_no": data.get("doc_no", "").strip(),
+            "issuer": data.get("issuer", "").strip(),
+            "sectors": [s.code for s in data.get("sectors") or []],
+            "effective": effective.isoformat() if effective else None,
+            "supersedes": data.get("supersedes", "").strip(),
+            "complete": bool(data.get("complete")),
+        }
 
 
 # ---------------------------------------------------------------- workflow step forms
@@ -206,6 +307,7 @@ COMMENT_LABELS = {
     Action.APPROVE_EXTENSION: "审批意见",
     Action.REFUSE_EXTENSION: "不批准的理由",
     Action.SIGN_OFF: "销号意见",
+    Action.CONFIRM_BASIS: "确认意见",
     Action.REMOVE_SUPERVISION: "摘牌说明",
     Action.RECORD_URGING: "督促内容",
 }

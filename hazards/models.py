@@ -1,10 +1,14 @@
-"""Hazards (隐患), the judgment standards they cite, and every step of their closed loop."""
+"""Hazards (隐患), the judgment standards they cite, and every step of their closed loop.
+
+One module, though near 500 lines: the models refer to each other (a hazard cites a clause,
+its events, extensions, supervisions and photos point back to it), and the whole closed loop
+reads in one place."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -15,19 +19,28 @@ from enterprises.models import Enterprise
 from .choices import (
     LEVEL_BADGES,
     OPEN_STATES,
+    RECTIFIED_STATES,
     STATE_BADGES,
+    BasisKind,
     ExtensionStatus,
     HazardLevel,
     HazardSource,
     HazardState,
     PhotoKind,
+    StandardStatus,
     Stoppage,
     SupervisionLevel,
 )
 
 
 class JudgmentStandard(models.Model):
-    """A published 重大事故隐患判定标准 (e.g. 工贸 应急管理部令第10号)."""
+    """A published 重大事故隐患判定标准 (e.g. 工贸 应急管理部令第10号).
+
+    It is in force from `effective` (unknown: since always) until `ends`. A successor that is
+    loaded (`superseded_by`) replaces it from then on; one that is only known by name
+    (`successor_note`) is not in the catalog yet, so the old standard stays usable, with a
+    warning, until an admin loads the new one.
+    """
 
     code = models.SlugField("代码", max_length=64, unique=True)
     name = models.CharField("名称", max_length=128)
@@ -37,6 +50,12 @@ class JudgmentStandard(models.Model):
     sectors = models.ManyToManyField(Sector, verbose_name="适用行业领域", blank=True)
     published = models.DateField("发布日期", null=True, blank=True)
     effective = models.DateField("施行日期", null=True, blank=True)
+    ends = models.DateField(
+        "废止日期",
+        null=True,
+        blank=True,
+        help_text="自该日起不再适用（通常是替代标准的施行日期）。",
+    )
     superseded_by = models.ForeignKey(
         "self",
         verbose_name="被替代为",
@@ -45,7 +64,15 @@ class JudgmentStandard(models.Model):
         on_delete=models.SET_NULL,
         related_name="supersedes",
     )
+    successor_note = models.TextField(
+        "替代标准",
+        blank=True,
+        help_text="取代本标准的新标准（名称、文号），新标准尚未录入时填写。",
+    )
+    supersedes_note = models.TextField("替代的旧标准", blank=True)
+    status_note = models.TextField("状态说明", blank=True)
     complete = models.BooleanField("条款完整", default=True)
+    missing = models.TextField("缺少的部分", blank=True)
     notes = models.TextField("说明", blank=True)
     source = models.TextField("来源", blank=True)
 
@@ -61,11 +88,44 @@ class JudgmentStandard(models.Model):
         return reverse("hazards:standard_detail", args=[self.pk])
 
     @property
+    def successor_label(self) -> str:
+        """How the successor is named in a warning: its 文号, e.g. AQ 3067—2026."""
+        if self.superseded_by_id:
+            return self.superseded_by.doc_no or self.superseded_by.name
+        return self.successor_note.split("《")[0].strip() or self.successor_note
+
+    def status_on(self, day) -> str:
+        """StandardStatus of this standard on a day."""
+        if self.effective and self.effective > day:
+            return StandardStatus.NOT_YET
+        if self.superseded_by_id and (self.ends is None or self.ends <= day):
+            return StandardStatus.REPLACED
+        if self.ends and self.ends <= day:
+            return StandardStatus.ENDED
+        return StandardStatus.IN_FORCE
+
+    @property
+    def status(self) -> str:
+        return self.status_on(timezone.localdate())
+
+    @property
+    def status_label(self) -> str:
+        return StandardStatus(self.status).label
+
+    @property
     def is_current(self) -> bool:
-        today = timezone.localdate()
-        if self.effective and self.effective > today:
-            return False
-        return self.superseded_by is None or not self.superseded_by.is_current
+        return self.status in (StandardStatus.IN_FORCE, StandardStatus.ENDED)
+
+    def warning_on(self, day) -> str:
+        """What a form or a hazard says when this standard is cited for a day, or ''."""
+        status = self.status_on(day)
+        if status == StandardStatus.ENDED:
+            return f"已被 {self.successor_label} 取代，新准则尚未录入"
+        if status == StandardStatus.REPLACED:
+            return f"已被 {self.successor_label} 取代"
+        if status == StandardStatus.NOT_YET:
+            return f"{self.effective:%Y-%m-%d} 起施行"
+        return ""
 
 
 class Clause(models.Model):
@@ -78,8 +138,21 @@ class Clause(models.Model):
     article = models.PositiveSmallIntegerField("条", null=True, blank=True)
     item = models.PositiveSmallIntegerField("项", null=True, blank=True)
     sub_sector = models.CharField("类别", max_length=255, blank=True)
+    applies_to = models.ForeignKey(
+        Sector,
+        verbose_name="适用细分行业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="只适用于该细分行业（或标有该专项的企业）；空为适用于标准的全部行业。",
+    )
+    lead_in = models.TextField("条文引语", blank=True, help_text="本条的适用范围或前提。")
     text = models.TextField("内容")
     order = models.PositiveIntegerField("排序", default=0)
+    retired = models.BooleanField(
+        "已停用", default=False, help_text="重新导入的标准不再包含该条款，但已有隐患引用它。"
+    )
 
     class Meta:
         ordering = ["standard", "order"]
@@ -123,9 +196,32 @@ class HazardSequence(models.Model):
         return reverse("hazards:hazard_list")
 
 
+def found_by_regulator_q() -> Q:
+    """Found by the regulators (执法检查、督导、暗访、举报核查…), not self-reported by the enterprise."""
+    return ~Q(source=HazardSource.SELF_REPORT)
+
+
+def urged_q(on) -> Q:
+    """督促整改到位 on a day: rectified (待复查、已复查、已销号), or under an approved extension
+    whose new deadline has not passed."""
+    approved = ExtensionRequest.objects.filter(
+        hazard=OuterRef("pk"), status=ExtensionStatus.APPROVED
+    )
+    return Q(state__in=RECTIFIED_STATES) | (Q(Exists(approved)) & Q(current_deadline__gte=on))
+
+
 class HazardQuerySet(ScopedQuerySet):
     def open(self) -> HazardQuerySet:
         return self.filter(state__in=OPEN_STATES)
+
+    def found_by_regulator(self) -> HazardQuerySet:
+        return self.filter(found_by_regulator_q())
+
+    def urged(self, on=None) -> HazardQuerySet:
+        return self.filter(urged_q(on or timezone.localdate()))
+
+    def not_urged(self, on=None) -> HazardQuerySet:
+        return self.exclude(urged_q(on or timezone.localdate()))
 
     def overdue(self, on=None) -> HazardQuerySet:
         """Open and past the current deadline (an approved extension moves that deadline)."""
@@ -171,6 +267,20 @@ class Hazard(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="hazards",
     )
+    other_basis = models.TextField(
+        "其他依据",
+        blank=True,
+        help_text="判定标准未录入或不完整时，写明认定为重大事故隐患的法律依据（法规、标准及条款）。",
+    )
+    basis_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="依据确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    basis_confirmed_at = models.DateTimeField("依据确认时间", null=True, blank=True)
     source = models.CharField(
         "隐患来源", max_length=16, choices=HazardSource.choices, default=HazardSource.INSPECTION
     )
@@ -246,14 +356,6 @@ class Hazard(TimeStampedModel):
     supervisor_unit = models.CharField("监管责任单位", max_length=64, blank=True)
     supervisor_person = models.CharField("监管责任人", max_length=32, blank=True)
     remarks = models.TextField("备注", blank=True)
-    inspection = models.ForeignKey(
-        "inspections.Inspection",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="hazards",
-        verbose_name="来源检查",
-    )
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
     objects = HazardQuerySet.as_manager()
@@ -266,8 +368,14 @@ class Hazard(TimeStampedModel):
         verbose_name_plural = "事故隐患"
         constraints = [
             models.CheckConstraint(
-                condition=~Q(level=HazardLevel.MAJOR) | Q(clause__isnull=False),
-                name="hazard_major_cites_clause",
+                condition=~Q(level=HazardLevel.MAJOR)
+                | Q(clause__isnull=False)
+                | ~Q(other_basis=""),
+                name="hazard_major_cites_basis",
+            ),
+            models.CheckConstraint(
+                condition=Q(clause__isnull=True) | Q(other_basis=""),
+                name="hazard_one_basis",
             ),
             models.CheckConstraint(
                 condition=Q(current_deadline__gte=models.F("found_date")),
@@ -301,6 +409,24 @@ class Hazard(TimeStampedModel):
     @property
     def state_badge(self) -> str:
         return STATE_BADGES.get(self.state, "secondary")
+
+    @property
+    def basis_kind(self) -> str:
+        """BasisKind of the hazard's 判定依据, or '' when it cites none."""
+        if self.clause_id:
+            return BasisKind.CLAUSE
+        return BasisKind.OTHER if self.other_basis else ""
+
+    @property
+    def basis_awaits_confirmation(self) -> bool:
+        return bool(self.other_basis) and self.basis_confirmed_at is None
+
+    @property
+    def clause_warning(self) -> str:
+        """The warning on a cited standard that was replaced by the found date, or ''."""
+        if not self.clause_id:
+            return ""
+        return self.clause.standard.warning_on(self.found_date)
 
     @property
     def level_badge(self) -> str:

@@ -4,7 +4,7 @@ row lock; nothing else does."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import Kind, ServiceError
-from core.workdays import workdays_between
+from core.workdays import estimate_note, window_opens, workdays_between
 
 from .choices import (
     REGION_LEVEL_RANK,
@@ -132,15 +132,50 @@ def report_progress(hazard: Hazard, by, p: dict) -> dict:
     return {}
 
 
+def extension_limit(hazard: Hazard) -> date:
+    """The latest deadline any extension may reach: the original deadline plus the setting."""
+    return hazard.deadline + timedelta(days=settings.HAZARD_EXTENSION_MAX_DAYS)
+
+
+def _extension_limits_reached(hazard: Hazard) -> str | None:
+    most = settings.HAZARD_EXTENSION_MAX_APPROVED
+    approved = hazard.extensions.filter(status=ExtensionStatus.APPROVED).count()
+    if approved >= most:
+        return f"该隐患已批准延期 {approved} 次，每项隐患最多批准延期 {most} 次。"
+    limit = extension_limit(hazard)
+    if hazard.current_deadline >= limit:
+        return (
+            f"整改期限已到延期上限 {limit:%Y-%m-%d}"
+            f"（原整改期限后 {settings.HAZARD_EXTENSION_MAX_DAYS} 天）。"
+        )
+    return None
+
+
+def _beyond_limit(hazard: Hazard, new: date, name: str, label: str) -> None:
+    limit = extension_limit(hazard)
+    if new > limit:
+        raise ServiceError(
+            f"{label}不能晚于 {limit:%Y-%m-%d}：延期最多到原整改期限"
+            f"（{hazard.deadline:%Y-%m-%d}）后 {settings.HAZARD_EXTENSION_MAX_DAYS} 天。",
+            field=name,
+        )
+
+
 def extension_guard(hazard: Hazard, by) -> str | None:
     if _pending_extension(hazard):
         return "已有待审批的延期申请。"
+    if reason := _extension_limits_reached(hazard):
+        return reason
     today = _today()
     if today > hazard.current_deadline:
         return "整改期限已过，不能再申请延期。"
     window = settings.HAZARD_EXTENSION_WINDOW_WORKDAYS
     if workdays_between(today, hazard.current_deadline) > window:
-        return f"只能在整改期限前 {window} 个工作日内申请延期。"
+        opens = window_opens(hazard.current_deadline, window)
+        when = f"{opens:%Y-%m-%d} 起可申请"
+        if note := estimate_note(opens, hazard.current_deadline):
+            when += f"；{note}"
+        return f"只能在整改期限前 {window} 个工作日内申请延期（{when}）。"
     return None
 
 
@@ -148,6 +183,7 @@ def request_extension(hazard: Hazard, by, p: dict) -> dict:
     new = _date(p, "requested_deadline", "申请延期至")
     if new <= hazard.current_deadline:
         raise ServiceError("申请延期至的日期应晚于当前整改期限。", field="requested_deadline")
+    _beyond_limit(hazard, new, "requested_deadline", "申请延期至")
     extension = ExtensionRequest.objects.create(
         hazard=hazard,
         requested_by=by,
@@ -163,6 +199,19 @@ def has_pending_extension(hazard: Hazard, by) -> str | None:
     return None if _pending_extension(hazard) else "没有待审批的延期申请。"
 
 
+def can_decide_extension(hazard: Hazard, by) -> str | None:
+    """A pending request; on a listed hazard, only the listing level or higher decides it."""
+    if reason := has_pending_extension(hazard, by):
+        return reason
+    supervision = _active_supervision(hazard)
+    if supervision and user_rank(by) < SUPERVISION_RANK[supervision.level]:
+        return (
+            f"该隐患由{supervision.get_level_display()}督办（{supervision.doc_no}），"
+            "延期只能由挂牌单位或更高层级的审核人员审批。"
+        )
+    return None
+
+
 def approve_extension(hazard: Hazard, by, p: dict) -> dict:
     extension = _pending_extension(hazard)
     new = (
@@ -172,12 +221,22 @@ def approve_extension(hazard: Hazard, by, p: dict) -> dict:
         raise ServiceError("批准延期至的日期应晚于原整改期限。", field="approved_deadline")
     if new < _today():
         raise ServiceError("批准延期至的日期不能早于今天。", field="approved_deadline")
+    _beyond_limit(hazard, new, "approved_deadline", "批准延期至")
+    most = settings.HAZARD_EXTENSION_MAX_APPROVED
+    if hazard.extensions.filter(status=ExtensionStatus.APPROVED).count() >= most:
+        raise ServiceError(f"每项隐患最多批准延期 {most} 次，已达上限。")
     extension.status, extension.approved_deadline = ExtensionStatus.APPROVED, new
     extension.decided_by, extension.decided_at = by, timezone.now()
     extension.decision_comment = _text(p, "comment", "审批意见", required=False)
     extension.save()
     hazard.current_deadline = new
-    return {"extension": extension.pk, "approved_deadline": new.isoformat()}
+    data = {"extension": extension.pk, "approved_deadline": new.isoformat()}
+    supervision = _active_supervision(hazard)
+    if supervision and supervision.deadline < new:
+        supervision.deadline = new
+        supervision.save(update_fields=["deadline"])
+        data["supervision_deadline"] = new.isoformat()
+    return data
 
 
 def refuse_extension(hazard: Hazard, by, p: dict) -> dict:
@@ -229,6 +288,23 @@ def recheck_fail(hazard: Hazard, by, p: dict) -> dict:
     hazard.current_deadline = new
     hazard.completed_date = None
     return {"passed": False, "new_deadline": new.isoformat()}
+
+
+def basis_awaits_confirmation(hazard: Hazard, by) -> str | None:
+    return None if hazard.basis_awaits_confirmation else "该隐患没有待确认的其他依据。"
+
+
+def confirm_basis(hazard: Hazard, by, p: dict) -> dict:
+    """The reviewer confirms the legal basis an inspector wrote out as 其他依据."""
+    hazard.basis_confirmed_by, hazard.basis_confirmed_at = by, timezone.now()
+    return {"other_basis": hazard.other_basis}
+
+
+def basis_confirmed(hazard: Hazard, by) -> str | None:
+    """A hazard citing 其他依据 is signed off only once a reviewer has confirmed that basis."""
+    if hazard.basis_awaits_confirmation:
+        return "该隐患的判定依据是“其他依据”，审核人员确认判定依据后才能销号。"
+    return None
 
 
 def sign_off(hazard: Hazard, by, p: dict) -> dict:

@@ -17,5 +17,6 @@ urlpatterns = [
     path("photos/<int:pk>/", detail.photo, name="photo"),
     path("photos/<int:pk>/thumbnail/", detail.photo_thumbnail, name="photo_thumbnail"),
     path("standards/", standards.standard_list, name="standard_list"),
+    path("standards/import/", standards.standard_import, name="standard_import"),
     path("standards/<int:pk>/", standards.standard_detail, name="standard_detail"),
 ]

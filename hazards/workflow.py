@@ -93,7 +93,7 @@ TABLE: dict[Action, Transition] = {
             None,
             REVIEWERS,
             steps.approve_extension,
-            guard=steps.has_pending_extension,
+            guard=steps.can_decide_extension,
             fields=("approved_deadline", "comment"),
         ),
         Transition(
@@ -102,7 +102,7 @@ TABLE: dict[Action, Transition] = {
             None,
             REVIEWERS,
             steps.refuse_extension,
-            guard=steps.has_pending_extension,
+            guard=steps.can_decide_extension,
             fields=("comment",),
         ),
         Transition(
@@ -130,11 +130,22 @@ TABLE: dict[Action, Transition] = {
             fields=("recheck_opinion", "recheck_date", "new_deadline"),
         ),
         Transition(
+            Action.CONFIRM_BASIS,
+            OPEN,
+            None,
+            REVIEWERS,
+            steps.confirm_basis,
+            major_only=True,
+            guard=steps.basis_awaits_confirmation,
+            fields=("comment",),
+        ),
+        Transition(
             Action.SIGN_OFF,
             frozenset({S.RECHECKED}),
             S.CLOSED,
             REVIEWERS,
             steps.sign_off,
+            guard=steps.basis_confirmed,
             fields=("comment",),
         ),
         Transition(
@@ -204,6 +215,32 @@ def refusal(hazard: Hazard, transition: Transition, by) -> ServiceError | None:
 
 def available(hazard: Hazard, by) -> list[Transition]:
     return [t for t in TABLE.values() if refusal(hazard, t, by) is None]
+
+
+# Steps whose unavailability the hazard page explains, to those who could otherwise take them.
+EXPLAINED = (Action.REQUEST_EXTENSION,)
+
+
+@dataclass(frozen=True)
+class Blocked:
+    action: Action
+    label: str
+    reason: str
+
+
+def blocked(hazard: Hazard, by) -> list[Blocked]:
+    """The explained steps this user takes in this state and role but may not take now, each
+    with its guard's reason (a wrong state or role is not explained: the step is not theirs)."""
+    result = []
+    for action in EXPLAINED:
+        transition = TABLE[action]
+        if hazard.state not in transition.sources or not by.has_role(*transition.roles):
+            continue
+        if transition.major_only and hazard.level != HazardLevel.MAJOR:
+            continue
+        if transition.guard and (reason := transition.guard(hazard, by)):
+            result.append(Blocked(action, action.label, reason))
+    return result
 
 
 def apply(

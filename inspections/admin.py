@@ -12,7 +12,11 @@ from .models import (
 
 @admin.register(IssuingUnit)
 class IssuingUnitAdmin(admin.ModelAdmin):
-    list_display = ["department", "short_name", "full_name"]
+    list_display = ["department", "short_name", "full_name", "reconsideration_authority"]
+
+    @admin.display(description="文书告知的行政复议机关")
+    def reconsideration_authority(self, unit):
+        return unit.reconsideration_authority
 
 
 @admin.register(ConflictOfInterest)
@@ -49,7 +53,7 @@ class InspectionAdmin(admin.ModelAdmin):
 
 @admin.register(EnforcementDocument)
 class EnforcementDocumentAdmin(admin.ModelAdmin):
-    list_display = ["number", "type", "inspection", "issued_at"]
+    list_display = ["number", "type", "inspection", "issued_at", "voided_at", "void_reason"]
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -1,4 +1,5 @@
-"""Vocabulary of inspections: plan periods, methods, checklist results, visit states, documents."""
+"""Vocabulary of inspections: plan periods, methods, checklist results, visit states, documents,
+and where an enterprise stands against its yearly cap of visits."""
 
 from django.db import models
 
@@ -61,7 +62,24 @@ DOCUMENT_TEMPLATES = {
     DocumentType.RECORD: "documents/inspection_record.html",
     DocumentType.ORDER: "documents/rectification_order.html",
     DocumentType.RECHECK: "documents/recheck_opinion.html",
-    DocumentType.MEASURES: "inspections/documents/measures_decision.html",
+    DocumentType.MEASURES: "documents/measures_decision.html",
+}
+
+
+class CapState(models.TextChoices):
+    """An enterprise's finished visits of the year against its risk grade's yearly cap."""
+
+    NOT_VISITED = "not_visited", "未检查"
+    UNDER = "under", "未达上限"
+    AT = "at", "达到上限"
+    OVER = "over", "超出上限"
+
+
+CAP_BADGES = {
+    CapState.NOT_VISITED: "secondary",
+    CapState.UNDER: "info",
+    CapState.AT: "success",
+    CapState.OVER: "danger",
 }
 
 # At least two enforcement officers at every inspection (行政处罚法 第四十二条: 执法人员不得少于两人).

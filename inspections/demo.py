@@ -13,14 +13,22 @@ from accounts.choices import Role
 from accounts.demo import DEMO_PASSWORD, demo_department
 from accounts.models import User
 from core.choices import DepartmentKind
+from core.models import Department
+from enterprises.choices import RiskGrade
 from enterprises.models import Enterprise
+from hazards import workflow
+from hazards.choices import Action, HazardLevel, Stoppage
 from hazards.services import clause_choices
 
-from . import services
+from . import selectors, services
 from .choices import CheckResult, DocumentType, InspectionMethod
 from .models import InspectionPlan, IssuingUnit
 
-EXTRA_INSPECTORS = [("inspector3", "孙立新"), ("inspector4", "周晓东")]
+# username, name, made-up 执法证号 (after those of accounts.demo)
+EXTRA_INSPECTORS = [
+    ("inspector3", "孙立新", "15062320260008"),
+    ("inspector4", "周晓东", "15062320260009"),
+]
 REMARKS = [
     "可燃气体检测报警装置未与紧急切断装置联锁",
     "涉及重点监管危险化工工艺的装置未实现自动化控制",
@@ -33,22 +41,18 @@ GENERAL = [
 ]
 
 
-@transaction.atomic
-def seed_inspections() -> int:
-    """Create the demo plan, draw, visits and documents once; returns the number of visits."""
-    department = demo_department("150623", DepartmentKind.EMERGENCY)
-    if department is None or InspectionPlan.objects.filter(department=department).exists():
-        return 0
+def _department_setup(department: Department) -> None:
+    """The department's 文号 abbreviation (行政复议 to the county government, derived) and two
+    more inspectors with their 执法证号, so draws have a pool."""
     IssuingUnit.objects.get_or_create(
         department=department,
         defaults={
             "short_name": "鄂前应急",
             "address": "鄂托克前旗敖勒召其镇",
-            "reconsideration_body": "鄂托克前旗人民政府",
             "court": "鄂托克前旗人民法院",
         },
     )
-    for username, name in EXTRA_INSPECTORS:
+    for username, name, certificate_no in EXTRA_INSPECTORS:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
@@ -56,17 +60,30 @@ def seed_inspections() -> int:
                 "role": Role.INSPECTOR,
                 "region_id": "150623",
                 "department": department,
+                "certificate_no": certificate_no,
             },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+
+
+@transaction.atomic
+def seed_inspections() -> int:
+    """Create the demo plan, draw, visits and documents once; returns the number of visits."""
+    department = demo_department("150623", DepartmentKind.EMERGENCY)
+    if department is None or InspectionPlan.objects.filter(department=department).exists():
+        return 0
+    _department_setup(department)
     reviewer = User.objects.get(username="reviewer")
     inspector = User.objects.get(username="inspector")
     inspector2 = User.objects.get(username="inspector2")
     today = timezone.localdate()
-    county = Enterprise.objects.filter(region__code__startswith="150623")
-    named = list(county.filter(key_supervision=True, risk_grade="red").order_by("name")[:2])
+    # 三管三必须: the bureau plans only enterprises of the sectors it supervises.
+    county = Enterprise.objects.filter(
+        region__code__startswith="150623", sector__in=department.sector_ids()
+    )
+    named = list(county.filter(key_supervision=True, risk_grade=RiskGrade.RED).order_by("name")[:2])
     plan = services.plan_create(
         by=reviewer,
         name=f"{today.year}年度鄂托克前旗安全生产执法检查计划",
@@ -81,6 +98,22 @@ def seed_inspections() -> int:
         by=reviewer, plan=plan, count=6, region="150623", exclude_days=0, seed=20260423
     )
     services.draw_verify(draw=draw, by=reviewer)
+    visits = _visit_drawn(reviewer, draw, today)
+    # Today's visit for the demo inspector (四不两直 at a named target).
+    services.inspection_create(
+        by=inspector,
+        enterprise=named[0] if named else draw.targets.last().enterprise,
+        date=today,
+        method=InspectionMethod.FOUR_NO_TWO_DIRECT,
+        inspectors=[inspector, inspector2],
+        start_time=time(9, 30),
+        plan=plan,
+    )
+    return visits + 1
+
+
+def _visit_drawn(reviewer, draw, today) -> int:
+    """Finished visits of four drawn targets, each with its documents; returns how many."""
     visits = 0
     # Visit first the drawn enterprises whose sector has a judgment standard, so the demo shows
     # a checklist with a failed clause becoming a 重大 hazard.
@@ -102,22 +135,54 @@ def seed_inspections() -> int:
         services.document_issue(by=by, inspection=inspection, type=DocumentType.RECORD)
         if inspection.findings.exists():
             services.document_issue(by=by, inspection=inspection, type=DocumentType.ORDER)
-    # Today's visit for the demo inspector (四不两直 at a named target).
-    services.inspection_create(
-        by=inspector,
-        enterprise=named[0] if named else draw.targets.last().enterprise,
-        date=today,
-        method=InspectionMethod.FOUR_NO_TWO_DIRECT,
-        inspectors=[inspector, inspector2],
-        start_time=time(9, 30),
-        plan=plan,
+        if n == 0:
+            _stop_majors(by, inspection)
+        if n == 1:
+            _recheck_all(by, inspection, today)
+    return visits
+
+
+def _stop_majors(by, inspection) -> None:
+    """A 现场处理措施决定书 ordering 局部停产停业 for the visit's 重大 hazards, if it has any."""
+    if not selectors.inspection_hazards(inspection).filter(level=HazardLevel.MAJOR).exists():
+        return
+    services.document_issue(
+        by=by,
+        inspection=inspection,
+        type=DocumentType.MEASURES,
+        measures="责令立即停止相关装置作业，撤出作业人员，设置警戒区域",
+        stoppage=Stoppage.PARTIAL,
     )
-    return visits + 1
+
+
+def _recheck_all(by, inspection, today) -> None:
+    """The enterprise rectifies the visit's 一般 hazards, the inspector re-checks them on site,
+    and the 整改复查意见书 states the results."""
+    hazards = list(selectors.inspection_hazards(inspection))
+    if not hazards or any(h.level == HazardLevel.MAJOR for h in hazards):
+        return
+    for hazard in hazards:
+        workflow.apply(hazard=hazard, action=Action.START_RECTIFICATION, by=by)
+        workflow.apply(
+            hazard=hazard,
+            action=Action.SUBMIT_RECTIFICATION,
+            by=by,
+            completed_date=today.isoformat(),
+            completion_note="已按要求整改完毕",
+        )
+        workflow.apply(
+            hazard=hazard,
+            action=Action.RECHECK_PASS,
+            by=by,
+            recheck_opinion="现场复查，已整改到位",
+            recheck_date=today.isoformat(),
+        )
+    services.document_issue(by=by, inspection=inspection, type=DocumentType.RECHECK)
 
 
 def _check(by, inspection, n: int):
     """Tick the first clauses: most pass, one not applicable, one failed on every other visit."""
-    clauses = list(services.checklist_clauses(inspection)[:6])
+    clauses = list(selectors.checklist_clauses(inspection)[:6])
     for i, clause in enumerate(clauses):
         result = CheckResult.PASS
         if i == 1:

@@ -6,10 +6,11 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import User
+from core.choices import RegionLevel
 from core.models import Department, Region, Sector
 from enterprises.choices import RiskGrade
 from enterprises.models import Enterprise
-from hazards.choices import HazardLevel
+from hazards.choices import HazardLevel, Stoppage
 
 from .choices import DocumentType, InspectionMethod, PlanPeriod
 from .models import InspectionPlan
@@ -50,7 +51,9 @@ class PlanForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.for_user(user).exclude(level="town")
+        self.fields["region"].queryset = Region.objects.for_user(user).exclude(
+            level=RegionLevel.TOWN
+        )
         self.fields["department"].queryset = Department.objects.for_user(user)
         self.fields["enterprises"].queryset = Enterprise.objects.for_user(user).order_by("name")
         self.initial.setdefault("year", timezone.localdate().year)
@@ -125,7 +128,9 @@ class InspectionForm(StyledForm):
 class FindingForm(StyledForm):
     place = forms.CharField(label="隐患地点/部位", max_length=128)
     description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 2}))
-    level = forms.ChoiceField(label="隐患级别", choices=HazardLevel.choices, initial="general")
+    level = forms.ChoiceField(
+        label="隐患级别", choices=HazardLevel.choices, initial=HazardLevel.GENERAL
+    )
     deadline = forms.DateField(label="整改期限（可不填）", required=False, widget=DATE)
 
 
@@ -151,6 +156,21 @@ class DocumentForm(StyledForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    stoppage = forms.ChoiceField(
+        label="停产停业（现场处理措施决定书）",
+        choices=Stoppage.choices,
+        initial=Stoppage.NONE,
+        required=False,
+        help_text="责令停产停业的，对本次检查的重大事故隐患记录停产停业。",
+    )
+
+
+class DocumentVoidForm(StyledForm):
+    reason = forms.CharField(
+        label="作废原因",
+        max_length=255,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "例如：企业名称有误，重新出具"}),
+    )
 
 
 class PeriodForm(StyledForm):
@@ -162,7 +182,9 @@ class PeriodForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.for_user(user).exclude(level="town")
+        self.fields["region"].queryset = Region.objects.for_user(user).exclude(
+            level=RegionLevel.TOWN
+        )
 
 
 class ConflictForm(StyledForm):

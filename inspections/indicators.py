@@ -14,7 +14,7 @@ from core.models import Region
 from enterprises.choices import EnterpriseStatus, RiskGrade
 from enterprises.models import Enterprise
 
-from .choices import InspectionStatus
+from .choices import CAP_BADGES, CapState, InspectionStatus
 from .models import EnforcementDocument, Finding, Inspection
 
 DEFAULT_CAPS = {RiskGrade.RED: 4, RiskGrade.ORANGE: 3, RiskGrade.YELLOW: 2, RiskGrade.BLUE: 1}
@@ -63,18 +63,16 @@ class CapRow:
     cap: int
 
     @property
-    def state(self) -> str:
+    def state(self) -> CapState:
         if self.visits > self.cap:
-            return "超出上限"
+            return CapState.OVER
         if self.visits == 0:
-            return "未检查"
-        return "达到上限" if self.visits == self.cap else "未达上限"
+            return CapState.NOT_VISITED
+        return CapState.AT if self.visits == self.cap else CapState.UNDER
 
     @property
     def badge(self) -> str:
-        return {"超出上限": "danger", "未检查": "secondary", "达到上限": "success"}.get(
-            self.state, "info"
-        )
+        return CAP_BADGES[self.state]
 
 
 def visits_against_caps(*, user, region: Region, year: int) -> list[CapRow]:

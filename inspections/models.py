@@ -1,14 +1,19 @@
-"""Inspections (执法检查): plans, 双随机 draws, visit records with checklists, enforcement documents."""
+"""Inspections (执法检查): plans, 双随机 draws, visit records with checklists, enforcement documents.
+
+One module although it is long: the models are one chain (plan → draw → drawn target → visit →
+checklist, findings, documents), each mostly fields, and read best side by side."""
 
 from __future__ import annotations
 
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.choices import RegionLevel
 from core.models import Department, Region, ScopedQuerySet, Sector, TimeStampedModel
 from enterprises.models import Enterprise
 from hazards.choices import LEVEL_BADGES, HazardLevel
@@ -22,6 +27,25 @@ from .choices import (
     InspectionStatus,
     PlanPeriod,
 )
+
+GOVERNMENT = "人民政府"
+
+
+def is_government(name: str) -> bool:
+    """A people's government, never a department (not an 应急管理局 of any level)."""
+    return name.endswith(GOVERNMENT) and "应急管理" not in name
+
+
+def people_government(region: Region) -> str:
+    """The people's government of a region's level: 鄂托克前旗人民政府, 鄂尔多斯市人民政府,
+    呼和浩特市新城区人民政府 (a 区 is named with its city). A town has no departments that
+    enforce: its county's government."""
+    while region.level == RegionLevel.TOWN and region.parent_id:
+        region = region.parent
+    name = region.name
+    if region.level == RegionLevel.COUNTY and name.endswith("区") and region.parent_id:
+        name = region.parent.name + name
+    return name + GOVERNMENT
 
 
 class IssuingUnit(models.Model):
@@ -44,7 +68,8 @@ class IssuingUnit(models.Model):
         "行政复议机关",
         max_length=64,
         blank=True,
-        help_text="文书告知的行政复议机关，例如“鄂托克前旗人民政府”。",
+        help_text="留空则为部门所在地区的人民政府（行政复议法第二十四条），例如“鄂托克前旗人民政府”；"
+        "只有复议机关不是本级人民政府时（如开发区派出机关的部门）才需要填写。",
     )
     court = models.CharField("管辖人民法院", max_length=64, blank=True)
 
@@ -66,6 +91,24 @@ class IssuingUnit(models.Model):
     @property
     def title(self) -> str:
         return self.full_name or self.department.name
+
+    def clean(self) -> None:
+        body = self.reconsideration_body.strip()
+        if body and not is_government(body):
+            raise ValidationError(
+                {
+                    "reconsideration_body": "行政复议机关应为人民政府（行政复议法第二十四条），"
+                    f"例如“{people_government(self.department.region)}”；留空则自动按部门所在地区填写。"
+                }
+            )
+
+    @property
+    def reconsideration_authority(self) -> str:
+        """Where the documents tell the enterprise to apply for 行政复议: the people's
+        government of the department's own level (行政复议法 2023, 第二十四条), or the stored
+        body when it names a people's government (a department of a 派出机关)."""
+        body = self.reconsideration_body.strip()
+        return body if is_government(body) else people_government(self.department.region)
 
 
 class InspectionPlan(TimeStampedModel):
@@ -433,6 +476,10 @@ class Finding(models.Model):
     def level_badge(self) -> str:
         return LEVEL_BADGES.get(self.level, "secondary")
 
+    @property
+    def is_major(self) -> bool:
+        return self.level == HazardLevel.MAJOR
+
 
 def _document_path(document: EnforcementDocument, filename: str) -> str:
     safe = document.number.replace("〔", "-").replace("〕", "-").replace("号", "")
@@ -460,6 +507,22 @@ class EnforcementDocument(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="制作人", on_delete=models.PROTECT, related_name="+"
     )
     issued_at = models.DateTimeField("制作时间", auto_now_add=True)
+    round = models.PositiveSmallIntegerField(
+        "复查轮次",
+        default=0,
+        help_text="整改复查意见书载明第几次复查的结果；其他文书为 0。",
+    )
+    # 作废: the document stays in the register with its 文号, marked void.
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="作废人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    void_reason = models.CharField("作废原因", max_length=255, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_path = "inspection__region"
@@ -473,6 +536,16 @@ class EnforcementDocument(models.Model):
             models.UniqueConstraint(
                 fields=["issuer", "kind", "year", "sequence"], name="document_number_unique"
             ),
+            # One live document per type per visit (per re-check round for 整改复查意见书).
+            models.UniqueConstraint(
+                fields=["inspection", "type", "round"],
+                condition=Q(voided_at__isnull=True),
+                name="document_one_live_per_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""),
+                name="document_void_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -483,4 +556,9 @@ class EnforcementDocument(models.Model):
 
     @property
     def file_name(self) -> str:
-        return f"{self.get_type_display()}（{self.number}）.pdf"
+        void = "（已作废）" if self.is_void else ""
+        return f"{self.get_type_display()}（{self.number}）{void}.pdf"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None

@@ -11,7 +11,7 @@ from PIL import Image
 from hazards import workflow
 from hazards.choices import Action, HazardLevel, HazardState
 from hazards.models import Clause, Hazard
-from hazards.services import clause_choices, hazard_add_photo, hazard_register
+from hazards.services import clause_offer, hazard_add_photo, hazard_register, hazard_sectors
 from tests.factories import EnterpriseFactory
 
 
@@ -27,8 +27,10 @@ def png_bytes(size=(32, 32)) -> bytes:
     return out.getvalue()
 
 
-def a_clause(enterprise) -> Clause:
-    return clause_choices(enterprise.sector).order_by("standard__code", "order").first()
+def a_clause(enterprise, on: date | None = None) -> Clause:
+    """The first clause offered for a hazard of the enterprise found on a day (default today)."""
+    offered = clause_offer(sectors=hazard_sectors(enterprise), on=on)
+    return offered.order_by("standard__code", "order").first()
 
 
 def register(
@@ -37,7 +39,7 @@ def register(
     enterprise = enterprise or EnterpriseFactory()
     found = found or timezone.localdate()
     if level == HazardLevel.MAJOR and "clause" not in fields:
-        fields["clause"] = a_clause(enterprise)
+        fields["clause"] = a_clause(enterprise, found)
     return hazard_register(
         by=by,
         enterprise=enterprise,

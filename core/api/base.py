@@ -39,12 +39,6 @@ _CODES = {
 }
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "该操作与对象当前状态冲突。"
-    default_code = "conflict"
-
-
 def _service_error(exc: ServiceError) -> Response:
     body = {"detail": exc.message, "code": _CODES[exc.kind]}
     if exc.kind == Kind.INPUT:

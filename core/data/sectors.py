@@ -32,5 +32,6 @@ SECTORS: list[tuple[str, str, str | None, str]] = [
     ("elderly_care", "养老机构", None, K.CIVIL),
     ("medical", "医疗卫生", None, K.HEALTH),
     ("tourism", "文化旅游", None, K.CULTURE),
+    ("fishing_vessel", "渔业船舶", None, K.AGRICULTURE),
     ("other", "其他", None, K.EMERGENCY),
 ]

@@ -10,7 +10,7 @@ from accounts.models import User
 from core.api.schema import ErrorResponseSerializer
 from enterprises.models import Enterprise
 
-from ..choices import PhotoKind, SupervisionLevel
+from ..choices import BasisKind, PhotoKind, SupervisionLevel
 from ..models import (
     Clause,
     ExtensionRequest,
@@ -178,6 +178,17 @@ class HazardListSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="当前有效的挂牌督办级别；未挂牌或已摘牌时为空字符串。",
     )
+    basis_kind = serializers.ChoiceField(
+        choices=BasisKind.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="判定依据的类型：clause 判定标准条款，other 其他依据；未引用时为空字符串。",
+    )
+    clause_warning = serializers.CharField(
+        read_only=True,
+        help_text="所引用标准在发现日期已被取代时的提示（如“已被 AQ 3067—2026 取代，新准则尚未录入”），"
+        "否则为空字符串。",
+    )
     is_overdue = serializers.BooleanField(read_only=True, help_text="未销号且已过当前整改期限。")
     overdue_days = serializers.IntegerField(read_only=True)
 
@@ -196,6 +207,9 @@ class HazardListSerializer(serializers.ModelSerializer):
             "level_display",
             "clause",
             "clause_label",
+            "basis_kind",
+            "other_basis",
+            "clause_warning",
             "source",
             "source_display",
             "place",
@@ -223,6 +237,7 @@ class HazardDetailSerializer(HazardListSerializer):
     found_by = UserBriefSerializer(read_only=True, allow_null=True)
     rechecked_by = UserBriefSerializer(read_only=True, allow_null=True)
     closed_by = UserBriefSerializer(read_only=True, allow_null=True)
+    basis_confirmed_by = UserBriefSerializer(read_only=True, allow_null=True)
     events = HazardEventSerializer(many=True, read_only=True)
     photos = HazardPhotoSerializer(many=True, read_only=True)
     extensions = ExtensionRequestSerializer(many=True, read_only=True)
@@ -238,6 +253,8 @@ class HazardDetailSerializer(HazardListSerializer):
         fields = [
             *HazardListSerializer.Meta.fields,
             "clause_citation",
+            "basis_confirmed_by",
+            "basis_confirmed_at",
             "found_by",
             "measures",
             "responsible_person",
@@ -302,7 +319,14 @@ class HazardCreateSerializer(serializers.ModelSerializer):
         required=False,
         allow_null=True,
         error_messages={"does_not_exist": "判定依据条款“{pk_value}”不存在。"},
-        help_text="判定标准条款 id；重大事故隐患必填。",
+        help_text="判定标准条款 id；重大事故隐患必填，除非填写 other_basis。",
+    )
+    other_basis = serializers.CharField(
+        label="其他依据",
+        required=False,
+        allow_blank=True,
+        help_text="该行业判定标准未录入、不完整或已被未录入的新标准取代时，重大事故隐患可不选条款，"
+        "在此写明法律依据；销号前须由审核人员确认。",
     )
     found_date = serializers.DateField(label="发现日期", required=False, help_text="默认今天。")
 
@@ -312,6 +336,7 @@ class HazardCreateSerializer(serializers.ModelSerializer):
             "enterprise",
             "level",
             "clause",
+            "other_basis",
             "source",
             "place",
             "description",

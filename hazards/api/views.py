@@ -160,7 +160,7 @@ class HazardViewSet(
         return (
             self.scoped()
             .with_is_overdue()
-            .select_related("enterprise", "region", "sector", "clause__standard")
+            .select_related("enterprise", "region", "sector", "clause__standard__superseded_by")
         )
 
     def detail_queryset(self):
@@ -367,10 +367,31 @@ class ClauseViewSet(ApiDefaults, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if self.action != "list":
-            return Clause.objects.select_related("standard")
-        query = validated(ClauseQuerySerializer(data=self.request.query_params))
+            return Clause.objects.select_related("standard__superseded_by")
+        query = self.query()
+        enterprise, sector = query.get("enterprise"), query.get("sector")
+        if enterprise is not None:
+            sectors = services.hazard_sectors(enterprise)
+        else:
+            sectors = [sector] if sector else []
         return services.clause_search(
-            sector=query.get("sector"),
+            sectors=sectors,
             keyword=query.get("q", ""),
             current_only=not query["include_superseded"],
+            on=query.get("found_date"),
         )
+
+    def query(self) -> dict:
+        if not hasattr(self, "_query"):
+            self._query = validated(
+                ClauseQuerySerializer(
+                    data=self.request.query_params, context=self.get_serializer_context()
+                )
+            )
+        return self._query
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "action", None) == "list" and hasattr(self, "_query"):
+            context["on"] = self._query.get("found_date")
+        return context

@@ -16,11 +16,20 @@ from ..choices import (
 from ..models import Hazard
 
 PAGE_SIZES = (20, 50, 100)
-LIST_RELATED = ("enterprise", "region", "sector", "clause__standard")
+LIST_RELATED = ("enterprise", "region", "sector", "clause__standard__superseded_by")
+# The detail page names the visit a hazard was found at (来源检查) through its finding.
+DETAIL_RELATED = (
+    "found_by",
+    "rechecked_by",
+    "closed_by",
+    "basis_confirmed_by",
+    "finding__inspection__enterprise",
+)
 SEARCH_LIMIT = 20
 # Filters folded under 更多筛选 on the list page.
 ADVANCED_FILTERS = (
     "source",
+    "basis",
     "sector",
     "is_open",
     "supervised",
@@ -43,6 +52,7 @@ BUTTON_STYLES = {
     Action.RECHECK_FAIL: "outline-danger",
     Action.REFUSE_EXTENSION: "outline-danger",
     Action.SIGN_OFF: "success",
+    Action.CONFIRM_BASIS: "outline-success",
     Action.RECHECK_PASS: "success",
     Action.APPROVE_EXTENSION: "success",
     Action.LIST_SUPERVISION: "outline-danger",
@@ -59,6 +69,7 @@ EVENT_DATA_LABELS = {
     "stoppage": "停产停业",
     "requested_deadline": "申请延期至",
     "approved_deadline": "批准延期至",
+    "supervision_deadline": "督办期限调整为",
     "completed_date": "整改完成日期",
     "passed": "复查结果",
     "new_deadline": "新的整改期限",
@@ -70,6 +81,7 @@ EVENT_DATA_LABELS = {
     "urging_kind": "督促方式",
     "urging_date": "督促日期",
     "urging_doc_no": "文号",
+    "other_basis": "其他依据",
 }
 EVENT_DATA_VALUES = {
     "level": {**dict(HazardLevel.choices), **dict(SupervisionLevel.choices)},

@@ -25,6 +25,7 @@ from ..models import ExtensionRequest, Hazard, HazardEvent, HazardPhoto
 from .common import (
     BUTTON_STYLES,
     CONFIRM,
+    DETAIL_RELATED,
     EVENT_DATA_LABELS,
     EVENT_DATA_VALUES,
     can_register,
@@ -95,6 +96,7 @@ def _detail(request, hazard: Hazard, *, failed: StepForm | None = None, error: s
             "progress_due": services.progress_reports_due([hazard]).get(hazard.pk),
             "events": [(e, _event_data(e)) for e in events],
             "steps": steps,
+            "blocked": workflow.blocked(hazard, user),
             "step_error": error,
             "can_edit": can_edit,
             "photo_form": PhotoUploadForm(kinds=photo_kinds)
@@ -118,14 +120,14 @@ def _event_data(event: HazardEvent) -> list[tuple[str, str]]:
 
 @login_required
 def hazard_detail(request, pk: int):
-    hazard = scoped_hazard(request, pk, "found_by", "rechecked_by", "closed_by")
+    hazard = scoped_hazard(request, pk, *DETAIL_RELATED)
     return _detail(request, hazard)
 
 
 @login_required
 @require_POST
 def hazard_action(request, pk: int, action: str):
-    hazard = scoped_hazard(request, pk, "found_by", "rechecked_by", "closed_by")
+    hazard = scoped_hazard(request, pk, *DETAIL_RELATED)
     try:
         transition = workflow.TABLE[Action(action)]
     except (ValueError, KeyError) as exc:

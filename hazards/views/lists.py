@@ -80,5 +80,12 @@ def hazard_queue(request):
     return render(
         request,
         "hazards/hazard_queue.html",
-        {"page": page, "page_sizes": PAGE_SIZES, "queue": True},
+        {
+            "page": page,
+            "page_sizes": PAGE_SIZES,
+            "queue": True,
+            "tasks": services.standard_tasks()
+            if request.user.has_perm("hazards.add_judgmentstandard")
+            else [],
+        },
     )

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.errors import ServiceError, add_to_form
 from enterprises.models import Enterprise
 
 from .. import pending, services
+from ..choices import BasisKind
 from ..forms import HazardCreateForm, read_photos
 from .common import SEARCH_LIMIT, can_register
 
@@ -40,17 +44,27 @@ def hazard_create(request):
         else:
             new = read_photos(request.FILES.getlist("photos"))
         kept += pending.stash(request.user, new)
+    enterprise = form.selected("enterprise")
     return render(
         request,
         "hazards/hazard_create.html",
         {
             "form": form,
-            "enterprise": form.selected("enterprise"),
+            "enterprise": enterprise,
+            "gap": services.basis_gap(enterprise.sector, _form_found_date(form))
+            if enterprise
+            else "",
+            "other": BasisKind.OTHER,
             "clause": form.selected("clause"),
             "can_register": can_register(request.user),
             "kept_photos": kept,
         },
     )
+
+
+def _form_found_date(form) -> date:
+    value = form.cleaned_data.get("found_date") if hasattr(form, "cleaned_data") else None
+    return value or timezone.localdate()
 
 
 @login_required
@@ -77,10 +91,19 @@ def enterprise_options(request):
     )
 
 
+def _found_date(request) -> date:
+    """The found date typed in the form so far (today until one is given)."""
+    try:
+        return date.fromisoformat(request.GET.get("found_date", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
 @login_required
 @require_GET
 def clause_options(request):
-    """htmx: clauses that apply to the chosen enterprise's sector, searched by keyword."""
+    """htmx: the clauses offered for the chosen enterprise on the found date, searched by words
+    or references (121号第六项); 其他依据 where the sector's catalog has a gap."""
     keyword = request.GET.get("clause_q", "").strip()
     pk = request.GET.get("enterprise", "")
     enterprise = (
@@ -88,22 +111,24 @@ def clause_options(request):
         if pk.isdigit()
         else None
     )
-    clauses, total = [], 0
+    on = _found_date(request)
+    clauses, total, gap, sectors = [], 0, "", []
     if enterprise is not None:
-        found = services.clause_search(sector=enterprise.sector, keyword=keyword)
+        sectors = services.hazard_sectors(enterprise)
+        found = services.clause_search(sectors=sectors, keyword=keyword, on=on)
         total = found.count()
         clauses = list(found[:SEARCH_LIMIT])
+        gap = services.basis_gap(enterprise.sector, on)
     selected = request.GET.get("clause", "")
     chosen = None
     if enterprise and selected.isdigit() and all(str(c.pk) != selected for c in clauses):
-        # Keep the chosen clause visible while searching, if it applies to this enterprise.
-        chosen = (
-            services.clause_search(sector=enterprise.sector, current_only=False)
-            .filter(pk=selected)
-            .first()
-        )
-    if selected and not chosen and all(str(c.pk) != selected for c in clauses):
+        # Keep the chosen clause visible while searching, if it is still offered.
+        chosen = services.clause_search(sectors=sectors, on=on).filter(pk=selected).first()
+    other = bool(gap) and selected == BasisKind.OTHER
+    if selected and not other and not chosen and all(str(c.pk) != selected for c in clauses):
         selected = ""
+    for clause in [*clauses, *([chosen] if chosen else [])]:
+        clause.warning = clause.standard.warning_on(on)
     return render(
         request,
         "hazards/includes/clause_options.html",
@@ -115,5 +140,7 @@ def clause_options(request):
             "selected": selected,
             "keyword": keyword,
             "limit": SEARCH_LIMIT,
+            "gap": gap,
+            "other": BasisKind.OTHER,
         },
     )

@@ -1,9 +1,10 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
 from core.api.serializers import ScopedPrimaryKeyRelatedField
 from enterprises.models import Enterprise
-from hazards.choices import HazardLevel
+from hazards.choices import HazardLevel, Stoppage
 
 from ..choices import CheckResult, DocumentType, InspectionMethod, PlanPeriod
 from ..models import (
@@ -15,6 +16,7 @@ from ..models import (
     InspectionPlan,
     RandomDraw,
 )
+from ..selectors import plan_progress
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -42,8 +44,6 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
 
     def get_progress(self, plan) -> dict:
-        from ..services import plan_progress
-
         p = plan_progress(plan)
         return {
             "targets": p.targets,
@@ -57,7 +57,9 @@ class PlanSerializer(serializers.ModelSerializer):
 
 class PlanCreateSerializer(serializers.Serializer):
     name = serializers.CharField(label="计划名称", max_length=128)
-    period = serializers.ChoiceField(label="计划类型", choices=PlanPeriod.choices, default="year")
+    period = serializers.ChoiceField(
+        label="计划类型", choices=PlanPeriod.choices, default=PlanPeriod.YEAR
+    )
     year = serializers.IntegerField(label="年度")
     month = serializers.IntegerField(label="月份", required=False, allow_null=True)
     region = serializers.CharField(label="检查地区代码", required=False)
@@ -159,6 +161,8 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class DocumentSerializer(serializers.ModelSerializer):
+    is_void = serializers.BooleanField(label="已作废", read_only=True)
+
     class Meta:
         model = EnforcementDocument
         fields = [
@@ -175,6 +179,11 @@ class DocumentSerializer(serializers.ModelSerializer):
             "pages",
             "issued_by",
             "issued_at",
+            "round",
+            "is_void",
+            "voided_at",
+            "voided_by",
+            "void_reason",
         ]
 
 
@@ -183,7 +192,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     inspectors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     checklist = ChecklistItemSerializer(many=True, read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
-    hazards = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
+    hazards = serializers.SerializerMethodField()
 
     class Meta:
         model = Inspection
@@ -212,6 +221,13 @@ class InspectionSerializer(serializers.ModelSerializer):
             "findings",
             "hazards",
         ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(label="隐患编号")))
+    def get_hazards(self, inspection) -> list[str]:
+        """Numbers of the hazards registered from the findings, newest first."""
+        hazards = [f.hazard for f in inspection.findings.all() if f.hazard_id]
+        hazards.sort(key=lambda h: (h.found_date, h.number), reverse=True)
+        return [h.number for h in hazards]
 
 
 class InspectionCreateSerializer(serializers.Serializer):
@@ -259,3 +275,10 @@ class DocumentIssueSerializer(serializers.Serializer):
     type = serializers.ChoiceField(label="文书类型", choices=DocumentType.choices)
     opinion = serializers.CharField(label="复查意见", required=False, allow_blank=True)
     measures = serializers.CharField(label="处理措施", required=False, allow_blank=True)
+    stoppage = serializers.ChoiceField(
+        label="停产停业", choices=Stoppage.choices, required=False, default=Stoppage.NONE
+    )
+
+
+class DocumentVoidSerializer(serializers.Serializer):
+    reason = serializers.CharField(label="作废原因", max_length=255)

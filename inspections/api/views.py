@@ -15,12 +15,15 @@ from core.errors import ServiceError
 from core.models import Sector
 
 from .. import services
-from ..models import EnforcementDocument, Inspection, InspectionPlan, RandomDraw
+from ..filtersets import DrawFilterSet, InspectionFilterSet, PlanFilterSet
+from ..models import EnforcementDocument, RandomDraw
+from ..selectors import visible_inspections, visible_plans
 from .serializers import (
     ChecklistRecordSerializer,
     CommitSerializer,
     DocumentIssueSerializer,
     DocumentSerializer,
+    DocumentVoidSerializer,
     DrawCheckSerializer,
     DrawCreateSerializer,
     DrawSerializer,
@@ -49,12 +52,11 @@ class PlanViewSet(
     """执法检查计划：列表、详情（含随机抽查比例和完成进度）、制定。"""
 
     serializer_class = PlanSerializer
-    filterset_fields = ["year", "period", "region", "department"]
+    filterset_class = PlanFilterSet
 
     def get_queryset(self):
         return (
-            InspectionPlan.objects.for_user(self.request.user)
-            .select_related("region", "department")
+            visible_plans(self.request.user)
             .prefetch_related("enterprises")
             .order_by("-year", "-pk")
         )
@@ -81,7 +83,7 @@ class DrawViewSet(
     """双随机抽取：列表、详情（种子、名录库、结果、指纹）、抽取、复核。"""
 
     serializer_class = DrawSerializer
-    filterset_fields = ["plan", "region"]
+    filterset_class = DrawFilterSet
 
     def get_queryset(self):
         return (
@@ -133,14 +135,11 @@ class InspectionViewSet(
     """现场检查：列表、详情（检查表、发现的问题、隐患）、安排检查，检查表、问题、提交、文书。"""
 
     serializer_class = InspectionSerializer
-    filterset_fields = ["status", "method", "date", "enterprise", "plan"]
+    filterset_class = InspectionFilterSet
 
     def get_queryset(self):
-        return (
-            Inspection.objects.for_user(self.request.user)
-            .select_related("enterprise")
-            .prefetch_related("inspectors", "checklist__clause", "findings__hazard", "hazards")
-            .order_by("-date", "-pk")
+        return visible_inspections(self.request.user).prefetch_related(
+            "inspectors", "checklist__clause", "findings__hazard"
         )
 
     def get_serializer_class(self):
@@ -218,12 +217,28 @@ class InspectionViewSet(
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=DocumentVoidSerializer,
+        responses={200: DocumentSerializer, **error_responses(409)},
+    )
+    @action(detail=True, methods=["post"], url_path=r"documents/(?P<document_id>\d+)/void")
+    def document_void(self, request, pk=None, document_id=None):
+        """作废一份文书：文号保留在登记中并标注作废，记录原因、作废人和时间；之后可重新出具同类文书。"""
+        inspection = self.get_object()
+        document = EnforcementDocument.objects.get(pk=document_id, inspection=inspection)
+        document = services.document_void(
+            by=request.user, document=document, **_valid(DocumentVoidSerializer, request)
+        )
+        return Response(DocumentSerializer(document).data)
+
     @extend_schema(request=None, responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)/pdf")
     def document_pdf(self, request, pk=None, document_id=None):
         """文书 PDF，与制作时完全一致（响应头 X-Content-SHA256）。"""
         inspection = self.get_object()
         document = EnforcementDocument.objects.get(pk=document_id, inspection=inspection)
-        response = HttpResponse(services.document_bytes(document), content_type="application/pdf")
+        response = HttpResponse(
+            services.document_bytes(document, by=request.user), content_type="application/pdf"
+        )
         response["X-Content-SHA256"] = document.sha256
         return response

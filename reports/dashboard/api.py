@@ -46,26 +46,34 @@ class CardsSerializer(serializers.Serializer):
     major_open = FigureSerializer(help_text="当前未销号重大隐患")
     old_stock = FigureSerializer(help_text="动态清零：2023年及以前发现、尚未销号的重大隐患")
     supervised = FigureSerializer(help_text="当前挂牌督办隐患")
+    major_other_basis = FigureSerializer(
+        help_text="本期发现、引用“其他依据”（判定标准未录入或不完整）的重大隐患"
+    )
 
 
 class CoverageSerializer(serializers.Serializer):
     total = serializers.IntegerField(help_text="在营重点监管企业数")
-    covered = serializers.IntegerField(help_text="本期已完成执法检查的企业数")
+    covered = serializers.IntegerField(help_text="统计期间已完成执法检查的企业数")
     rate = serializers.FloatField(allow_null=True)
     url = serializers.CharField(required=False)
+    start = serializers.DateField(required=False, help_text="统计期间开始（默认为本年1月1日）")
+    end = serializers.DateField(required=False, help_text="统计期间结束")
+    definition = serializers.CharField(required=False, help_text="指标定义")
 
 
 class RectificationSerializer(serializers.Serializer):
-    found = FigureSerializer()
-    closed = FigureSerializer()
-    overdue = FigureSerializer(help_text="本期发现、当前逾期未整改")
-    rate = serializers.FloatField(allow_null=True)
+    due = FigureSerializer(help_text="原整改期限在本期内且已过的检查发现隐患")
+    urged = FigureSerializer(help_text="其中已整改或经批准延期且新期限未到的")
+    not_urged = FigureSerializer(help_text="其中未整改且未经批准延期的")
+    rate = serializers.FloatField(allow_null=True, help_text="督促整改率（%）")
+    definition = serializers.CharField(help_text="指标定义")
 
 
 class AccidentSerializer(serializers.Serializer):
     rate = serializers.FloatField(allow_null=True, help_text="暂无事故调查数据，恒为空")
     text = serializers.CharField()
     note = serializers.CharField()
+    definition = serializers.CharField(help_text="指标定义")
 
 
 class IndicatorsSerializer(serializers.Serializer):

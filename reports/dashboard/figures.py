@@ -5,10 +5,11 @@ given to the hazard list (hazards:hazard_list, same HazardFilterSet), selects ex
 counted. The conditions below and those querystrings are written side by side on purpose: when
 one changes, the other must too, and tests/reports/test_dashboard.py checks every link.
 
-Cost: three aggregate queries with conditional counts for the cards, the trend, the funnel and the
-ageing buckets (over 重大 hazards, 挂牌 hazards and the period's hazards, each served by its own
-index); one grouped query per sub-region and per sector (plus their names); the
-inspection coverage from inspections.indicators. reports.dashboard.services caches the result.
+Cost: three aggregate queries with conditional counts for the cards, the trend, the funnel, the
+ageing buckets and 督促整改率 (over 重大 hazards, 挂牌 hazards, and the hazards whose original
+deadline fell in the period); one grouped query per sub-region and per sector (plus their
+names); the inspection coverage from inspections.indicators. reports.dashboard.services caches
+the result.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
@@ -24,7 +26,7 @@ from django.utils import timezone
 from core.choices import SIGNIFICANT_DIGITS
 from core.models import Region, Sector
 from hazards.choices import OPEN_STATES, HazardLevel, HazardState, SupervisionLevel
-from hazards.models import Hazard
+from hazards.models import Hazard, found_by_regulator_q, urged_q
 from inspections.indicators import key_supervision_coverage
 from reports.monthly.figures import OLD_STOCK_BEFORE, child_level, rate
 
@@ -46,6 +48,15 @@ FUNNEL_STATES = [
     HazardState.CLOSED,
 ]
 ACCIDENT_NOTE = "系统尚未接入事故调查数据，事故调查按期结案率暂无数据，不作统计。"
+# 三个100% (孝义 seed, item 14), each shown beside its figure.
+COVERAGE_DEFINITION = (
+    "{first}至{last}至少完成一次执法检查的在营重点监管企业 ÷ 在营重点监管企业总数{annual}。"
+)
+RECTIFICATION_DEFINITION = (
+    "原整改期限在本期内且已过的检查发现隐患中，已整改（待复查、已复查、已销号）"
+    "或经批准延期且新期限未到的所占比例；尚在整改期限内的隐患和企业自查上报的隐患不计入。"
+)
+ACCIDENT_DEFINITION = "期限内结案的生产安全事故调查 ÷ 应结案的事故调查。"
 MAJOR = {"level": HazardLevel.MAJOR.value}
 
 
@@ -69,6 +80,16 @@ class _Conditions:
         self.overdue = self.open & Q(current_deadline__lt=today)
         self.found_params = {"found_after": start, "found_before": end}
         self.closed_params = {**self.found_params, "closed_before": end}
+        # 检查发现隐患督促整改率: hazards found by the regulators whose original deadline fell
+        # in the period and has passed; of those, the ones 督促整改到位 today.
+        last_due = min(end, today - timedelta(days=1))
+        self.due = found_by_regulator_q() & Q(deadline__gte=start, deadline__lte=last_due)
+        self.urged = urged_q(today)
+        self.due_params = {
+            "by_regulator": "true",
+            "original_deadline_after": start,
+            "original_deadline_before": last_due,
+        }
 
     def ageing(self, least: int, most: int | None) -> Q:
         condition = self.major & self.overdue
@@ -91,6 +112,7 @@ def _main_aggregates(c: _Conditions, months: list[tuple[date, date]]) -> list[tu
     major = {
         "major_found": Count("pk", filter=c.major & c.found),
         "major_closed": Count("pk", filter=c.major & c.found & c.closed),
+        "major_other_basis": Count("pk", filter=c.major & c.found & ~Q(other_basis="")),
         "major_overdue": Count("pk", filter=c.major & c.overdue),
         "major_open": Count("pk", filter=c.major & c.open),
         "old_stock": Count("pk", filter=c.major & c.open & Q(found_date__lt=OLD_STOCK_BEFORE)),
@@ -109,12 +131,8 @@ def _main_aggregates(c: _Conditions, months: list[tuple[date, date]]) -> list[tu
     supervised = {"supervised": Count("pk", filter=~Q(supervision_level=""))}
     for level in SupervisionLevel:
         supervised[f"sv_{level.value}"] = Count("pk", filter=Q(supervision_level=level))
-    found = {
-        "all_found": Count("pk", filter=c.found),
-        "all_closed": Count("pk", filter=c.found & c.closed),
-        "all_overdue": Count("pk", filter=c.found & c.overdue),
-    }
-    return [(c.major, major), (~Q(supervision_level=""), supervised), (c.found, found)]
+    due = {"due": Count("pk"), "due_urged": Count("pk", filter=c.urged)}
+    return [(c.major, major), (~Q(supervision_level=""), supervised), (c.due, due)]
 
 
 def _counts(hazards: QuerySet[Hazard], c: _Conditions, months: list[tuple[date, date]]) -> dict:
@@ -193,8 +211,16 @@ def _by_sector(hazards: QuerySet[Hazard], c: _Conditions) -> list[dict]:
     return [_group_row(str(s.pk), s.name, rows[s.pk], c, sector=s.pk) for s in sectors]
 
 
+def coverage_window(start: date, end: date) -> tuple[date, date]:
+    """Coverage is annual by default: from 1 January of the period's last year to its end."""
+    if settings.DASHBOARD_COVERAGE_ANNUAL:
+        return date(end.year, 1, 1), end
+    return start, end
+
+
 def _coverage(user, region: Region | None, start: date, end: date) -> tuple[dict, dict]:
     """重点监管企业执法检查覆盖率 of the whole scope, and per sub-region (code → row)."""
+    start, end = coverage_window(start, end)
     areas = [region] if region is not None else _children(None)
     total = covered = 0
     per_child: dict[str, dict] = {}
@@ -208,8 +234,23 @@ def _coverage(user, region: Region | None, start: date, end: date) -> tuple[dict
     for row in per_child.values():
         row["rate"] = rate(row["covered"], row["total"])
     url = reverse("inspections:indicators") + "?" + urlencode({"start": start, "end": end})
-    overall = {"total": total, "covered": covered, "rate": rate(covered, total), "url": url}
+    annual = "（按年度统计）" if settings.DASHBOARD_COVERAGE_ANNUAL else ""
+    overall = {
+        "total": total,
+        "covered": covered,
+        "rate": rate(covered, total),
+        "url": url,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "definition": COVERAGE_DEFINITION.format(
+            first=_chinese_date(start), last=_chinese_date(end), annual=annual
+        ),
+    }
     return overall, per_child
+
+
+def _chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def compute(user, start: date, end: date, today: date) -> dict:
@@ -258,20 +299,28 @@ def _cards(n: dict, c: _Conditions) -> dict:
         "major_open": _figure(n["major_open"], **MAJOR, is_open="true"),
         "old_stock": _figure(n["old_stock"], **MAJOR, found_before=old_before, is_open="true"),
         "supervised": _figure(n["supervised"], supervised="true"),
+        # 重大 hazards of the period citing 其他依据: the catalog's gaps, made visible.
+        "major_other_basis": _figure(n["major_other_basis"], **MAJOR, **found, basis="other"),
     }
 
 
 def _indicators(n: dict, c: _Conditions, coverage: dict) -> dict:
-    found, closed = c.found_params, c.closed_params
+    due, urged = n["due"], n["due_urged"]
     return {
         "coverage": coverage,
         "rectification": {
-            "found": _figure(n["all_found"], **found),
-            "closed": _figure(n["all_closed"], **closed),
-            "overdue": _figure(n["all_overdue"], **found, overdue="true"),
-            "rate": rate(n["all_closed"], n["all_found"]),
+            "due": _figure(due, **c.due_params),
+            "urged": _figure(urged, **c.due_params, urged="true"),
+            "not_urged": _figure(due - urged, **c.due_params, urged="false"),
+            "rate": rate(urged, due),
+            "definition": RECTIFICATION_DEFINITION,
         },
-        "accident": {"rate": None, "text": "暂无数据", "note": ACCIDENT_NOTE},
+        "accident": {
+            "rate": None,
+            "text": "暂无数据",
+            "note": ACCIDENT_NOTE,
+            "definition": ACCIDENT_DEFINITION,
+        },
     }
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from hazards.choices import HazardLevel
 from hazards.models import Hazard
-from inspections import services
+from inspections import selectors, services
 from tests.factories import EnterpriseFactory
 from tests.inspections.conftest import team  # noqa: F401 - fixture
 
@@ -25,7 +25,7 @@ def test_inspector_fails_a_clause_on_a_phone(team, phone, login, live_server):  
         inspectors=[team.inspector, team.inspector2],
         start_time=time(9, 30),
     )
-    clauses = list(services.checklist_clauses(inspection)[:3])
+    clauses = list(selectors.checklist_clauses(inspection)[:3])
     login(phone, "inspector")
 
     phone.get_by_role("button", name="展开菜单").click()
@@ -61,7 +61,7 @@ def test_inspector_fails_a_clause_on_a_phone(team, phone, login, live_server):  
     assert clauses[2].ref in hazards.inner_text()
     phone.screenshot(path="/tmp/qingling-e2e-inspection.png", full_page=True)
 
-    hazard = Hazard.objects.get(inspection=inspection)
+    hazard = Hazard.objects.get(finding__inspection=inspection)
     assert hazard.level == HazardLevel.MAJOR and hazard.clause == clauses[2]
     assert hazard.description == "甲醇罐区可燃气体报警仪未投用"
     hazards.get_by_role("link", name=hazard.number).click()

@@ -173,9 +173,9 @@ def test_header_variants_are_accepted(personas):
 
 def test_too_many_rows_refused(personas, monkeypatch):
     from core.spreadsheets import SpreadsheetError
-    from enterprises import services
+    from enterprises.services import imports
 
-    monkeypatch.setattr(services, "IMPORT_MAX_ROWS", 3)
+    monkeypatch.setattr(imports, "IMPORT_MAX_ROWS", 3)
     with pytest.raises(SpreadsheetError, match="超过上限 3 行"):
         enterprise_import_preview(
             by=personas.inspector, data=xlsx([good_row(i) for i in range(5)]), file_name="big.xlsx"

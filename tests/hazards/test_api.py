@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from core.models import Sector
 from hazards.choices import Action, HazardLevel, HazardState
 from hazards.models import Hazard
 from hazards.workflow import TABLE
@@ -165,8 +166,9 @@ def test_create_registers_through_the_service(personas):
 
 
 def test_create_major_without_clause_is_refused_in_chinese(personas):
+    ammonia = EnterpriseFactory(sector=Sector.objects.get(code="ammonia"))
     response = client_for(personas.inspector).post(
-        "/api/v1/hazards/", registration(EnterpriseFactory(), level="major"), format="json"
+        "/api/v1/hazards/", registration(ammonia, level="major"), format="json"
     )
     assert response.status_code == 400
     message = "重大事故隐患必须选择判定依据（判定标准条款）。"
@@ -208,7 +210,8 @@ def test_patch_edits_via_the_service_and_no_delete(personas):
 
 def test_every_workflow_action_is_reachable_and_returns_the_new_state(personas):
     inspector, reviewer = personas.inspector, personas.reviewer
-    hazard = register(inspector, days=10)
+    # 其他依据: the 2017 化工 standard was replaced by AQ 3067—2026, which is not loaded.
+    hazard = register(inspector, days=10, clause=None, other_basis="AQ 3067—2026 第4.1条")
     used = set()
 
     def ok(user, action, state, **body):
@@ -224,14 +227,14 @@ def test_every_workflow_action_is_reachable_and_returns_the_new_state(personas):
     ok(inspector, "report-progress", HazardState.RECTIFYING, comment="探头已到货")
     later = (hazard.current_deadline + timedelta(days=7)).isoformat()
     extension = {"requested_deadline": later, "reason": "设备到货延迟", "interim_measures": "停用"}
+    # One approved extension per hazard by default: refuse a first request, approve a second.
+    ok(inspector, "request-extension", HazardState.RECTIFYING, **extension)
+    body = ok(reviewer, "refuse-extension", HazardState.RECTIFYING, comment="理由不充分")
+    assert body["current_deadline"] == hazard.current_deadline.isoformat()
     ok(inspector, "request-extension", HazardState.RECTIFYING, **extension)
     body = ok(reviewer, "approve-extension", HazardState.RECTIFYING, comment="同意")
     assert body["current_deadline"] == later
     assert body["extensions"][0]["status"] == "approved"
-    extension["requested_deadline"] = (hazard.current_deadline + timedelta(days=9)).isoformat()
-    ok(inspector, "request-extension", HazardState.RECTIFYING, **extension)
-    body = ok(reviewer, "refuse-extension", HazardState.RECTIFYING, comment="理由不充分")
-    assert body["current_deadline"] == later
     supervision = {
         "level": "county",
         "doc_no": "鄂前安督〔2026〕1号",
@@ -270,6 +273,9 @@ def test_every_workflow_action_is_reachable_and_returns_the_new_state(personas):
     assert body["current_deadline"] == new_deadline
     ok(inspector, "submit-rectification", HazardState.AWAITING_RECHECK, **done)
     ok(inspector, "recheck-pass", HazardState.RECHECKED, recheck_opinion="已整改到位")
+    assert step(reviewer, hazard, "sign-off").status_code == 409
+    body = ok(reviewer, "confirm-basis", HazardState.RECHECKED, comment="依据属实")
+    assert body["basis_confirmed_by"]["id"] == reviewer.pk and body["basis_confirmed_at"]
     body = ok(reviewer, "sign-off", HazardState.CLOSED, comment="同意销号")
     assert body["closed_date"] == today().isoformat()
     body = ok(reviewer, "remove-supervision", HazardState.CLOSED)
@@ -414,3 +420,12 @@ def test_standards_and_clause_search(personas):
     response = api.get("/api/v1/clauses/?sector=999999")
     assert response.status_code == 400 and "sector" in response.json()["fields"]
     assert response.json()["detail"] == "行业领域：行业领域“999999”不存在。"
+
+
+def test_an_absurd_overdue_day_count_is_bad_input_not_a_server_error(personas):
+    api = APIClient()
+    api.force_authenticate(personas.reviewer)
+    for name in ("overdue_days_min", "overdue_days_max"):
+        response = api.get(f"/api/v1/hazards/?{name}=3.4774364708304524e16")
+        assert response.status_code == 400 and name in response.json()["fields"]
+    assert api.get("/api/v1/hazards/?overdue_days_min=36500").status_code == 200

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 def test_standards_loaded_idempotently():
     before = (JudgmentStandard.objects.count(), Clause.objects.count())
-    assert before == (8, 424)
-    assert standards_load() == (8, 424)
+    assert before == (12, 493)
+    assert standards_load() == (12, 493)
     assert (JudgmentStandard.objects.count(), Clause.objects.count()) == before
     gongmao = JudgmentStandard.objects.get(code="gongmao-2023")
     assert gongmao.doc_no == "应急管理部令第10号" and gongmao.clauses.count() == 64

@@ -263,7 +263,7 @@ def test_edit_page_calls_the_service(client, personas):
     response = client.post(url, data)
     assert response.status_code == 200
     assert response.context["form"].errors["clause"] == [
-        "重大事故隐患必须选择判定依据（判定标准条款）。"
+        "重大事故隐患必须选择判定依据：从判定标准条款中选择，或选择“其他依据”并写明法律依据。"
     ]
 
 
@@ -330,7 +330,7 @@ def test_create_major_without_clause_keeps_input(client, personas):
     assert response.status_code == 200
     assert not Hazard.objects.exists()
     page = response.content.decode()
-    assert "重大事故隐患必须选择判定依据（判定标准条款）。" in page
+    assert "重大事故隐患必须选择判定依据" in page
     assert response.context["form"].errors["clause"]
     assert "液氨管道腐蚀严重" in page and "罐区" in page
     assert "上庙能源化工有限公司" in page  # the chosen enterprise stays chosen

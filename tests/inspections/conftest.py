@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from core.models import Department
-from inspections import services
+from inspections import selectors, services
 from inspections.choices import CheckResult, InspectionMethod
 from inspections.models import IssuingUnit
 from tests.factories import EnterpriseFactory, UserFactory
@@ -15,7 +15,8 @@ from tests.factories import EnterpriseFactory, UserFactory
 
 @pytest.fixture
 def team(personas):
-    """personas plus two more inspectors of 鄂托克前旗应急管理局 and its 文号 abbreviation."""
+    """personas plus three more inspectors of 鄂托克前旗应急管理局 and its 文号 abbreviation; every
+    inspector and the reviewer has a 执法证号."""
     department = Department.objects.get(name="鄂托克前旗应急管理局")
     IssuingUnit.objects.get_or_create(
         department=department,
@@ -25,15 +26,21 @@ def team(personas):
             "court": "鄂托克前旗人民法院",
         },
     )
-    personas.inspector2 = UserFactory(
-        username="inspector2", name="赵海军", role=Role.INSPECTOR, department=department
-    )
-    personas.inspector3 = UserFactory(
-        username="inspector3", name="孙立新", role=Role.INSPECTOR, department=department
-    )
-    personas.inspector4 = UserFactory(
-        username="inspector4", name="周晓东", role=Role.INSPECTOR, department=department
-    )
+    for username, name in (
+        ("inspector2", "赵海军"),
+        ("inspector3", "孙立新"),
+        ("inspector4", "周晓东"),
+    ):
+        person = UserFactory(
+            username=username, name=name, role=Role.INSPECTOR, department=department
+        )
+        setattr(personas, username, person)
+    # Everyone who may sign a document carries a 执法证号.
+    signers = [personas.inspector, personas.reviewer]
+    signers += [personas.inspector2, personas.inspector3, personas.inspector4]
+    for n, person in enumerate(signers, start=1):
+        person.certificate_no = f"150623202600{n:02d}"
+        person.save(update_fields=["certificate_no"])
     return personas
 
 
@@ -66,7 +73,7 @@ def visit(team, enterprise, *, date=None, method=InspectionMethod.OPEN, **kwargs
 def checked_visit(team, enterprise):
     """A visit with two clauses passed, one failed and one free-text finding, committed."""
     inspection = visit(team, enterprise)
-    clauses = list(services.checklist_clauses(inspection)[:3])
+    clauses = list(selectors.checklist_clauses(inspection)[:3])
     services.checklist_record(
         by=team.inspector, inspection=inspection, clause=clauses[0], result=CheckResult.PASS
     )
@@ -94,3 +101,33 @@ def checked_visit(team, enterprise):
     )
     inspection.refresh_from_db()
     return inspection, clauses, hazards
+
+
+def recheck(team, hazard, *, passed: bool, opinion: str = "", new_deadline=None):
+    """Take a hazard to 待复查 through the workflow and record a re-check on it."""
+    from datetime import timedelta
+
+    from hazards import workflow
+    from hazards.choices import Action, HazardState
+    from tests.hazard_helpers import advance
+
+    hazard = advance(
+        hazard, HazardState.AWAITING_RECHECK, inspector=team.inspector, reviewer=team.reviewer
+    )
+    if passed:
+        workflow.apply(
+            hazard=hazard,
+            action=Action.RECHECK_PASS,
+            by=team.inspector,
+            recheck_opinion=opinion or "已整改到位",
+        )
+    else:
+        workflow.apply(
+            hazard=hazard,
+            action=Action.RECHECK_FAIL,
+            by=team.inspector,
+            recheck_opinion=opinion or "未整改到位",
+            new_deadline=(new_deadline or timezone.localdate() + timedelta(days=10)).isoformat(),
+        )
+    hazard.refresh_from_db()
+    return hazard

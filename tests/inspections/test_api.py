@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from inspections import services
+from inspections import selectors
 from inspections.models import Inspection
 from tests.factories import EnterpriseFactory
 
@@ -42,7 +42,7 @@ def test_plan_draw_verify_inspection_document_over_the_api(api, team, enterprise
     payload["inspectors"] = [team.reviewer.pk, team.inspector.pk]
     created = api.post(reverse("api:inspection-list"), payload, format="json").json()
     inspection = Inspection.objects.get(pk=created["id"])
-    clause = services.checklist_clauses(inspection).first()
+    clause = selectors.checklist_clauses(inspection).first()
     url = reverse("api:inspection-checklist", args=[inspection.pk])
     body = api.post(url, {"clause": clause.pk, "result": "fail"}, format="json").json()
     assert body["findings"][0]["level"] == "major"

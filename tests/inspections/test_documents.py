@@ -9,7 +9,7 @@ from core.errors import ServiceError
 from inspections import services
 from inspections.choices import DocumentType
 
-from .conftest import checked_visit
+from .conftest import checked_visit, recheck
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,8 @@ def test_each_document_contains_enterprise_number_and_findings(
     inspection, clauses, hazards = checked_visit(team, enterprise)
     if kind == DocumentType.RECHECK:
         services.document_issue(by=team.inspector, inspection=inspection, type=DocumentType.ORDER)
+        recheck(team, hazards[0], passed=True)
+        recheck(team, hazards[1], passed=False, opinion="通道内仍有杂物")
     document = services.document_issue(by=team.inspector, inspection=inspection, type=kind)
     assert document.number.startswith(prefix) and document.number.endswith("号")
     data = services.document_bytes(document)
@@ -54,6 +56,9 @@ def test_each_document_contains_enterprise_number_and_findings(
         "15062320260004",  # the inspector's 执法证号
     ):
         assert expected in text, expected
+    if kind == DocumentType.RECHECK:  # each hazard with its re-check result
+        assert hazards[0].number in text and "通过：已整改到位" in text
+        assert "不通过：通道内仍有杂物" in text
 
 
 def test_numbers_are_consecutive_per_type_and_a_changed_file_is_refused(team, enterprise):
@@ -61,6 +66,7 @@ def test_numbers_are_consecutive_per_type_and_a_changed_file_is_refused(team, en
     first = services.document_issue(
         by=team.inspector, inspection=inspection, type=DocumentType.ORDER
     )
+    services.document_void(by=team.inspector, document=first, reason="整改期限写错，重新出具")
     second = services.document_issue(
         by=team.inspector, inspection=inspection, type=DocumentType.ORDER
     )

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from core.errors import ServiceError
 from inspections import draw as drawing
-from inspections import services
+from inspections import selectors, services
 from inspections.models import ConflictOfInterest, DrawTarget, RandomDraw
 from tests.factories import EnterpriseFactory
 
@@ -151,6 +151,6 @@ def test_plan_progress_counts_the_random_share(team):
     EnterpriseFactory.create_batch(4)
     plan = make_plan(team, [named])
     services.draw_run(by=team.reviewer, plan=plan, count=3, seed=1)
-    progress = services.plan_progress(plan)
+    progress = selectors.plan_progress(plan)
     assert (progress.targets, progress.drawn) == (4, 3)
     assert progress.random_share == 75.0 and progress.meets_share

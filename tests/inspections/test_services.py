@@ -5,7 +5,7 @@ import pytest
 from core.errors import ServiceError
 from hazards.choices import HazardLevel, HazardSource
 from hazards.models import Hazard
-from inspections import services
+from inspections import selectors, services
 from inspections.choices import CheckResult, InspectionStatus
 
 from .conftest import checked_visit, visit
@@ -28,13 +28,13 @@ def test_failed_clause_becomes_a_major_hazard_linked_to_the_visit(team, enterpri
     inspection, clauses, hazards = checked_visit(team, enterprise)
     assert inspection.status == InspectionStatus.DONE
     assert len(hazards) == 2
-    major = Hazard.objects.get(inspection=inspection, level=HazardLevel.MAJOR)
+    major = Hazard.objects.get(finding__inspection=inspection, level=HazardLevel.MAJOR)
     assert major.clause == clauses[2]
     assert major.source == HazardSource.INSPECTION
     assert major.description == "甲醇罐区可燃气体报警仪未与紧急切断联锁"
-    general = Hazard.objects.get(inspection=inspection, level=HazardLevel.GENERAL)
+    general = Hazard.objects.get(finding__inspection=inspection, level=HazardLevel.GENERAL)
     assert general.clause is None and general.place == "仓库东侧消防通道"
-    assert set(inspection.hazards.all()) == {major, general}
+    assert set(selectors.inspection_hazards(inspection)) == {major, general}
     assert "不合格 1 项" in inspection.situation
     # The record is closed now.
     with pytest.raises(ServiceError, match="已完成"):
@@ -45,7 +45,7 @@ def test_failed_clause_becomes_a_major_hazard_linked_to_the_visit(team, enterpri
 
 def test_changing_a_failed_clause_back_withdraws_the_finding(team, enterprise):
     inspection = visit(team, enterprise)
-    clause = services.checklist_clauses(inspection).first()
+    clause = selectors.checklist_clauses(inspection).first()
     services.checklist_record(
         by=team.inspector, inspection=inspection, clause=clause, result=CheckResult.FAIL
     )
@@ -61,7 +61,7 @@ def test_changing_a_failed_clause_back_withdraws_the_finding(team, enterprise):
 
 def test_only_the_visit_inspectors_fill_in_the_checklist(team, enterprise):
     inspection = visit(team, enterprise)
-    clause = services.checklist_clauses(inspection).first()
+    clause = selectors.checklist_clauses(inspection).first()
     with pytest.raises(ServiceError, match="只有本次检查的执法人员"):
         services.checklist_record(
             by=team.inspector3, inspection=inspection, clause=clause, result=CheckResult.PASS
@@ -80,6 +80,6 @@ def test_commit_is_all_or_nothing(team, enterprise):
     type(bad).objects.filter(pk=bad.pk).update(level=HazardLevel.MAJOR)
     with pytest.raises(ServiceError, match="判定依据"):
         services.inspection_findings_commit(by=team.inspector, inspection=inspection)
-    assert not Hazard.objects.filter(inspection=inspection).exists()
+    assert not Hazard.objects.filter(finding__inspection=inspection).exists()
     inspection.refresh_from_db()
     assert inspection.status == InspectionStatus.SCHEDULED

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections import services
+from inspections import selectors, services
 from inspections.choices import DocumentType
 from inspections.models import Inspection
 
@@ -34,6 +34,8 @@ def test_pages_render_for_the_inspector(client, team, enterprise):
         "inspection_create",
     ):
         assert client.get(reverse(f"inspections:{name}")).status_code == 200, name
+    # One finished visit this year against the 4 a red-graded enterprise may have.
+    assert "未达上限" in client.get(reverse("inspections:indicators")).content.decode()
     pdf = client.get(reverse("inspections:document_download", args=[document.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert pdf["X-Content-SHA256"] == document.sha256
@@ -41,7 +43,7 @@ def test_pages_render_for_the_inspector(client, team, enterprise):
 
 def test_checklist_tap_records_and_proposes_a_finding(client, team, enterprise):
     inspection = visit(team, enterprise)
-    clause = services.checklist_clauses(inspection).first()
+    clause = selectors.checklist_clauses(inspection).first()
     client.force_login(team.inspector)
     url = reverse("inspections:checklist_record", args=[inspection.pk, clause.pk])
     response = client.post(url, {"result": "fail", "remark": "报警仪失效"}, HTTP_HX_REQUEST="true")
@@ -50,7 +52,7 @@ def test_checklist_tap_records_and_proposes_a_finding(client, team, enterprise):
     assert inspection.findings.get().clause == clause
     client.post(reverse("inspections:inspection_commit", args=[inspection.pk]), {"measures": ""})
     inspection.refresh_from_db()
-    assert inspection.is_done and inspection.hazards.get().clause == clause
+    assert inspection.is_done and selectors.inspection_hazards(inspection).get().clause == clause
 
 
 def test_plan_draw_verify_and_public_page(client, team):
@@ -117,3 +119,24 @@ def test_inspector_of_another_county_sees_nothing(client, team, enterprise):
         assert data["count"] == 0, endpoint
     assert client.get(reverse("api:inspection-detail", args=[inspection.pk])).status_code == 404
     assert not Inspection.objects.for_user(team.inspector_b).exists()
+
+
+def test_hazard_detail_names_the_visit_through_its_finding(client, team, enterprise):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.hazard_helpers import register
+
+    inspection, _, hazards = checked_visit(team, enterprise)
+    direct = register(team.inspector, enterprise=enterprise)
+    client.force_login(team.inspector)
+    queries = {}
+    client.get(direct.get_absolute_url())  # the session's first page warms its caches
+    for hazard in (hazards[0], direct):
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(hazard.get_absolute_url()).content.decode()
+        queries[hazard] = len(captured.captured_queries)
+        assert ("来源检查" in page) == (hazard != direct)
+        assert (inspection.get_absolute_url() in page) == (hazard != direct)
+    # The visit comes with the hazard's own query, not one more per page.
+    assert queries[hazards[0]] == queries[direct]

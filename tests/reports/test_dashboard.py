@@ -137,6 +137,14 @@ FOUND = "h.found_date BETWEEN %s AND %s"
 CLOSED = "h.closed_date IS NOT NULL AND h.closed_date <= %s"
 OVERDUE = f"h.state IN {OPEN!r} AND h.current_deadline < %s"
 OPEN_SQL = f"h.state IN {OPEN!r}"
+# 检查发现隐患督促整改率: found by the regulators, original deadline in the period and passed;
+# urged: rectified, or under an approved extension whose new deadline has not passed.
+DUE = "h.source <> 'self_report' AND h.deadline BETWEEN %s AND %s"
+URGED = (
+    "(h.state IN ('awaiting_recheck', 'rechecked', 'closed') OR (EXISTS (SELECT 1 FROM "
+    "hazards_extensionrequest x WHERE x.hazard_id = h.id AND x.status = 'approved') "
+    "AND h.current_deadline >= %s))"
+)
 
 
 def _group_sql(row_where: str, row_params: list, start, end, today) -> dict:
@@ -152,6 +160,7 @@ def _group_sql(row_where: str, row_params: list, start, end, today) -> dict:
 
 def expected_sql(data: dict, start: date, end: date, today: date) -> dict[str, tuple]:
     """(where, params) of every figure, keyed by its path in the dashboard data."""
+    last_due = min(end, today - timedelta(days=1))
     w = {
         "cards.major_found": (f"{MAJOR} AND {FOUND}", [start, end]),
         "cards.major_closed": (f"{MAJOR} AND {FOUND} AND {CLOSED}", [start, end, end]),
@@ -159,9 +168,12 @@ def expected_sql(data: dict, start: date, end: date, today: date) -> dict[str, t
         "cards.major_open": (f"{MAJOR} AND {OPEN_SQL}", []),
         "cards.old_stock": (f"{MAJOR} AND {OPEN_SQL} AND h.found_date < '2024-01-01'", []),
         "cards.supervised": ("h.supervision_level <> ''", []),
-        "indicators.rectification.found": (FOUND, [start, end]),
-        "indicators.rectification.closed": (f"{FOUND} AND {CLOSED}", [start, end, end]),
-        "indicators.rectification.overdue": (f"{FOUND} AND {OVERDUE}", [start, end, today]),
+        "indicators.rectification.due": (DUE, [start, last_due]),
+        "indicators.rectification.urged": (f"{DUE} AND {URGED}", [start, last_due, today]),
+        "indicators.rectification.not_urged": (
+            f"{DUE} AND NOT {URGED}",
+            [start, last_due, today],
+        ),
     }
     for row in data["supervision"]:
         w[f"supervision.{row['key']}"] = ("h.supervision_level = %s", [row["key"]])
@@ -207,7 +219,7 @@ def figures_by_path(data: dict) -> dict[str, dict]:
     for key in ("major_found", "major_closed", "major_overdue", "major_open", "old_stock"):
         out[f"cards.{key}"] = data["cards"][key]
     out["cards.supervised"] = data["cards"]["supervised"]
-    for key in ("found", "closed", "overdue"):
+    for key in ("due", "urged", "not_urged"):
         out[f"indicators.rectification.{key}"] = data["indicators"]["rectification"][key]
     for row in data["supervision"] + data["funnel"] + data["ageing"]:
         section = (
@@ -276,7 +288,8 @@ def test_every_figure_equals_raw_sql(world, client, who):
         prefix = _scope_prefix(user)
         for path, (_, where, sql_params) in expected.items():
             assert figures[path]["value"] == _count(prefix, where, sql_params), (who, params, path)
-        total, covered = _coverage_sql(prefix, start, end)
+        # Coverage is annual: from 1 January of the period's last year to its end.
+        total, covered = _coverage_sql(prefix, date(end.year, 1, 1), end)
         coverage = data["indicators"]["coverage"]
         assert (coverage["total"], coverage["covered"]) == (total, covered)
         assert data["indicators"]["accident"]["rate"] is None
@@ -312,7 +325,10 @@ def test_known_figures_of_county_a_this_month(world, client):
     coverage = data["indicators"]["coverage"]
     assert (coverage["total"], coverage["covered"], coverage["rate"]) == (2, 1, 50.0)
     rect = data["indicators"]["rectification"]
-    assert (rect["found"]["value"], rect["closed"]["value"], rect["overdue"]["value"]) == (6, 2, 2)
+    # Original deadlines passed in May (05-01..05-19): 05-15 (rectifying), 05-09 (registered),
+    # 05-16 (registered, listed by the city) and 05-08 (closed): one of four rectified.
+    assert (rect["due"]["value"], rect["urged"]["value"], rect["not_urged"]["value"]) == (4, 1, 3)
+    assert rect["rate"] == 25.0
 
 
 @freeze_time("2026-05-20 10:00:00")

@@ -1,24 +1,24 @@
-"""Business rules for the enterprise registry: who may write, and the 名录库 import."""
+"""The 名录库 import: an uploaded spreadsheet is checked row by row and kept as a preview; the
+user then commits every row or none."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from accounts.choices import ENTERPRISE_EDITOR_ROLES
-from core.errors import Kind, ServiceError, full_clean
+from core.errors import Kind, ServiceError
 from core.logs import timed
 from core.models import Region, Sector
 from core.spreadsheets import SpreadsheetError, cell_text, read_rows
 
-from .choices import ImportStatus, RiskGrade, Scale, StandardizationLevel
-from .credit_code import check_character, credit_code_error
-from .models import Enterprise, EnterpriseImport
+from ..choices import ImportStatus, RiskGrade, Scale, StandardizationLevel
+from ..credit_code import check_character, credit_code_error
+from ..models import Enterprise, EnterpriseImport
+from .registry import check_can_edit
 
 log = logging.getLogger(__name__)
 
@@ -95,59 +95,6 @@ _LEVELS = {
     "无": StandardizationLevel.NONE,
 }
 _BOOLS = {"是": True, "否": False, "Y": True, "N": False, "1": True, "0": False}
-
-
-# ---------------------------------------------------------------- writing one enterprise
-
-
-def _check_can_edit(by) -> None:
-    if not by.has_role(*ENTERPRISE_EDITOR_ROLES):
-        raise ServiceError("只有管理员和执法检查员可以新增或修改企业信息。", kind=Kind.ROLE)
-
-
-def _check_in_scope(by, enterprise: Enterprise) -> None:
-    region = by.scope_region
-    if region is not None and not enterprise.region_id.startswith(region.prefix):
-        raise ServiceError("所属地区不在您的管辖范围内。", field="region")
-    sector_ids = by.scope_sector_ids
-    if sector_ids is not None and enterprise.sector_id not in sector_ids:
-        raise ServiceError("该行业领域不属于您所在部门的监管范围。", field="sector")
-
-
-def _save(enterprise: Enterprise, *, by, other_sectors=None) -> Enterprise:
-    full_clean(enterprise)
-    enterprise._history_user = by
-    try:
-        with transaction.atomic():
-            enterprise.save()
-    except IntegrityError as exc:
-        raise ServiceError("该统一社会信用代码已登记。", field="credit_code") from exc
-    if other_sectors is not None:
-        enterprise.other_sectors.set(other_sectors)
-    return enterprise
-
-
-def enterprise_create(*, by, other_sectors=None, **fields: Any) -> Enterprise:
-    """Register an enterprise inside the user's territory and sectors."""
-    _check_can_edit(by)
-    enterprise = Enterprise(**fields)
-    _check_in_scope(by, enterprise)
-    return _save(enterprise, by=by, other_sectors=other_sectors)
-
-
-def enterprise_update(
-    *, enterprise: Enterprise, by, other_sectors=None, **fields: Any
-) -> Enterprise:
-    """Change an enterprise's details; the credit code never changes."""
-    _check_can_edit(by)
-    fields.pop("credit_code", None)
-    for name, value in fields.items():
-        setattr(enterprise, name, value)
-    _check_in_scope(by, enterprise)
-    return _save(enterprise, by=by, other_sectors=other_sectors)
-
-
-# ---------------------------------------------------------------- 名录库 import
 
 
 @dataclass
@@ -275,7 +222,7 @@ def enterprise_import_preview(*, by, data: bytes, file_name: str) -> EnterpriseI
 
     Problems with the file as a whole raise SpreadsheetError; row problems are stored per row.
     """
-    _check_can_edit(by)
+    check_can_edit(by)
     with timed(log, "enterprise import preview", by=by, bytes=len(data)) as figures:
         batch = _preview(by, data, file_name)
         figures.update(batch=batch.pk, rows=batch.row_count, errors=len(batch.errors))
@@ -322,7 +269,7 @@ def _preview(by, data: bytes, file_name: str) -> EnterpriseImport:
 
 def enterprise_import_commit(*, batch: EnterpriseImport, by) -> int:
     """Create every enterprise of a clean preview, or none of them."""
-    _check_can_edit(by)
+    check_can_edit(by)
     with timed(log, "enterprise import commit", by=by, batch=batch.pk) as figures:
         figures["created"] = _commit(batch, by)
     return figures["created"]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_documentsequence_job'),
+        ('core', '0004_agriculture_department'),
     ]
 
     operations = [
