@@ -640,11 +640,13 @@ def build_bulk(cur, ref: dict, sizes: dict, rng: random.Random, as_of: date, tim
                     f"{action}\t{frm}\t{to}\t{when} {9 + k}:00:00+08\t\t{{}}\t{actor}\t{hid}\n"
                 )
             counts["events"] += stage + 1
-            # Notices the daily job has already issued for the current deadline (steps due
-            # before as_of); the benchmarked run on as_of then makes only that day's steps.
+            # Notices the daily job has already issued for the current deadline: steps of the
+            # level's ladder due before as_of while the hazard was not yet rectified (before
+            # its rectification was submitted); the benchmarked run on as_of then makes only
+            # that day's steps.
             if not closed:
-                for step, due in ladder(current):
-                    if due >= as_of:
+                for step, due in ladder(current, level, listed=sup_level):
+                    if due >= as_of or due < found or (completed and due >= completed):
                         continue
                     num = ""
                     if step in NUMBER_KINDS:
@@ -661,6 +663,8 @@ def build_bulk(cur, ref: dict, sizes: dict, rng: random.Random, as_of: date, tim
                             step,
                             current,
                             due,
+                            due,
+                            "rectifying" if started and due > found else "registered",
                             f"{due} 07:30:00+08",
                             num,
                             issuer,
@@ -799,6 +803,8 @@ def build_bulk(cur, ref: dict, sizes: dict, rng: random.Random, as_of: date, tim
             "step",
             "deadline",
             "due_date",
+            "issued_on",
+            "hazard_state",
             "created_at",
             "number",
             "issuer",

@@ -265,22 +265,35 @@ def _reminder_days() -> list[int]:
     return days
 
 
-def _escalation_ladder() -> list[tuple[int, str]]:
+_ESCALATION_STEPS = {"overdue", "county_letter", "bulletin", "city_escalation"}
+
+
+def _escalation_ladder(name: str, default: str, steps: set[str]) -> list[tuple[int, str]]:
     """Days after the deadline → step, e.g. "1:overdue,15:county_letter,30:city_escalation"."""
-    steps = {"overdue", "county_letter", "bulletin", "city_escalation"}
     ladder = []
-    for item in env_list(
-        "REPORTS_ESCALATION_LADDER", "1:overdue,15:county_letter,22:bulletin,30:city_escalation"
-    ):
+    for item in env_list(name, default):
         days, _, step = item.partition(":")
         if step not in steps or not days.strip().isdigit() or int(days) < 1:
-            raise ImproperlyConfigured(f"REPORTS_ESCALATION_LADDER item {item!r} is not days:step.")
+            raise ImproperlyConfigured(
+                f"{name} item {item!r} is not days:step with one of {sorted(steps)}."
+            )
         ladder.append((int(days), step))
     return sorted(ladder)
 
 
 REPORTS_REMINDER_DAYS = _reminder_days()
-REPORTS_ESCALATION_LADDER = _escalation_ladder()
+# The ladder of 重大事故隐患, and that of 一般隐患: 提请市级督办 (a request to list the hazard
+# for 挂牌督办) concerns 重大事故隐患 only, so the 一般 ladder ends at the county's steps.
+REPORTS_ESCALATION_LADDER = _escalation_ladder(
+    "REPORTS_ESCALATION_LADDER",
+    "1:overdue,15:county_letter,22:bulletin,30:city_escalation",
+    _ESCALATION_STEPS,
+)
+REPORTS_ESCALATION_LADDER_GENERAL = _escalation_ladder(
+    "REPORTS_ESCALATION_LADDER_GENERAL",
+    "1:overdue,15:county_letter,22:bulletin",
+    _ESCALATION_STEPS - {"city_escalation"},
+)
 REPORTS_MONTHLY_BUILD_DAY = env_int("REPORTS_MONTHLY_BUILD_DAY", 20)
 REPORTS_MONTHLY_DUE_DAY = env_int("REPORTS_MONTHLY_DUE_DAY", 28)
 if not (1 <= REPORTS_MONTHLY_BUILD_DAY <= 28 and 1 <= REPORTS_MONTHLY_DUE_DAY <= 28):

@@ -14,9 +14,10 @@ from .models import Department, DocumentSequence, Job, Region, Sector, WorkCalen
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "level", "parent")
+    list_display = ("code", "name", "abbreviation", "level", "parent")
+    list_editable = ("abbreviation",)
     list_filter = ("level",)
-    search_fields = ("code", "name")
+    search_fields = ("code", "name", "abbreviation")
 
 
 @admin.register(Sector)

@@ -70,6 +70,13 @@ class Region(models.Model):
     code = models.CharField("区划代码", max_length=12, primary_key=True)
     name = models.CharField("名称", max_length=64)
     level = models.CharField("层级", max_length=16, choices=RegionLevel.choices)
+    abbreviation = models.CharField(
+        "简称",
+        max_length=8,
+        blank=True,
+        help_text="发文字号中的地区简称，例如鄂托克前旗为“鄂前”：鄂前安办督〔2026〕3号。"
+        "不填时用全称。",
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name="上级",
@@ -101,6 +108,11 @@ class Region(models.Model):
 
     def subtree(self) -> models.QuerySet[Region]:
         return Region.objects.filter(code__startswith=self.prefix)
+
+    @property
+    def document_prefix(self) -> str:
+        """What a 文号 issued in this region's name starts with: its abbreviation, or its name."""
+        return self.abbreviation or self.name[:16]
 
     @property
     def full_name(self) -> str:

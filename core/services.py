@@ -14,7 +14,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 @transaction.atomic
 def regions_load(*, path: Path | None = None) -> int:
-    """Create or update regions from a JSON list of {code, name, level, parent}."""
+    """Create or update regions from a JSON list of {code, name, level, parent, abbreviation}."""
     items = json.loads((path or DATA_DIR / "regions.json").read_text(encoding="utf-8"))
     by_code = {item["code"]: item for item in items}
     done: set[str] = set()
@@ -29,6 +29,10 @@ def regions_load(*, path: Path | None = None) -> int:
             code=code,
             defaults={"name": item["name"], "level": item["level"], "parent_id": item["parent"]},
         )
+        if item.get("abbreviation"):  # a default: an abbreviation an admin has set is kept
+            Region.objects.filter(code=code, abbreviation="").update(
+                abbreviation=item["abbreviation"]
+            )
         done.add(code)
 
     for code in by_code:

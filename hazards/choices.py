@@ -60,6 +60,8 @@ OPEN_STATES = frozenset(
 RECTIFIED_STATES = frozenset(
     {HazardState.AWAITING_RECHECK, HazardState.RECHECKED, HazardState.CLOSED}
 )
+# Not yet rectified: reminders and escalations go only to hazards in these states.
+NOT_RECTIFIED_STATES = frozenset(HazardState) - RECTIFIED_STATES
 STATE_BADGES = {
     HazardState.REGISTERED: "info",
     HazardState.RECTIFYING: "warning",

@@ -1,8 +1,10 @@
 """Demo notices and monthly reports for `make run`, made by the real jobs and monthly.
 
-The notice job is run for each of the past 35 days (so the ladder shows reminders and overdue
-notices at different steps, each created on the day it was due), last month's county report is
-filed by the demo reviewer while the other county's stays late, and this month's is a draft.
+The notice job is run for each of the past 35 days, each run seeing the hazards as they stood
+that morning (so the ladder shows reminders and overdue notices at different steps, each made on
+the day it was due, and none about a hazard not yet found or already rectified then); last
+month's county report is filed by the demo reviewer while the other county's stays late, and
+this month's is a draft.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ def seed_notices(today: date) -> int:
     for back in range(DAYS_BACK, -1, -1):
         day = today - timedelta(days=back)
         marker = timezone.now()
-        result = notices.notices_run(on=day)
+        # Each past run sees the hazards as they stood that morning (from their recorded steps).
+        result = notices.notices_run(on=day, as_of=_at(day, 7, 30) if back else None)
         created += result.created
         if back:
             # Each day's notices and messages carry that morning's time, as the job would have.

@@ -1,13 +1,22 @@
 """Notices (督办), in-app notifications, monthly progress reports and ledger imports."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from core.models import Region, ScopedQuerySet, TimeStampedModel
+from hazards.choices import HazardState
 from hazards.models import Hazard
 
 from .choices import Channel, ImportStatus, NoticeStep, ReportState
+
+
+class NoticeQuerySet(ScopedQuerySet):
+    def sent(self) -> NoticeQuerySet:
+        """The notices actually issued: without the steps a catch-up passed over."""
+        return self.filter(skipped=False)
 
 
 class Notice(models.Model):
@@ -15,6 +24,8 @@ class Notice(models.Model):
 
     Unique per (hazard, step, deadline): a job run twice, or catching up after an outage,
     cannot send a step twice; a new deadline (extension, failed re-check) starts a new ladder.
+    A catch-up issues only the highest step due (补发); the lower steps it passed over are kept
+    as skipped rows, never sent, so no later run sends them either.
     """
 
     hazard = models.ForeignKey(
@@ -23,13 +34,30 @@ class Notice(models.Model):
     step = models.CharField("环节", max_length=32, choices=NoticeStep.choices)
     deadline = models.DateField("对应整改期限")
     due_date = models.DateField("应发日期")
+    issued_on = models.DateField("发文日期")
+    catch_up = models.BooleanField(
+        "补发", default=False, db_default=False, help_text="晚于应发日期发出。"
+    )
+    skipped = models.BooleanField(
+        "未发出",
+        default=False,
+        db_default=False,
+        help_text="停运后补发时已由更高一级的通知取代，不再发出。",
+    )
+    hazard_state = models.CharField(
+        "发文时整改状态",
+        max_length=20,
+        choices=HazardState.choices,
+        blank=True,
+        db_default="",
+    )
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     number = models.CharField("文号", max_length=64, blank=True)
     issuer = models.CharField("发文单位", max_length=64, blank=True)
     addressees = models.JSONField("送达对象", default=list, blank=True)
-    body = models.TextField("内容")
+    body = models.TextField("内容", blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = NoticeQuerySet.as_manager()
     scope_region_path = "hazard__region"
     scope_sector_paths = ("hazard__sector",)
 

@@ -18,7 +18,7 @@ from hazards.models import Hazard
 from ..choices import Channel
 from ..models import Delivery, Notice, Notification
 from .recipients import Directory, notice_recipients
-from .steps import is_reminder, step_label
+from .steps import is_reminder, notice_title
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def sms_backend():
 def notify_in_app(notice: Notice, hazard: Hazard, directory: Directory) -> list[User]:
     """Notify the notice's recipients in-app, recorded as one Delivery each; returns them."""
     users = notice_recipients(notice, hazard, directory)
-    title = f"【{step_label(notice.step)}】{hazard.number} {hazard.enterprise.name}"
+    title = f"【{notice_title(notice)}】{hazard.number} {hazard.enterprise.name}"
     url = notice.get_absolute_url()
     Notification.objects.bulk_create(
         [
@@ -76,7 +76,7 @@ def notice_deliver(*, notice: Notice) -> int:
         else:
             failures[channel, recipient] = failures.get((channel, recipient), 0) + 1
     sent |= {pair for pair, tries in failures.items() if tries >= DELIVERY_ATTEMPTS}
-    subject = f"【{step_label(notice.step)}】{hazard.number} {hazard.enterprise.name}"
+    subject = f"【{notice_title(notice)}】{hazard.number} {hazard.enterprise.name}"
     count = 0
     told = getattr(notice, "told", None)
     if told is None:
@@ -113,7 +113,7 @@ def notice_deliver(*, notice: Notice) -> int:
             )
             return count
         number = normalize_phone(phone)
-        text = f"{subject}：整改期限{hazard.current_deadline:%Y-%m-%d}。{notice.number}".strip("。")
+        text = f"{subject}：整改期限{notice.deadline:%Y-%m-%d}。{notice.number}".strip("。")
         count += _send(notice, Channel.SMS, phone, lambda: sms_backend().send(number, text))
     return count
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from core.pdf import render_pdf
 
 from ..choices import NoticeStep
 from ..models import Notice
-from .steps import county_of, step_label
+from .recipients import Directory
+from .steps import county_of, notice_title
 
 TEMPLATES = "reports/notices/documents/"
 PDF_TEMPLATES = {
@@ -30,7 +29,24 @@ def notice_context(notice: Notice) -> dict:
         "notice": notice,
         "hazard": hazard,
         "enterprise": hazard.enterprise,
-        "step_label": step_label(notice.step),
+        "step_label": notice_title(notice),
         "county": county_of(hazard.region),
-        "issued": timezone.localtime(notice.created_at).date(),
+        "issued": notice.issued_on,
+        "copies_to": "、".join(_copies_to(notice)),
+        # A 通报 goes to every town, department and enterprise: no personal phone numbers.
+        "show_phones": notice.step != NoticeStep.BULLETIN,
     }
+
+
+def _copies_to(notice: Notice) -> list[str]:
+    """The units a notice is copied to (抄送), each once."""
+    hazard = notice.hazard
+    department = hazard.enterprise.department
+    supervising = hazard.supervisor_unit or (department.name if department else "行业监管部门")
+    bureau = Directory().emergency_bureau(county_of(hazard.region))
+    units = {
+        NoticeStep.COUNTY_LETTER: [bureau, supervising],
+        NoticeStep.BULLETIN: [bureau, supervising],
+        NoticeStep.CITY_ESCALATION: [bureau],
+    }.get(notice.step, [supervising])
+    return list(dict.fromkeys(units))

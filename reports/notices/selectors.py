@@ -8,8 +8,11 @@ from ..models import Notice, Notification
 
 
 def notice_queryset(user) -> QuerySet[Notice]:
-    return Notice.objects.for_user(user).select_related(
-        "hazard__enterprise", "hazard__region", "hazard__sector"
+    """The notices issued (not the steps a catch-up passed over) that the user may see."""
+    return (
+        Notice.objects.for_user(user)
+        .sent()
+        .select_related("hazard__enterprise", "hazard__region", "hazard__sector")
     )
 
 
