@@ -1,5 +1,8 @@
 """Reading uploaded .xlsx files safely: clear Chinese errors, bounded size, no surprises.
 
+One module though past 500 lines: the checks below read one archive in one pass and only
+protect the server together; kept side by side, none of them is forgotten by a new import.
+
 `read_rows` is the one entry point for every import. Before any parser builds a grid, the file
 is inspected as a zip and its XML parts are streamed once through expat:
 

@@ -155,6 +155,8 @@ def _applies_to(sub_sector: str, sectors: list[Sector]) -> Sector | None:
 
 
 def _plan_entry(entry: dict, index: int, sectors: dict[str, Sector]) -> StandardPlan:
+    """One entry of a standards file as a plan to preview. Past 60 lines: one check per field
+    of the shared schema, in the file's order."""
     if not isinstance(entry, dict):
         raise ServiceError(f"第 {index} 个标准的格式不对：应为对象。", field="file")
     code = _entry_text(entry, index, "code", "代码", 64)

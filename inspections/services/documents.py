@@ -1,4 +1,7 @@
-"""执法文书: numbered enforcement documents rendered once to PDF and kept with their hash."""
+"""执法文书: numbered enforcement documents rendered once to PDF and kept with their hash.
+
+Past 400 lines: issuing, voiding and verifying share the numbering, the team and certificate
+checks and the per-type content; one module keeps each rule in one place."""
 
 from __future__ import annotations
 
@@ -338,7 +341,10 @@ def document_issue(
     checks to the commit, so a second request for the same document (a double click) waits and
     is then refused, and no number is taken for it; the number is taken inside the transaction
     that stores the document, so concurrent documents get consecutive numbers and a failure
-    leaves no gap. Extra fields: `opinion` (整改复查意见书), `measures` (现场处理措施决定书)."""
+    leaves no gap. Extra fields: `opinion` (整改复查意见书), `measures` (现场处理措施决定书).
+
+    Past 60 lines: numbering, rendering and storing happen under one lock, in order.
+    """
     require_role(by, VISIT_ROLES, "制作执法文书")
     if type not in DocumentType.values:
         raise ServiceError("请选择文书类型。", field="type")

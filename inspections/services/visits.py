@@ -308,7 +308,10 @@ def inspection_findings_commit(
     end_time: time | None = None,
 ) -> list[Hazard]:
     """Finish the visit: every finding becomes a hazard (重大 with its clause, or 一般), source
-    部门执法检查, linked to the visit by its finding. One transaction: all or nothing."""
+    部门执法检查, linked to the visit by its finding. One transaction: all or nothing.
+
+    Past 60 lines: every finding becomes a hazard inside the one transaction that closes the visit.
+    """
     with transaction.atomic():
         inspection = inspection_for_user(by, inspection, lock=True)
         _check_is_inspector(by, inspection)
