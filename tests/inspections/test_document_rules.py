@@ -138,8 +138,13 @@ def test_only_a_member_of_the_visits_team_issues_its_documents(team, enterprise,
         by=team.inspector2, inspection=inspection, type=DocumentType.ORDER
     )
     text = pdf_text(services.document_bytes(document), tmp_path)
-    for person in (team.inspector, team.inspector2):
-        assert f"{person.display_name}执法证号：{person.certificate_no}" in text
+    # Signers may stand side by side, so the text reads names first, then the numbers: each
+    # signer and each number is printed, numbers in the order of the names.
+    names = [text.index(p.display_name) for p in (team.inspector, team.inspector2)]
+    numbers = [
+        text.index(f"执法证号：{p.certificate_no}") for p in (team.inspector, team.inspector2)
+    ]
+    assert (names[0] < names[1]) == (numbers[0] < numbers[1])
 
 
 def test_an_inspector_without_a_certificate_number_stops_the_document(team, enterprise):
