@@ -470,6 +470,7 @@ def build_bulk(cur, ref: dict, sizes: dict, rng: random.Random, as_of: date, tim
                 "rechecked_by_id",
                 "region_id",
                 "sector_id",
+                "other_basis",
             ],
         )
         # Events, inspections, findings, supervisions and notices go to temporary files first:
@@ -614,6 +615,7 @@ def build_bulk(cur, ref: dict, sizes: dict, rng: random.Random, as_of: date, tim
                 reviewer if recheck else None,
                 region,
                 sector,
+                "",  # other_basis: every generated 重大 hazard cites a clause
             )
             # The visit links its hazard through the finding the hazard was registered from.
             if ins:
