@@ -8,23 +8,12 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
+from core.filtersets import scoped
 from core.models import Department, Region
 from enterprises.models import Enterprise
 
 from .choices import DocumentType, InspectionMethod, InspectionStatus, PlanPeriod
 from .models import EnforcementDocument, Inspection, InspectionPlan, RandomDraw
-
-
-def _scoped(model):
-    """A queryset callable for a choice filter: `model`'s rows in the requesting user's scope."""
-
-    def queryset(request):
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return model.objects.none()
-        return model.objects.for_user(user)
-
-    return queryset
 
 
 class InspectionFilterSet(django_filters.FilterSet):
@@ -41,10 +30,10 @@ class InspectionFilterSet(django_filters.FilterSet):
     )
     date = django_filters.DateFilter(label="检查日期")
     enterprise = django_filters.ModelChoiceFilter(
-        label="被检查单位", queryset=_scoped(Enterprise), empty_label="全部"
+        label="被检查单位", queryset=scoped(Enterprise), empty_label="全部"
     )
     plan = django_filters.ModelChoiceFilter(
-        label="执法检查计划", queryset=_scoped(InspectionPlan), empty_label="全部"
+        label="执法检查计划", queryset=scoped(InspectionPlan), empty_label="全部"
     )
 
     class Meta:
@@ -65,10 +54,10 @@ class PlanFilterSet(django_filters.FilterSet):
         label="计划类型", choices=PlanPeriod.choices, empty_label="全部"
     )
     region = django_filters.ModelChoiceFilter(
-        label="检查地区", queryset=_scoped(Region), empty_label="全部"
+        label="检查地区", queryset=scoped(Region), empty_label="全部"
     )
     department = django_filters.ModelChoiceFilter(
-        label="执法部门", queryset=_scoped(Department), empty_label="全部"
+        label="执法部门", queryset=scoped(Department), empty_label="全部"
     )
 
     class Meta:
@@ -78,10 +67,10 @@ class PlanFilterSet(django_filters.FilterSet):
 
 class DrawFilterSet(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
-        label="执法检查计划", queryset=_scoped(InspectionPlan), empty_label="全部"
+        label="执法检查计划", queryset=scoped(InspectionPlan), empty_label="全部"
     )
     region = django_filters.ModelChoiceFilter(
-        label="抽取地区", queryset=_scoped(Region), empty_label="全部"
+        label="抽取地区", queryset=scoped(Region), empty_label="全部"
     )
 
     class Meta:
