@@ -18,6 +18,7 @@ from enterprises.models import Enterprise
 
 from .choices import (
     LEVEL_BADGES,
+    NOT_RECTIFIED_STATES,
     OPEN_STATES,
     RECTIFIED_STATES,
     STATE_BADGES,
@@ -405,6 +406,14 @@ class Hazard(TimeStampedModel):
     @property
     def overdue_days(self) -> int:
         return (timezone.localdate() - self.current_deadline).days if self.overdue else 0
+
+    @property
+    def overdue_label(self) -> str:
+        """逾期未整改 while not yet rectified; once rectified but not signed off, 逾期未销号."""
+        if not self.overdue:
+            return ""
+        words = "逾期未整改" if self.state in NOT_RECTIFIED_STATES else "逾期未销号"
+        return f"{words} {self.overdue_days} 天"
 
     @property
     def state_badge(self) -> str:

@@ -42,7 +42,7 @@ class CardsSerializer(serializers.Serializer):
     major_found = FigureSerializer(help_text="本期发现重大隐患")
     major_closed = FigureSerializer(help_text="本期发现且已销号的重大隐患")
     major_rate = serializers.FloatField(allow_null=True, help_text="重大隐患整改率（%）")
-    major_overdue = FigureSerializer(help_text="当前逾期未整改重大隐患")
+    major_overdue = FigureSerializer(help_text="当前逾期重大隐患（未销号且已过整改期限）")
     major_open = FigureSerializer(help_text="当前未销号重大隐患")
     old_stock = FigureSerializer(help_text="动态清零：2023年及以前发现、尚未销号的重大隐患")
     supervised = FigureSerializer(help_text="当前挂牌督办隐患")

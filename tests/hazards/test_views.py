@@ -64,11 +64,32 @@ def test_list_filters_and_badges(client, personas):
     ordered = client.get(url, {"ordering": "deadline"}).context["page"]
     assert ordered[0] == old
     page = client.get(url).content.decode()
-    assert "逾期 15 天" in page
+    assert "逾期未整改 15 天" in page
     assert "text-bg-danger" in page and "重大事故隐患" in page and "整改中" in page
     # htmx asks for the table only.
     partial = client.get(url, {"level": "general"}, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in partial and "消防通道堆放杂物" in partial
+
+
+def test_a_rechecked_hazard_past_its_deadline_reads_overdue_not_signed_off(client, personas):
+    """逾期未整改 only while not yet rectified; re-checked but not signed off is 逾期未销号."""
+    rectifying = register(
+        personas.inspector, description="配电箱未上锁", found=today() - timedelta(days=20), days=5
+    )
+    advance(rectifying, HazardState.RECTIFYING, inspector=personas.inspector, reviewer=None)
+    rechecked = register(
+        personas.inspector,
+        description="液氨储罐泄漏报警失效",
+        found=today() - timedelta(days=20),
+        days=5,
+    )
+    advance(rechecked, HazardState.RECHECKED, inspector=personas.inspector, reviewer=None)
+    client.force_login(personas.inspector)
+    page = client.get(reverse("hazards:hazard_list")).content.decode()
+    assert page.count("逾期未整改 15 天") == 1
+    assert page.count("逾期未销号 15 天") == 1
+    detail = client.get(rechecked.get_absolute_url()).content.decode()
+    assert "逾期未销号 15 天" in detail and "逾期未整改" not in detail
 
 
 def test_inspector_of_another_county_sees_nothing(client, personas):
