@@ -37,10 +37,13 @@ def home(request):
         .annotate(finding_count=Count("findings", distinct=True))
         .order_by("date")[:10]
     )
+    # Most recent first: visits already made (today's included), newest date first.
     recent = (
         Inspection.objects.for_user(request.user)
+        .filter(date__lte=timezone.localdate())
         .select_related("enterprise")
-        .annotate(finding_count=Count("findings", distinct=True))[:10]
+        .annotate(finding_count=Count("findings", distinct=True))
+        .order_by("-date", "-pk")[:10]
     )
     return render(
         request,

@@ -41,6 +41,23 @@ def test_pages_render_for_the_inspector(client, team, enterprise):
     assert pdf["X-Content-SHA256"] == document.sha256
 
 
+def test_recent_visits_are_those_made_newest_first_and_the_list_says_how_many(
+    client, team, enterprise
+):
+    from datetime import timedelta
+
+    day = timezone.localdate()
+    older = visit(team, enterprise, date=day - timedelta(days=9))
+    newer = visit(team, enterprise, date=day - timedelta(days=2))
+    planned = visit(team, enterprise, date=day + timedelta(days=3))
+    client.force_login(team.inspector)
+    home = client.get(reverse("inspections:home"))
+    assert list(home.context["recent"]) == [newer, older]
+    assert planned in home.context["upcoming"]
+    listing = client.get(reverse("inspections:inspection_list")).content.decode()
+    assert "共 3 条" in listing and "/ 1 页" not in listing
+
+
 def test_checklist_tap_records_and_proposes_a_finding(client, team, enterprise):
     inspection = visit(team, enterprise)
     clause = selectors.checklist_clauses(inspection).first()
