@@ -132,7 +132,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 # Where core:home sends a signed-in user, by role (URL names); every other role gets the default.
-HOME_URLS_BY_ROLE = {"leader": "dashboard:dashboard"}
+# Each role lands on its work: inspectors on today's visits, reviewers on what waits for them.
+HOME_URLS_BY_ROLE = {
+    "inspector": "inspections:home",
+    "reviewer": "hazards:queue",
+    "leader": "dashboard:dashboard",
+}
 HOME_URL_DEFAULT = "hazards:hazard_list"
 LOGOUT_REDIRECT_URL = "accounts:login"
 

@@ -13,7 +13,7 @@ def test_inspector_edits_phone_on_a_phone(personas, phone, login, live_server):
     for i in range(30):
         EnterpriseFactory(name=f"其他企业{i}")
     login(phone, "inspector")
-    # The home page is the hazard ledger; the enterprise registry is one menu entry away.
+    # Inspectors land on 今日检查; the enterprise registry is one menu entry away.
     phone.get_by_role("button", name="展开菜单").click()
     phone.get_by_role("link", name="企业名录").click()
 

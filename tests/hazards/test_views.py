@@ -160,10 +160,19 @@ def test_list_query_count_does_not_grow(client, personas, django_assert_max_num_
     assert len(small.context["page"]) == 20 and len(large.context["page"]) == 60
 
 
-def test_home_goes_to_the_hazard_list(client, personas):
-    client.force_login(personas.inspector)
-    response = client.get(reverse("core:home"))
-    assert response.status_code == 302 and response.url == reverse("hazards:hazard_list")
+def test_each_role_lands_on_its_work(client, personas):
+    """Inspectors on 今日检查, reviewers on 待我处理, leaders on the dashboard, others on the list."""
+    landing = {
+        personas.inspector: reverse("inspections:home"),
+        personas.reviewer: reverse("hazards:queue"),
+        personas.leader: reverse("dashboard:dashboard"),
+        personas.admin: reverse("hazards:hazard_list"),
+    }
+    for user, url in landing.items():
+        client.force_login(user)
+        response = client.get(reverse("core:home"))
+        assert response.status_code == 302 and response.url == url, user.role
+        assert client.get(response.url).status_code == 200
 
 
 # ---------------------------------------------------------------- detail and steps

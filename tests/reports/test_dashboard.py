@@ -465,7 +465,7 @@ def test_leaders_land_on_the_dashboard(world, client):
     client.force_login(world.leader)
     assert client.get(reverse("core:home")).url == reverse("dashboard:dashboard")
     client.force_login(world.inspector)
-    assert client.get(reverse("core:home")).url == reverse("hazards:hazard_list")
+    assert client.get(reverse("core:home")).url == reverse("inspections:home")
     page = client.get(reverse("hazards:hazard_list")).content.decode()
     assert "驾驶舱" in page
 
