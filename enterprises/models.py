@@ -112,6 +112,7 @@ class EnterpriseImport(TimeStampedModel):
     row_count = models.PositiveIntegerField("数据行数", default=0)
     rows = models.JSONField("校验后的数据", default=list, blank=True)
     errors = models.JSONField("错误", default=list, blank=True)
+    skipped = models.JSONField("跳过的行", default=list, blank=True)
     committed_at = models.DateTimeField("导入时间", null=True, blank=True)
     created_count = models.PositiveIntegerField("新增企业数", default=0)
 

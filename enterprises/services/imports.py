@@ -241,12 +241,15 @@ def enterprise_import_preview(*, by, data: bytes, file_name: str) -> EnterpriseI
 def _preview(by, data: bytes, file_name: str) -> EnterpriseImport:
     header, body = read_rows(data, max_rows=IMPORT_MAX_ROWS)
     mapping = _map_header(header)
-    raw_rows = []
+    raw_rows, skipped = [], []
     for number, cells in body:
         values = {fld: cell_text(cells[i]) if i < len(cells) else "" for fld, i in mapping.items()}
+        if values.get("name", "").startswith(EXAMPLE_PREFIX):
+            skipped.append({"row": number, "reason": "模板示例行，未导入"})
+            continue
         raw_rows.append((number, values))
     if not raw_rows:
-        raise SpreadsheetError("文件中只有表头，没有企业数据。")
+        raise SpreadsheetError("文件中只有表头（和模板示例行），没有企业数据。")
     lookups = _lookups(by, [values.get("credit_code", "") for _, values in raw_rows])
     seen: dict[str, int] = {}
     rows, errors = [], []
@@ -273,6 +276,7 @@ def _preview(by, data: bytes, file_name: str) -> EnterpriseImport:
         row_count=len(rows),
         rows=rows,
         errors=errors,
+        skipped=skipped,
     )
 
 
@@ -309,6 +313,10 @@ def _commit(batch: EnterpriseImport, by) -> int:
     return len(objs)
 
 
+# A row whose enterprise name starts so is the template's example: it is skipped, and said so.
+EXAMPLE_PREFIX = "示例："
+
+
 def import_template() -> bytes:
     """The blank template with headers, an example row and an instructions sheet."""
     import io
@@ -324,7 +332,7 @@ def import_template() -> bytes:
     ws.append(
         [
             "91150623MA0N00000" + check_character("91150623MA0N00000"),
-            "示例：鄂托克前旗某某化工有限公司",
+            f"{EXAMPLE_PREFIX}鄂托克前旗某某化工有限公司",
             "150623101",
             "危险化学品",
             "上海庙镇工业园区",
@@ -357,7 +365,7 @@ def import_template() -> bytes:
         ws.add_data_validation(rule)
     notes = wb.create_sheet("填写说明")
     for line in (
-        "1. 带 * 的列必须填写；第 2 行为示例，导入前请删除。",
+        "1. 带 * 的列必须填写；第 2 行为示例（企业名称以“示例：”开头的行不会导入）。",
         "2. 统一社会信用代码为 18 位，只含数字和大写字母（不含 I、O、S、V、Z），系统会校验校验位。",
         "3. 所属地区填写区划代码（如 150623101）或地区名称（如 上海庙镇）。",
         "4. 行业领域填写系统中的名称，如："

@@ -203,11 +203,29 @@ def test_full_browserless_flow_through_views(client, personas):
     assert Enterprise.objects.filter(name__startswith="导入企业").count() == 2
 
 
-def test_template_download_round_trips(client, personas):
+def test_the_templates_example_row_is_skipped_and_said_so(client, personas):
+    """A user who fills in the template and forgets its example row imports only their rows."""
+    from openpyxl import load_workbook
+
+    from core.spreadsheets import SpreadsheetError
+
     client.force_login(personas.inspector)
-    data = client.get(reverse("enterprises:import_template")).content
-    batch = enterprise_import_preview(by=personas.inspector, data=data, file_name="template.xlsx")
+    template = client.get(reverse("enterprises:import_template")).content
+    with pytest.raises(SpreadsheetError, match="没有企业数据"):
+        enterprise_import_preview(by=personas.inspector, data=template, file_name="template.xlsx")
+    wb = load_workbook(io.BytesIO(template))
+    wb["企业名录"].append(good_row(7))
+    out = io.BytesIO()
+    wb.save(out)
+    batch = enterprise_import_preview(
+        by=personas.inspector, data=out.getvalue(), file_name="filled.xlsx"
+    )
     assert batch.row_count == 1 and batch.errors == []
+    assert batch.skipped == [{"row": 2, "reason": "模板示例行，未导入"}]
+    assert "第 2 行：模板示例行，未导入" in client.get(batch.get_absolute_url()).content.decode()
+    enterprise_import_commit(batch=batch, by=personas.inspector)
+    assert not Enterprise.objects.filter(name__startswith="示例").exists()
+    assert Enterprise.objects.filter(name="导入企业7").exists()
 
 
 def test_5000_rows_preview_and_commit(personas):
