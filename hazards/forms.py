@@ -211,8 +211,8 @@ class PhotoUploadForm(forms.Form):
     def __init__(self, *args, kinds=PhotoKind.values, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k, PhotoKind(k).label) for k in kinds]
-        if len(kinds) == 1:
-            self.fields["kind"].initial = kinds[0]
+        # The later kind is the likelier one: 整改中 photos are mostly of the work done.
+        self.fields["kind"].initial = kinds[-1] if kinds else None
         self.fields["photos"].error_messages["required"] = "请选择或拍摄照片。"
         _style(self)
 

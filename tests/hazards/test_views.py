@@ -1,6 +1,7 @@
 """The hazard pages: lists, scoping, detail buttons per role, steps, registration, photos."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -318,6 +319,24 @@ def test_photo_upload(client, personas):
     photo = hazard.photos.first()
     assert reverse("hazards:photo_thumbnail", args=[photo.pk]) in page
     assert 'capture="environment"' in page and 'accept="image/*"' in page
+
+
+def test_photo_type_defaults_to_the_later_kind_the_state_allows(client, personas):
+    """已登记 allows only 整改前; 整改中 allows both and offers 整改后 first."""
+    hazard = register(personas.inspector, level=HazardLevel.GENERAL)
+    client.force_login(personas.inspector)
+    form = client.get(hazard.get_absolute_url()).context["photo_form"]
+    assert [k for k, _ in form.fields["kind"].choices] == ["before"]
+    assert form.fields["kind"].initial == "before"
+    advance(hazard, HazardState.RECTIFYING, inspector=personas.inspector, reviewer=None)
+    page = client.get(hazard.get_absolute_url())
+    form = page.context["photo_form"]
+    assert [k for k, _ in form.fields["kind"].choices] == ["before", "after"]
+    assert form.fields["kind"].initial == "after"
+    checked = re.findall(r'<input[^>]*name="kind"[^>]*>', page.content.decode())
+    assert [tag for tag in checked if "checked" in tag] == [
+        tag for tag in checked if 'value="after"' in tag
+    ]
 
 
 # ---------------------------------------------------------------- registration
