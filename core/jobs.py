@@ -9,9 +9,16 @@ from django.http import FileResponse, Http404
 from .models import Job, JobState
 
 
+def jobs_for(user):
+    """The user's own background jobs, newest first (nobody else's)."""
+    if not user.is_authenticated:
+        return Job.objects.none()
+    return Job.objects.filter(created_by=user).order_by("-created_at", "-pk")
+
+
 def job_for(user, pk: int) -> Job:
     """The user's own job, or Http404 (others' jobs are not confirmed to exist)."""
-    job = Job.objects.filter(pk=pk, created_by=user).first() if user.is_authenticated else None
+    job = jobs_for(user).filter(pk=pk).first()
     if job is None:
         raise Http404("未找到该任务。")
     return job

@@ -1,12 +1,20 @@
 """Job pages: a progress bar polled by htmx, and the result download."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .jobs import job_for, job_result_response
+from .jobs import job_for, job_result_response, jobs_for
 from .models import JobState
 
 FINISHED = (JobState.DONE, JobState.FAILED)
+
+
+@login_required
+def job_list(request):
+    """我的后台任务: every export, import and report build the user started, with downloads."""
+    page = Paginator(jobs_for(request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "core/job_list.html", {"page": page, "finished": FINISHED})
 
 
 @login_required

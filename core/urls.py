@@ -7,6 +7,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("jobs/", jobs_views.job_list, name="job_list"),
     path("jobs/<int:pk>/", jobs_views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/result/", jobs_views.job_result, name="job_result"),
 ]

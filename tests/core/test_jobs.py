@@ -88,3 +88,22 @@ def test_every_scheduled_job_names_a_registered_task(settings):
     names = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
     assert "core.clean_media" in names and "reports.tasks.run_notices" in names
     assert [n for n in names if n not in app.tasks] == []
+
+
+def test_my_jobs_lists_only_my_jobs_with_their_downloads(client, personas, handlers):
+    """Finished exports are found again from the menu, not from the browser's history."""
+    mine = Job.objects.create(kind="fake", title="隐患台账导出", created_by=personas.inspector)
+    run_job(mine.pk)
+    running = Job.objects.create(
+        kind="fake", title="月报生成", created_by=personas.inspector, state=JobState.RUNNING
+    )
+    theirs = Job.objects.create(kind="fake", title="别人的导出", created_by=personas.reviewer)
+    client.force_login(personas.inspector)
+    page = client.get(reverse("core:job_list"))
+    assert list(page.context["page"]) == [running, mine]
+    html = page.content.decode()
+    assert reverse("core:job_result", args=[mine.pk]) in html and "下载结果.txt" in html
+    assert reverse("core:job_result", args=[running.pk]) not in html
+    assert theirs.title not in html and "共 2 条" in html
+    detail = client.get(reverse("core:job_detail", args=[running.pk])).content.decode()
+    assert reverse("core:job_list") in detail and "浏览器历史" not in detail
