@@ -12,10 +12,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import (
-    Exists,
     OuterRef,
-    Q,
-    QuerySet,
     Subquery,
 )
 from django.utils import timezone
@@ -29,7 +26,6 @@ from .catalog import DATA_FILE, STANDARD_SECTORS, standards_apply, standards_loa
 from .choices import (
     OPEN_STATES,
     Action,
-    ExtensionStatus,
     HazardLevel,
     HazardState,
     PhotoKind,
@@ -47,7 +43,6 @@ from .clauses import (
 )
 from .models import (
     Clause,
-    ExtensionRequest,
     Hazard,
     HazardEvent,
     HazardPhoto,
@@ -55,10 +50,14 @@ from .models import (
     Supervision,
 )
 from .photos import check_image
+from .queue import QUEUE_ACTIONS, hazard_queue, queue_reasons
 from .versioning import bump_on_commit
-from .workflow import EDIT_STATES, PHOTO_STATES, TABLE
+from .workflow import EDIT_STATES, PHOTO_STATES
 
 __all__ = [
+    "QUEUE_ACTIONS",
+    "hazard_queue",
+    "queue_reasons",
     "DATA_FILE",
     "EDITABLE_FIELDS",
     "REGISTER_ROLES",
@@ -71,7 +70,6 @@ __all__ = [
     "clause_search",
     "hazard_add_photo",
     "hazard_add_photos",
-    "hazard_queue",
     "hazard_register",
     "hazard_sectors",
     "hazard_update",
@@ -399,38 +397,6 @@ def _save_photo(hazard, image, kind, by, event) -> HazardPhoto:
     photo.thumbnail.save("thumb.jpg", ContentFile(image.thumbnail), save=False)
     photo.save()
     return photo
-
-
-# ---------------------------------------------------------------- 待我处理
-
-
-# What each role is expected to act on; admins see everything waiting for anyone.
-QUEUE_ACTIONS = {
-    Role.INSPECTOR: (Action.START_RECTIFICATION, Action.SUBMIT_RECTIFICATION, Action.RECHECK_PASS),
-    Role.REVIEWER: (Action.SIGN_OFF, Action.APPROVE_EXTENSION, Action.CONFIRM_BASIS),
-}
-
-
-def hazard_queue(user) -> QuerySet[Hazard]:
-    """Hazards waiting for a step this user's role is expected to take, within their scope."""
-    if user.is_superuser or user.role == Role.ADMIN:
-        actions = {a for group in QUEUE_ACTIONS.values() for a in group}
-    else:
-        actions = set(QUEUE_ACTIONS.get(user.role, ()))
-    condition = Q(pk__in=[])
-    pending = ExtensionRequest.objects.filter(hazard=OuterRef("pk"), status=ExtensionStatus.PENDING)
-    for action in actions:
-        if action == Action.APPROVE_EXTENSION:
-            condition |= Q(Exists(pending))
-        elif action == Action.CONFIRM_BASIS:
-            condition |= (
-                Q(state__in=TABLE[action].sources)
-                & ~Q(other_basis="")
-                & Q(basis_confirmed_at__isnull=True)
-            )
-        else:
-            condition |= Q(state__in=TABLE[action].sources)
-    return Hazard.objects.for_user(user).filter(condition)
 
 
 # ---------------------------------------------------------------- progress reports under 挂牌督办

@@ -68,8 +68,11 @@ def hazard_list(request):
 
 @login_required
 def hazard_queue(request):
+    """Personal by default; `?scope=unit` shows everything in the user's scope waiting for
+    their role."""
+    mine = request.GET.get("scope") != "unit"
     queryset = (
-        services.hazard_queue(request.user)
+        services.hazard_queue(request.user, mine=mine)
         .select_related(*LIST_RELATED)
         .order_by("current_deadline", "number")
     )
@@ -77,6 +80,9 @@ def hazard_queue(request):
         queryset, page_size_of(request), version=versioning.data_version
     ).get_page(request.GET.get("page"))
     _mark_progress_due(page)
+    reasons = services.queue_reasons(page.object_list, request.user)
+    for hazard in page.object_list:
+        hazard.queue_reasons = reasons.get(hazard.pk, [])
     return render(
         request,
         "hazards/hazard_queue.html",
@@ -84,6 +90,7 @@ def hazard_queue(request):
             "page": page,
             "page_sizes": PAGE_SIZES,
             "queue": True,
+            "mine": mine,
             "tasks": services.standard_tasks()
             if request.user.has_perm("hazards.add_judgmentstandard")
             else [],

@@ -2,9 +2,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import IntegrityError
+from django.urls import reverse
 
 from core.errors import ServiceError
 from core.models import Sector
+from hazards import workflow
 from hazards.choices import Action, HazardLevel, HazardState
 from hazards.models import Clause, Hazard, JudgmentStandard
 from hazards.services import (
@@ -14,7 +16,7 @@ from hazards.services import (
     hazard_update,
     standards_load,
 )
-from tests.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory, UserFactory
 from tests.hazard_helpers import advance, register
 
 pytestmark = pytest.mark.django_db
@@ -131,10 +133,44 @@ def test_queue_by_role(personas):
     inspector_queue = set(hazard_queue(personas.inspector))
     assert {registered, awaiting} <= inspector_queue and closed not in inspector_queue
     assert rechecked not in inspector_queue
+    # A reviewer's own queue: the unit's sign-offs; the unit view adds the re-checks.
     assert set(hazard_queue(personas.reviewer)) == {rechecked}
-    assert closed not in set(hazard_queue(personas.reviewer))
-    assert not hazard_queue(personas.inspector_b).exists()
-    assert not hazard_queue(personas.leader).exists()
+    assert set(hazard_queue(personas.reviewer, mine=False)) == {awaiting, rechecked}
+    assert closed not in set(hazard_queue(personas.reviewer, mine=False))
+    assert not hazard_queue(personas.inspector_b, mine=False).exists()
+    assert not hazard_queue(personas.leader, mine=False).exists()
+
+
+def test_the_queue_is_personal_by_default_and_says_why_each_hazard_waits(client, personas):
+    """An inspector's own queue holds what they found or acted on; the unit view holds all."""
+    colleague = UserFactory(
+        username="colleague", role="inspector", department=personas.inspector.department
+    )
+    mine = register(personas.inspector)
+    theirs = advance(
+        register(colleague),
+        HazardState.AWAITING_RECHECK,
+        inspector=colleague,
+        reviewer=personas.reviewer,
+    )
+    assert set(hazard_queue(personas.inspector)) == {mine}
+    assert set(hazard_queue(personas.inspector, mine=False)) == {mine, theirs}
+    client.force_login(personas.inspector)
+    own = client.get(reverse("hazards:queue"))
+    assert list(own.context["page"]) == [mine] and own.context["mine"] is True
+    unit = client.get(reverse("hazards:queue"), {"scope": "unit"}).content.decode()
+    assert theirs.number in unit and "待复查" in unit and "待录入整改方案" in unit
+    workflow.apply(
+        hazard=advance(mine, HazardState.RECTIFYING, inspector=personas.inspector, reviewer=None),
+        action=Action.REQUEST_EXTENSION,
+        by=personas.inspector,
+        requested_deadline=(mine.current_deadline + timedelta(days=20)).isoformat(),
+        reason="设备到货延迟",
+        interim_measures="停用储罐并专人值守",
+    )
+    client.force_login(personas.reviewer)
+    reviewer = client.get(reverse("hazards:queue")).content.decode()
+    assert mine.number in reviewer and "延期待审批" in reviewer
 
 
 def test_overdue_is_computed_in_the_queryset(personas):

@@ -1,0 +1,104 @@
+"""待我处理: what waits for this user, and why each hazard waits.
+
+By default the queue is personal: hazards this user found or has acted on. The unit view
+(`mine=False`) shows everything in the user's scope waiting for their role. Approving an
+extension, confirming a basis and signing off are the unit's reviewers' shared work: they are
+in a reviewer's personal queue whoever found the hazard.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.choices import Role
+
+from .choices import Action, ExtensionStatus
+from .models import ExtensionRequest, Hazard, HazardEvent
+from .workflow import TABLE
+
+# What each role is expected to act on; admins see everything waiting for anyone.
+QUEUE_ACTIONS = {
+    Role.INSPECTOR: (Action.START_RECTIFICATION, Action.SUBMIT_RECTIFICATION, Action.RECHECK_PASS),
+    Role.REVIEWER: (
+        Action.RECHECK_PASS,
+        Action.SIGN_OFF,
+        Action.APPROVE_EXTENSION,
+        Action.CONFIRM_BASIS,
+    ),
+}
+# Steps that belong to the unit's reviewers as a whole, not to whoever found the hazard.
+UNIT_ACTIONS = frozenset({Action.SIGN_OFF, Action.APPROVE_EXTENSION, Action.CONFIRM_BASIS})
+# Why a hazard waits, by the step it waits for.
+REASONS = {
+    Action.APPROVE_EXTENSION: "延期待审批",
+    Action.CONFIRM_BASIS: "判定依据待确认",
+    Action.START_RECTIFICATION: "待录入整改方案",
+    Action.SUBMIT_RECTIFICATION: "整改中，待提交整改结果",
+    Action.RECHECK_PASS: "待复查",
+    Action.SIGN_OFF: "待销号",
+}
+
+
+def queue_actions(user) -> tuple[Action, ...]:
+    if user.is_superuser or user.role == Role.ADMIN:
+        return tuple(dict.fromkeys(a for group in QUEUE_ACTIONS.values() for a in group))
+    return QUEUE_ACTIONS.get(user.role, ())
+
+
+def _waits_for(action: Action) -> Q:
+    if action == Action.APPROVE_EXTENSION:
+        pending = ExtensionRequest.objects.filter(
+            hazard=OuterRef("pk"), status=ExtensionStatus.PENDING
+        )
+        return Q(Exists(pending))
+    if action == Action.CONFIRM_BASIS:
+        return (
+            Q(state__in=TABLE[action].sources)
+            & ~Q(other_basis="")
+            & Q(basis_confirmed_at__isnull=True)
+        )
+    return Q(state__in=TABLE[action].sources)
+
+
+def hazard_queue(user, *, mine: bool = True) -> QuerySet[Hazard]:
+    """Hazards waiting for a step this user's role is expected to take, within their scope;
+    with `mine`, only those the user found or acted on (and the unit's shared reviewer steps)."""
+    involved = Q(found_by=user) | Q(
+        Exists(HazardEvent.objects.filter(hazard=OuterRef("pk"), actor=user))
+    )
+    condition = Q(pk__in=[])
+    for action in queue_actions(user):
+        waits = _waits_for(action)
+        if mine and action not in UNIT_ACTIONS:
+            waits &= involved
+        condition |= waits
+    return Hazard.objects.for_user(user).filter(condition)
+
+
+def queue_reasons(hazards, user) -> dict[int, list[str]]:
+    """Why each of these hazards waits for this user: one query for the pending extensions."""
+    actions = queue_actions(user)
+    ids = [h.pk for h in hazards]
+    pending = set(
+        ExtensionRequest.objects.filter(
+            hazard_id__in=ids, status=ExtensionStatus.PENDING
+        ).values_list("hazard_id", flat=True)
+    )
+    reasons: dict[int, list[str]] = {}
+    for hazard in hazards:
+        found = []
+        for action in actions:
+            if action == Action.APPROVE_EXTENSION:
+                waits = hazard.pk in pending
+            elif action == Action.CONFIRM_BASIS:
+                waits = (
+                    hazard.state in TABLE[action].sources
+                    and bool(hazard.other_basis)
+                    and hazard.basis_confirmed_at is None
+                )
+            else:
+                waits = hazard.state in TABLE[action].sources
+            if waits:
+                found.append(REASONS[action])
+        reasons[hazard.pk] = found
+    return reasons
