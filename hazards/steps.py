@@ -87,6 +87,45 @@ def _money(payload: dict, name: str, label: str, *, required: bool = False) -> D
 MAX_MONEY = Decimal("10000000000")  # max_digits=12, decimal_places=2
 
 
+class Inputs:
+    """A step's input read field by field: every problem is kept, and `done` raises them all
+    at once, so a form is corrected in one pass instead of one submit per mistake."""
+
+    def __init__(self, payload: dict):
+        self.payload = payload
+        self.errors: dict[str, str] = {}
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def _read(self, reader, name: str, *args, **kwargs):
+        try:
+            return reader(self.payload, name, *args, **kwargs)
+        except ServiceError as exc:
+            self.fail(name, exc.message)
+            return None
+
+    def text(self, name: str, label: str, *, required: bool = True) -> str:
+        return self._read(_text, name, label, required=required) or ""
+
+    def date(self, name: str, label: str, *, required: bool = True) -> date | None:
+        return self._read(_date, name, label, required=required)
+
+    def money(self, name: str, label: str, *, required: bool = False) -> Decimal | None:
+        return self._read(_money, name, label, required=required)
+
+    def done(self) -> None:
+        if not self.errors:
+            return
+        messages = list(self.errors.values())
+        summary = (
+            messages[0]
+            if len(messages) == 1
+            else f"请修改以下 {len(messages)} 处：" + "".join(messages)
+        )
+        raise ServiceError(summary, fields=self.errors)
+
+
 def _today() -> date:
     return timezone.localdate()
 
@@ -111,18 +150,20 @@ def user_rank(user) -> int:
 
 def start_rectification(hazard: Hazard, by, p: dict) -> dict:
     major = hazard.level == HazardLevel.MAJOR
-    hazard.measures = _text(p, "measures", "整改措施", required=major)
-    hazard.responsible_person = _text(p, "responsible_person", "整改责任人", required=major)
-    hazard.funds = _money(p, "funds", "整改资金", required=major)
-    hazard.plan_deadline = _date(p, "plan_deadline", "整改时限", required=major)
-    hazard.emergency_plan = _text(p, "emergency_plan", "安全措施和应急预案", required=major)
-    if hazard.plan_deadline and hazard.plan_deadline > hazard.current_deadline:
-        raise ServiceError(
-            "方案整改时限不能晚于整改期限；需要更多时间请申请延期。", field="plan_deadline"
-        )
+    f = Inputs(p)
+    measures = f.text("measures", "整改措施", required=major)
+    responsible = f.text("responsible_person", "整改责任人", required=major)
+    funds = f.money("funds", "整改资金", required=major)
+    plan_deadline = f.date("plan_deadline", "整改时限", required=major)
+    emergency_plan = f.text("emergency_plan", "安全措施和应急预案", required=major)
+    if plan_deadline and plan_deadline > hazard.current_deadline:
+        f.fail("plan_deadline", "方案整改时限不能晚于整改期限；需要更多时间请申请延期。")
     stoppage = p.get("stoppage") or Stoppage.NONE
     if stoppage not in Stoppage.values:
-        raise ServiceError("停产停业选项无效。", field="stoppage")
+        f.fail("stoppage", "停产停业选项无效。")
+    f.done()
+    hazard.measures, hazard.responsible_person, hazard.funds = measures, responsible, funds
+    hazard.plan_deadline, hazard.emergency_plan = plan_deadline, emergency_plan
     hazard.stoppage = stoppage
     return {"stoppage": stoppage}
 
@@ -151,14 +192,19 @@ def _extension_limits_reached(hazard: Hazard) -> str | None:
     return None
 
 
-def _beyond_limit(hazard: Hazard, new: date, name: str, label: str) -> None:
+def _beyond_limit_message(hazard: Hazard, new: date, label: str) -> str | None:
     limit = extension_limit(hazard)
-    if new > limit:
-        raise ServiceError(
-            f"{label}不能晚于 {limit:%Y-%m-%d}：延期最多到原整改期限"
-            f"（{hazard.deadline:%Y-%m-%d}）后 {settings.HAZARD_EXTENSION_MAX_DAYS} 天。",
-            field=name,
-        )
+    if new <= limit:
+        return None
+    return (
+        f"{label}不能晚于 {limit:%Y-%m-%d}：延期最多到原整改期限"
+        f"（{hazard.deadline:%Y-%m-%d}）后 {settings.HAZARD_EXTENSION_MAX_DAYS} 天。"
+    )
+
+
+def _beyond_limit(hazard: Hazard, new: date, name: str, label: str) -> None:
+    if problem := _beyond_limit_message(hazard, new, label):
+        raise ServiceError(problem, field=name)
 
 
 def extension_guard(hazard: Hazard, by) -> str | None:
@@ -180,15 +226,20 @@ def extension_guard(hazard: Hazard, by) -> str | None:
 
 
 def request_extension(hazard: Hazard, by, p: dict) -> dict:
-    new = _date(p, "requested_deadline", "申请延期至")
-    if new <= hazard.current_deadline:
-        raise ServiceError("申请延期至的日期应晚于当前整改期限。", field="requested_deadline")
-    _beyond_limit(hazard, new, "requested_deadline", "申请延期至")
+    f = Inputs(p)
+    new = f.date("requested_deadline", "申请延期至")
+    if new and new <= hazard.current_deadline:
+        f.fail("requested_deadline", "申请延期至的日期应晚于当前整改期限。")
+    elif new and (problem := _beyond_limit_message(hazard, new, "申请延期至")):
+        f.fail("requested_deadline", problem)
+    reason = f.text("reason", "延期理由")
+    interim = f.text("interim_measures", "临时管控措施")
+    f.done()
     extension = ExtensionRequest.objects.create(
         hazard=hazard,
         requested_by=by,
-        reason=_text(p, "reason", "延期理由"),
-        interim_measures=_text(p, "interim_measures", "临时管控措施"),
+        reason=reason,
+        interim_measures=interim,
         old_deadline=hazard.current_deadline,
         requested_deadline=new,
     )
@@ -249,42 +300,50 @@ def refuse_extension(hazard: Hazard, by, p: dict) -> dict:
 
 
 def submit_rectification(hazard: Hazard, by, p: dict) -> dict:
-    completed = _date(p, "completed_date", "整改完成日期")
-    if completed > _today():
-        raise ServiceError("整改完成日期不能晚于今天。", field="completed_date")
-    if completed < hazard.found_date:
-        raise ServiceError("整改完成日期不能早于发现日期。", field="completed_date")
-    hazard.completed_date = completed
-    hazard.completion_note = _text(p, "completion_note", "整改完成情况")
-    hazard.funds_spent = _money(p, "funds_spent", "实际投入资金")
-    hazard.assessment = _text(p, "assessment", "评估意见", required=False)
+    f = Inputs(p)
+    completed = f.date("completed_date", "整改完成日期")
+    if completed and completed > _today():
+        f.fail("completed_date", "整改完成日期不能晚于今天。")
+    elif completed and completed < hazard.found_date:
+        f.fail("completed_date", "整改完成日期不能早于发现日期。")
+    note = f.text("completion_note", "整改完成情况")
+    spent = f.money("funds_spent", "实际投入资金")
+    assessment = f.text("assessment", "评估意见", required=False)
     if (
         hazard.level == HazardLevel.MAJOR
         and not hazard.photos.filter(kind=PhotoKind.AFTER).exists()
     ):
-        raise ServiceError("重大事故隐患申请销号前，请先上传整改后照片。", field="photos")
+        f.fail("photos", "重大事故隐患申请销号前，请先上传整改后照片。")
+    f.done()
+    hazard.completed_date, hazard.completion_note = completed, note
+    hazard.funds_spent, hazard.assessment = spent, assessment
     return {"completed_date": completed.isoformat()}
 
 
-def _recheck(hazard: Hazard, by, p: dict) -> None:
-    hazard.recheck_opinion = _text(p, "recheck_opinion", "复查意见")
-    hazard.recheck_date = _date(p, "recheck_date", "复查日期", required=False) or _today()
-    if hazard.recheck_date > _today():
-        raise ServiceError("复查日期不能晚于今天。", field="recheck_date")
+def _recheck(hazard: Hazard, by, f: Inputs) -> None:
+    opinion = f.text("recheck_opinion", "复查意见")
+    day = f.date("recheck_date", "复查日期", required=False) or _today()
+    if day > _today():
+        f.fail("recheck_date", "复查日期不能晚于今天。")
+    hazard.recheck_opinion, hazard.recheck_date = opinion, day
     hazard.rechecked_by = by
     hazard.recheck_unit = by.department.name if by.department else ""
 
 
 def recheck_pass(hazard: Hazard, by, p: dict) -> dict:
-    _recheck(hazard, by, p)
+    f = Inputs(p)
+    _recheck(hazard, by, f)
+    f.done()
     return {"passed": True}
 
 
 def recheck_fail(hazard: Hazard, by, p: dict) -> dict:
-    _recheck(hazard, by, p)
-    new = _date(p, "new_deadline", "新的整改期限")
-    if new <= _today():
-        raise ServiceError("新的整改期限应晚于今天。", field="new_deadline")
+    f = Inputs(p)
+    _recheck(hazard, by, f)
+    new = f.date("new_deadline", "新的整改期限")
+    if new and new <= _today():
+        f.fail("new_deadline", "新的整改期限应晚于今天。")
+    f.done()
     hazard.current_deadline = new
     hazard.completed_date = None
     return {"passed": False, "new_deadline": new.isoformat()}
@@ -319,14 +378,17 @@ def not_listed(hazard: Hazard, by) -> str | None:
 
 def list_supervision(hazard: Hazard, by, p: dict) -> dict:
     level = p.get("level")
-    if level not in SupervisionLevel.values:
-        raise ServiceError("请选择挂牌级别。", field="level")
-    if user_rank(by) < SUPERVISION_RANK[level]:
+    if level in SupervisionLevel.values and user_rank(by) < SUPERVISION_RANK[level]:
         raise ServiceError("不能以高于本级的级别挂牌督办。", field="level", kind=Kind.ROLE)
-    deadline = _date(p, "deadline", "督办期限")
-    if deadline < _today():
-        raise ServiceError("督办期限不能早于今天。", field="deadline")
-    doc_no, unit = _text(p, "doc_no", "督办文号"), _text(p, "issuing_unit", "督办单位")
+    f = Inputs(p)
+    if level not in SupervisionLevel.values:
+        f.fail("level", "请选择挂牌级别。")
+    deadline = f.date("deadline", "督办期限")
+    if deadline and deadline < _today():
+        f.fail("deadline", "督办期限不能早于今天。")
+    doc_no, unit = f.text("doc_no", "督办文号"), f.text("issuing_unit", "督办单位")
+    signer = f.text("signer", "签发人", required=False)
+    f.done()
     try:
         with transaction.atomic():  # the unique constraint settles a race between two listings
             supervision = Supervision.objects.create(
@@ -334,7 +396,7 @@ def list_supervision(hazard: Hazard, by, p: dict) -> dict:
                 level=level,
                 doc_no=doc_no,
                 issuing_unit=unit,
-                signer=_text(p, "signer", "签发人", required=False),
+                signer=signer,
                 deadline=deadline,
                 listed_by=by,
             )
@@ -378,19 +440,21 @@ URGING_DOC_NO_MAX = 64
 
 
 def record_urging(hazard: Hazard, by, p: dict) -> dict:
+    f = Inputs(p)
     kind = p.get("urging_kind") or ""
     if kind not in UrgingKind.values:
-        raise ServiceError("请选择督促方式：函告、通报、约谈或曝光。", field="urging_kind")
-    day = _date(p, "urging_date", "督促日期", required=False) or _today()
+        f.fail("urging_kind", "请选择督促方式：函告、通报、约谈或曝光。")
+    day = f.date("urging_date", "督促日期", required=False) or _today()
     if day > _today():
-        raise ServiceError("督促日期不能晚于今天。", field="urging_date")
-    if day < hazard.found_date:
-        raise ServiceError("督促日期不能早于隐患发现日期。", field="urging_date")
-    doc_no = _text(p, "urging_doc_no", "文号", required=False)
+        f.fail("urging_date", "督促日期不能晚于今天。")
+    elif day < hazard.found_date:
+        f.fail("urging_date", "督促日期不能早于隐患发现日期。")
+    doc_no = f.text("urging_doc_no", "文号", required=False)
     if len(doc_no) > URGING_DOC_NO_MAX:
-        raise ServiceError(f"文号不能超过 {URGING_DOC_NO_MAX} 个字。", field="urging_doc_no")
+        f.fail("urging_doc_no", f"文号不能超过 {URGING_DOC_NO_MAX} 个字。")
     if not str(p.get("comment") or "").strip():
-        raise ServiceError("请填写督促内容，例如约谈对象和要求。", field="comment")
+        f.fail("comment", "请填写督促内容，例如约谈对象和要求。")
+    f.done()
     data = {"urging_kind": kind, "urging_date": day.isoformat()}
     if doc_no:
         data["urging_doc_no"] = doc_no

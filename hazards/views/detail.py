@@ -32,6 +32,8 @@ from .common import (
     scoped_hazard,
 )
 
+DECIDES_EXTENSION = (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION)
+
 
 def _step_initial(hazard: Hazard, transition, user, pending: ExtensionRequest | None) -> dict:
     """Helpful starting values for a step form; the workflow still checks everything."""
@@ -75,6 +77,8 @@ def _detail(request, hazard: Hazard, *, failed: StepForm | None = None, error: s
                 "confirm": CONFIRM.get(transition.action, ""),
                 "style": BUTTON_STYLES.get(transition.action, "primary"),
                 "open": form is failed,
+                # What the decision rests on: the request being approved or refused.
+                "request": pending if transition.action in DECIDES_EXTENSION else None,
             }
         )
     events = list(

@@ -292,8 +292,16 @@ def test_bad_input_is_400_with_the_field_and_a_chinese_message(personas):
     hazard = register(personas.inspector)
     response = step(personas.inspector, hazard, "start-rectification", responsible_person="张三")
     assert response.status_code == 400
-    assert response.json()["detail"] == "请填写整改措施。"
-    assert response.json()["fields"] == {"measures": ["请填写整改措施。"]}
+    # Every missing input of a 重大 hazard's plan at once, not one per request.
+    assert response.json()["detail"] == (
+        "请修改以下 4 处：请填写整改措施。请填写整改资金。请填写整改时限。请填写安全措施和应急预案。"
+    )
+    assert response.json()["fields"] == {
+        "measures": ["请填写整改措施。"],
+        "funds": ["请填写整改资金。"],
+        "plan_deadline": ["请填写整改时限。"],
+        "emergency_plan": ["请填写安全措施和应急预案。"],
+    }
     response = step(personas.inspector, hazard, "start-rectification", funds="很多")
     assert response.status_code == 400 and "funds" in response.json()["fields"]
     assert response.json()["detail"].startswith("整改资金（万元）：")

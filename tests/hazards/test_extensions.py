@@ -205,3 +205,14 @@ def test_blocked_is_decided_in_the_workflow(personas):
         blocked = workflow.blocked(hazard, personas.inspector)
         assert [(b.action, b.label) for b in blocked] == [(Action.REQUEST_EXTENSION, "申请延期")]
         assert workflow.blocked(hazard, personas.reviewer) == []
+
+
+def test_the_approval_form_shows_the_request_it_decides(personas, client):
+    """The reviewer decides with the reason and the interim measures in front of them."""
+    hazard = _hazard(personas)
+    with freeze_time("2026-06-05"):
+        _request(hazard, personas.inspector, "2026-07-01")
+        page = _page(client, personas.reviewer, hazard)
+    form = page.split('id="form-approve-extension"', 1)[1].split("</form>", 1)[0]
+    assert "设备到货延迟" in form and "停用储罐并专人值守" in form
+    assert "2026-06-11" in form and "2026-07-01" in form

@@ -566,3 +566,23 @@ def test_a_listed_hazard_shows_when_its_progress_report_is_late(client, personas
         due = progress_reports_due([hazard])[hazard.pk]
         assert (due.due, due.late_days) == (listed + timedelta(days=185), 0)
         assert "进展报告逾期" not in client.get(hazard.get_absolute_url()).content.decode()
+
+
+def test_a_step_form_shows_every_error_at_once(client, personas):
+    """挂牌督办 with nothing filled in: one submit names the level, deadline, 文号 and unit."""
+    hazard = register(personas.inspector)
+    client.force_login(personas.reviewer)
+    url = reverse("hazards:hazard_action", args=[hazard.pk, "list-supervision"])
+    response = client.post(url, {"issuing_unit": ""})
+    form = next(
+        s["form"] for s in response.context["steps"] if s["form"].action == "list-supervision"
+    )
+    assert set(form.errors) >= {"level", "deadline", "doc_no", "issuing_unit"}
+    assert "请选择挂牌级别" in form.errors["level"][0]
+    assert "请填写督办文号" in form.errors["doc_no"][0]
+    assert not hazard.supervisions.exists()
+    api = client.post(
+        f"/api/v1/hazards/{hazard.pk}/list-supervision/", {}, content_type="application/json"
+    )
+    assert api.status_code == 400
+    assert set(api.json()["fields"]) >= {"level", "deadline", "doc_no", "issuing_unit"}

@@ -201,7 +201,14 @@ def test_major_needs_five_implementations_plan(personas):
             by=personas.inspector,
             measures="更换探头",
         )
-    assert info.value.field == "responsible_person" and info.value.message == "请填写整改责任人。"
+    # 五落实: each missing part of the plan is named, all in one refusal.
+    assert list(info.value.fields) == [
+        "responsible_person",
+        "funds",
+        "plan_deadline",
+        "emergency_plan",
+    ]
+    assert info.value.fields["responsible_person"] == ["请填写整改责任人。"]
     hazard.refresh_from_db()
     assert hazard.state == S.REGISTERED
 
