@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from accounts.choices import Role
-
 from hazards.choices import HazardState
 from inspections import services as inspections
 from inspections.choices import InspectionMethod
