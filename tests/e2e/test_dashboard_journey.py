@@ -50,6 +50,21 @@ def test_leader_lands_on_the_dashboard_and_drills_into_overdue(
     assert overdue.inner_text() == "4"
     assert "暂无数据" in page.locator("#accident").inner_text()
     page.screenshot(path="/tmp/qingling-e2e-dashboard-1280.png", full_page=True)
+    # Printing lays the charts out anew (two or three to a row): every chart is redrawn to fit
+    # its new box when the print media applies, before anything is cut.
+    page.emulate_media(media="print")
+    page.wait_for_timeout(500)
+    fits = page.evaluate(
+        """() => [...document.querySelectorAll('.dash-chart')].map(box => {
+            const svg = box.querySelector('svg');
+            return {id: box.id, box: box.clientWidth, chart: svg ? svg.getBoundingClientRect().width : -1,
+                    right: box.getBoundingClientRect().right};
+        })"""
+    )
+    assert len(fits) >= 5
+    for chart in fits:
+        assert 0 < chart["chart"] <= chart["box"] + 1 and chart["right"] <= 1280, chart
+    page.emulate_media(media="screen")
 
     page.locator("#card-major-overdue").click()
     page.wait_for_url(lambda url: "/hazards/" in url and "overdue=true" in url)
