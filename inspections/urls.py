@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import conflicts, documents, indicators, plans, visits
+from .views import checklist, conflicts, documents, indicators, plans, visits
 
 app_name = "inspections"
 
@@ -11,8 +11,13 @@ urlpatterns = [
     path("visits/<int:pk>/", visits.inspection_detail, name="inspection_detail"),
     path(
         "visits/<int:pk>/checklist/<int:clause_pk>/",
-        visits.checklist_record,
+        checklist.checklist_record,
         name="checklist_record",
+    ),
+    path(
+        "visits/<int:pk>/checklist/pass-section/",
+        checklist.checklist_pass_section,
+        name="checklist_pass_section",
     ),
     path("visits/<int:pk>/findings/", visits.findings_panel, name="findings_panel"),
     path("visits/<int:pk>/findings/add/", visits.finding_add, name="finding_add"),

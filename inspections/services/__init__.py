@@ -16,6 +16,7 @@ from .documents import (
 from .draws import DrawCheck, draw_enterprise_pool, draw_inspector_pool, draw_run, draw_verify
 from .plans import plan_create
 from .visits import (
+    checklist_pass_unchecked,
     checklist_record,
     deadline_days,
     draw_target_schedule,
@@ -34,6 +35,7 @@ __all__ = [
     "PLAN_ROLES",
     "VISIT_ROLES",
     "DrawCheck",
+    "checklist_pass_unchecked",
     "checklist_record",
     "conflict_declare",
     "conflict_inspectors",

@@ -225,6 +225,25 @@ def checklist_record(
     return item
 
 
+def checklist_pass_unchecked(*, by, inspection: Inspection | int, clauses) -> int:
+    """本节全部合格: record 合格 for the given clauses not yet checked; results already given
+    stay as they are. Returns how many were recorded."""
+    with transaction.atomic():
+        inspection = inspection_for_user(by, inspection, lock=True)
+        _check_is_inspector(by, inspection)
+        _check_open(inspection)
+        ids = {pk_of(c) for c in clauses}
+        done = set(inspection.checklist.values_list("clause_id", flat=True))
+        new = [
+            ChecklistItem(
+                inspection=inspection, clause=clause, result=CheckResult.PASS, checked_by=by
+            )
+            for clause in checklist_clauses(inspection).filter(pk__in=ids - done)
+        ]
+        ChecklistItem.objects.bulk_create(new)
+    return len(new)
+
+
 @logged(logger, "add a finding", about=lambda call: f"to inspection {ref(call.get('inspection'))}")
 def finding_add(
     *,

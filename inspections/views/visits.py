@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,15 +15,13 @@ from core.errors import ServiceError, add_to_form
 from core.filtering import filter_results
 
 from .. import selectors, services
-from ..choices import RESULT_BADGES, CheckResult, InspectionMethod, InspectionStatus
+from ..choices import InspectionMethod, InspectionStatus
 from ..filtersets import InspectionFilterSet
 from ..forms import CommitForm, DocumentForm, DocumentVoidForm, FindingForm, InspectionForm
 from ..models import Finding, Inspection
 from ..services import VISIT_ROLES
 from . import PAGE_SIZE
-
-# The checklist's result buttons: value, label and the colour of the result.
-RESULT_BUTTONS = [(result.value, result.label, RESULT_BADGES[result]) for result in CheckResult]
+from .checklist import checklist_context
 
 
 @login_required
@@ -103,14 +100,6 @@ def _initial(request) -> dict:
     return initial
 
 
-def _checklist_rows(inspection: Inspection) -> list[dict]:
-    items = {i.clause_id: i for i in inspection.checklist.all()}
-    return [
-        {"clause": clause, "item": items.get(clause.pk)}
-        for clause in selectors.checklist_clauses(inspection)
-    ]
-
-
 def _documents(inspection: Inspection, user) -> list:
     """The visit's documents, each live one with its 作废 form when the user may void it."""
     documents = list(inspection.documents.select_related("voided_by"))
@@ -132,15 +121,13 @@ def inspection_detail(request, pk: int):
     user = request.user
     in_team = inspection.inspectors.filter(pk=user.pk).exists()
     is_inspector = user.is_superuser or in_team
-    rows = _checklist_rows(inspection)
     return render(
         request,
         "inspections/inspection_detail.html",
         {
             "inspection": inspection,
             "inspectors": inspection.inspectors.order_by("pk"),
-            "rows": rows,
-            "summary": selectors.checklist_summary(inspection),
+            **checklist_context(inspection),
             "findings": inspection.findings.select_related("clause__standard", "hazard"),
             "hazards": selectors.inspection_hazards(inspection).select_related("clause__standard"),
             "documents": _documents(inspection, user),
@@ -149,47 +136,8 @@ def inspection_detail(request, pk: int):
             "finding_form": FindingForm(),
             "commit_form": CommitForm(initial={"representative": inspection.representative}),
             "document_form": DocumentForm(),
-            "results": RESULT_BUTTONS,
         },
     )
-
-
-@login_required
-@require_POST
-def checklist_record(request, pk: int, clause_pk: int):
-    inspection = get_object_or_404(Inspection.objects.for_user(request.user), pk=pk)
-    error = ""
-    try:
-        item = services.checklist_record(
-            by=request.user,
-            inspection=inspection,
-            clause=clause_pk,
-            result=request.POST.get("result", ""),
-            remark=request.POST.get("remark", ""),
-        )
-    except ServiceError as exc:
-        error, item = exc.message, inspection.checklist.filter(clause_id=clause_pk).first()
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        return redirect(inspection.get_absolute_url() + f"#clause-{clause_pk}")
-    clause = selectors.checklist_clauses(inspection).filter(pk=clause_pk).first()
-    if clause is None:
-        raise Http404
-    inspection.refresh_from_db()
-    response = render(
-        request,
-        "inspections/includes/checklist_item.html",
-        {
-            "inspection": inspection,
-            "row": {"clause": clause, "item": item},
-            "can_edit": True,
-            "results": RESULT_BUTTONS,
-            "error": error,
-        },
-    )
-    response["HX-Trigger"] = "findings-changed"
-    return response
 
 
 @login_required

@@ -33,20 +33,25 @@ def test_inspector_fails_a_clause_on_a_phone(team, phone, login, live_server):  
     phone.locator("#today").get_by_role("link", name="内蒙古蒙泰甲醇有限公司").click()
     phone.get_by_role("heading", name="内蒙古蒙泰甲醇有限公司").wait_for()
 
-    def tick(clause, label):
-        card = phone.locator(f"#clause-{clause.pk}")
-        card.get_by_text(label, exact=True).click()
-        value = {"合格": "pass", "不合格": "fail", "不适用": "na"}[label]
-        phone.locator(f"#clause-{clause.pk}[data-result={value}]").wait_for()
+    def card(clause):
+        return phone.locator(f"#clause-{clause.pk}")
 
-    tick(clauses[0], "合格")
-    tick(clauses[1], "不适用")
-    tick(clauses[2], "不合格")
-    remark = phone.locator(f"#clause-{clauses[2].pk}").get_by_placeholder(
-        "备注：不合格时写明具体情况"
-    )
+    # The remark first, then the result: the remark is kept and saved with the result.
+    remark = card(clauses[2]).get_by_placeholder("备注：不合格时写明具体情况")
     remark.fill("甲醇罐区可燃气体报警仪未投用")
-    remark.press("Enter")
+    remark.blur()
+    card(clauses[2]).get_by_text("选择检查结果后，备注会一并保存。").wait_for()
+    # Three taps in quick succession, each while the previous save may still be in flight.
+    card(clauses[2]).get_by_text("不合格", exact=True).click()
+    card(clauses[0]).get_by_text("合格", exact=True).click()
+    card(clauses[1]).get_by_text("不适用", exact=True).click()
+    phone.locator("#checked-count", has_text="3").wait_for()
+    for clause in clauses:
+        card(clause).get_by_text("已保存").wait_for()
+    assert remark.input_value() == "甲醇罐区可燃气体报警仪未投用"
+    results = dict(inspection.checklist.values_list("clause_id", "result"))
+    assert results == {clauses[0].pk: "pass", clauses[1].pk: "na", clauses[2].pk: "fail"}
+    assert inspection.checklist.get(clause=clauses[2]).remark == "甲醇罐区可燃气体报警仪未投用"
     phone.locator("#findings").get_by_text("甲醇罐区可燃气体报警仪未投用").wait_for()
     assert "重大事故隐患" in phone.locator("#findings").inner_text()
     # Big tap targets and nothing wider than the screen.

@@ -63,13 +63,49 @@ def test_checklist_tap_records_and_proposes_a_finding(client, team, enterprise):
     clause = selectors.checklist_clauses(inspection).first()
     client.force_login(team.inspector)
     url = reverse("inspections:checklist_record", args=[inspection.pk, clause.pk])
+    # A remark typed before the result is not an error and is not lost: it waits for the result.
+    early = client.post(url, {"result": "", "remark": "报警仪失效"}, HTTP_HX_REQUEST="true")
+    assert "选择检查结果后，备注会一并保存" in early.content.decode()
+    assert not inspection.checklist.exists()
     response = client.post(url, {"result": "fail", "remark": "报警仪失效"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and 'data-result="fail"' in response.content.decode()
+    body = response.content.decode()
+    # The answer touches only the item's status line and the counters, never the inputs.
+    assert response.status_code == 200 and 'name="remark"' not in body
+    assert f'id="status-{clause.pk}"' in body and "已保存" in body
+    assert 'id="checklist-progress"' in body and "不合格 1" in body
     assert response["HX-Trigger"] == "findings-changed"
+    assert inspection.checklist.get().remark == "报警仪失效"
     assert inspection.findings.get().clause == clause
     client.post(reverse("inspections:inspection_commit", args=[inspection.pk]), {"measures": ""})
     inspection.refresh_from_db()
     assert inspection.is_done and selectors.inspection_hazards(inspection).get().clause == clause
+
+
+def test_a_section_is_passed_at_once_and_given_results_stay(client, team, enterprise):
+    """本节全部合格 records 合格 for the section's unchecked items only."""
+    from inspections.views.checklist import checklist_sections
+
+    inspection = visit(team, enterprise)
+    section = checklist_sections(inspection)[0]
+    failed = section.rows[0]["clause"]
+    services.checklist_record(
+        by=team.inspector, inspection=inspection, clause=failed, result="fail", remark="失效"
+    )
+    client.force_login(team.inspector)
+    page = client.get(inspection.get_absolute_url()).content.decode()
+    assert f"1 / {section.total}" in page and "本节全部合格" in page
+    response = client.post(
+        reverse("inspections:checklist_pass_section", args=[inspection.pk]),
+        {"section": section.key, "clause": [r["clause"].pk for r in section.rows]},
+    )
+    assert response.status_code == 302
+    results = dict(inspection.checklist.values_list("clause_id", "result"))
+    assert len(results) == section.total and results[failed.pk] == "fail"
+    assert sum(1 for r in results.values() if r == "pass") == section.total - 1
+    assert (
+        f"{section.total} / {section.total}"
+        in client.get(inspection.get_absolute_url()).content.decode()
+    )
 
 
 def test_plan_draw_verify_and_public_page(client, team):
