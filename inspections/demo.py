@@ -129,6 +129,7 @@ def _visit_drawn(reviewer, draw, today) -> int:
             by=by,
             inspection=_check(by, inspection, n),
             measures="责令立即整改，现场能整改的当场整改",
+            unchecked_reason="本次为重点部位专项检查，其余条款列入下次检查",
         )
         visits += 1
         inspection.refresh_from_db()

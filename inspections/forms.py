@@ -144,6 +144,12 @@ class CommitForm(StyledForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    unchecked_reason = forms.CharField(
+        label="未检查项目的原因",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="检查表还有未检查的项目时必须填写，例如“该装置停产检修，未进入现场”；打印在现场检查记录上。",
+    )
 
 
 class DocumentForm(StyledForm):

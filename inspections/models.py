@@ -340,6 +340,12 @@ class Inspection(TimeStampedModel):
     representative = models.CharField("企业现场负责人", max_length=32, blank=True)
     representative_title = models.CharField("职务", max_length=32, blank=True)
     situation = models.TextField("检查情况", blank=True)
+    unchecked_count = models.PositiveSmallIntegerField("未检查项数", default=0)
+    unchecked_reason = models.TextField(
+        "未检查项目说明",
+        blank=True,
+        help_text="提交时检查表仍有未检查项目的原因，打印在现场检查记录上。",
+    )
     measures = models.TextField("现场处理措施", blank=True)
     status = models.CharField(
         "状态", max_length=16, choices=InspectionStatus.choices, default=InspectionStatus.SCHEDULED

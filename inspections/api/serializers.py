@@ -269,6 +269,12 @@ class CommitSerializer(serializers.Serializer):
     situation = serializers.CharField(label="检查情况", required=False, allow_blank=True)
     measures = serializers.CharField(label="现场处理措施", required=False, allow_blank=True)
     representative = serializers.CharField(label="企业现场负责人", required=False, allow_blank=True)
+    unchecked_reason = serializers.CharField(
+        label="未检查项目的原因",
+        required=False,
+        allow_blank=True,
+        help_text="检查表还有未检查项目时必填；打印在现场检查记录上。",
+    )
 
 
 class DocumentIssueSerializer(serializers.Serializer):

@@ -24,6 +24,7 @@ from .visits import (
     finding_remove,
     inspection_create,
     inspection_findings_commit,
+    unchecked_count,
 )
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "DrawCheck",
     "checklist_pass_unchecked",
     "checklist_record",
+    "unchecked_count",
     "conflict_declare",
     "conflict_inspectors",
     "conflict_withdraw",

@@ -300,6 +300,12 @@ def finding_remove(*, by, finding: Finding | int) -> None:
         finding.delete()
 
 
+def unchecked_count(inspection: Inspection) -> int:
+    """Checklist clauses of the visit's sector with no result recorded."""
+    done = inspection.checklist.values("clause_id")
+    return checklist_clauses(inspection).exclude(pk__in=done).count()
+
+
 def _situation(inspection: Inspection, findings: list[Finding]) -> str:
     counts = checklist_summary(inspection)
     major = sum(1 for f in findings if f.level == HazardLevel.MAJOR)
@@ -325,6 +331,7 @@ def inspection_findings_commit(
     measures: str | None = None,
     representative: str | None = None,
     end_time: time | None = None,
+    unchecked_reason: str | None = None,
 ) -> list[Hazard]:
     """Finish the visit: every finding becomes a hazard (重大 with its clause, or 一般), source
     部门执法检查, linked to the visit by its finding. One transaction: all or nothing.
@@ -337,6 +344,16 @@ def inspection_findings_commit(
         _check_open(inspection)
         if inspection.date > timezone.localdate():
             raise ServiceError("检查日期还没到，不能提交检查结果。", kind=Kind.STATE)
+        unchecked = unchecked_count(inspection)
+        reason = (unchecked_reason or "").strip()
+        if unchecked and not reason:
+            raise ServiceError(
+                f"检查表还有 {unchecked} 项未检查：请说明原因（将打印在现场检查记录上），"
+                "或检查完毕后再提交。",
+                field="unchecked_reason",
+            )
+        inspection.unchecked_count = unchecked
+        inspection.unchecked_reason = reason if unchecked else ""
         if inspection.findings.exists():
             check_enforcement_scope(inspection, what="登记隐患")
         findings = list(inspection.findings.select_related("clause").order_by("created_at", "pk"))

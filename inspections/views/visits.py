@@ -112,6 +112,10 @@ def _documents(inspection: Inspection, user) -> list:
 
 @login_required
 def inspection_detail(request, pk: int):
+    return _detail(request, pk)
+
+
+def _detail(request, pk: int, *, commit_form: CommitForm | None = None):
     inspection = get_object_or_404(
         Inspection.objects.for_user(request.user).select_related(
             "enterprise__region", "department", "plan", "draw_target__draw", "sector"
@@ -134,7 +138,9 @@ def inspection_detail(request, pk: int):
             "can_edit": is_inspector and not inspection.is_done,
             "can_issue": inspection.is_done and in_team and user.has_role(*VISIT_ROLES),
             "finding_form": FindingForm(),
-            "commit_form": CommitForm(initial={"representative": inspection.representative}),
+            "commit_form": commit_form
+            or CommitForm(initial={"representative": inspection.representative}),
+            "unchecked": services.unchecked_count(inspection),
             "document_form": DocumentForm(),
         },
     )
@@ -193,7 +199,9 @@ def inspection_commit(request, pk: int):
             by=request.user, inspection=inspection, **form.cleaned_data
         )
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        # The page again with what was typed, and the error next to its field.
+        add_to_form(form, exc, request=request)
+        return _detail(request, pk, commit_form=form)
     else:
         messages.success(
             request,

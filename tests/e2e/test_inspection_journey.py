@@ -59,7 +59,10 @@ def test_inspector_fails_a_clause_on_a_phone(team, phone, login, live_server):  
     assert box["height"] >= 38
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
 
+    # Items left unchecked: a reason, then a confirmation, before the visit is submitted.
+    phone.get_by_label("未检查项目的原因").fill("本次为罐区专项检查")
     phone.get_by_role("button", name="提交检查结果并登记隐患").click()
+    phone.get_by_role("button", name="确认提交").click()
     phone.get_by_text("检查结果已提交，登记隐患 1 条。").wait_for()
     hazards = phone.locator("#hazards")
     assert "重大事故隐患" in hazards.inner_text()

@@ -97,7 +97,10 @@ def checked_visit(team, enterprise):
         description="消防通道堆放纸箱等杂物",
     )
     hazards = services.inspection_findings_commit(
-        by=team.inspector, inspection=inspection, measures="责令立即清理消防通道"
+        by=team.inspector,
+        inspection=inspection,
+        measures="责令立即清理消防通道",
+        unchecked_reason="本次为罐区专项检查，其余条款未检查",
     )
     inspection.refresh_from_db()
     return inspection, clauses, hazards

@@ -48,7 +48,11 @@ def test_plan_draw_verify_inspection_document_over_the_api(api, team, enterprise
     assert body["findings"][0]["level"] == "major"
     early = api.post(reverse("api:inspection-documents", args=[inspection.pk]), {"type": "order"})
     assert early.status_code == 409
-    done = api.post(reverse("api:inspection-commit", args=[inspection.pk]), {}, format="json")
+    commit = reverse("api:inspection-commit", args=[inspection.pk])
+    refused = api.post(commit, {}, format="json")
+    assert refused.status_code == 400 and "unchecked_reason" in refused.json()["fields"]
+    assert "项未检查" in refused.json()["detail"]
+    done = api.post(commit, {"unchecked_reason": "仅检查罐区"}, format="json")
     assert done.json()["status"] == "done" and len(done.json()["hazards"]) == 1
     document = api.post(
         reverse("api:inspection-documents", args=[inspection.pk]), {"type": "order"}

@@ -112,7 +112,9 @@ def test_a_visit_without_start_time_prints_blanks_to_fill_by_hand(team, enterpri
         method=InspectionMethod.OPEN,
         inspectors=[team.inspector, team.inspector2],
     )
-    services.inspection_findings_commit(by=team.inspector, inspection=inspection)
+    services.inspection_findings_commit(
+        by=team.inspector, inspection=inspection, unchecked_reason="本次为专项检查，其余条款未检查"
+    )
     inspection.refresh_from_db()
     assert inspection.start_time is None and inspection.end_time is None
     record = issue(team, inspection, DocumentType.RECORD)
@@ -309,7 +311,9 @@ def test_a_measures_decision_ordering_stoppage_sets_the_hazards_stoppage(
     services.finding_add(
         by=team.inspector, inspection=no_major, place="配电室", description="配电箱未上锁"
     )
-    services.inspection_findings_commit(by=team.inspector, inspection=no_major)
+    services.inspection_findings_commit(
+        by=team.inspector, inspection=no_major, unchecked_reason="本次为专项检查，其余条款未检查"
+    )
     with pytest.raises(ServiceError, match="责令停产停业只适用于重大事故隐患"):
         issue(team, no_major, DocumentType.MEASURES, stoppage=Stoppage.FULL)
     assert not no_major.documents.exists()

@@ -61,7 +61,9 @@ def test_a_company_also_in_an_emergency_sector_is_inspected_in_that_sector(team,
     services.finding_add(
         by=team.inspector, inspection=inspection, place="阀门井", description="有限空间未设警示标识"
     )
-    (hazard,) = services.inspection_findings_commit(by=team.inspector, inspection=inspection)
+    (hazard,) = services.inspection_findings_commit(
+        by=team.inspector, inspection=inspection, unchecked_reason="本次为专项检查，其余条款未检查"
+    )
     assert hazard.sector.code == "confined_space"
 
 
@@ -103,7 +105,9 @@ def test_a_visit_recorded_outside_the_departments_sectors_gets_no_findings_or_do
         inspection=old, level="general", place="调压站", description="漏气", deadline=old.date
     )
     with pytest.raises(ServiceError, match=REFUSED.format(what="登记隐患")):
-        services.inspection_findings_commit(by=team.inspector, inspection=old)
+        services.inspection_findings_commit(
+            by=team.inspector, inspection=old, unchecked_reason="本次为专项检查，其余条款未检查"
+        )
     assert not Hazard.objects.exists()
     Inspection.objects.filter(pk=old.pk).update(status=InspectionStatus.DONE)
     with pytest.raises(ServiceError, match=REFUSED.format(what="出具执法文书")):

@@ -54,7 +54,14 @@ def test_changing_a_failed_clause_back_withdraws_the_finding(team, enterprise):
         by=team.inspector, inspection=inspection, clause=clause, result=CheckResult.PASS
     )
     assert not inspection.findings.exists()
-    assert services.inspection_findings_commit(by=team.inspector, inspection=inspection) == []
+    assert (
+        services.inspection_findings_commit(
+            by=team.inspector,
+            inspection=inspection,
+            unchecked_reason="本次为专项检查，其余条款未检查",
+        )
+        == []
+    )
     inspection.refresh_from_db()
     assert "未发现事故隐患" in inspection.situation
 
@@ -79,7 +86,11 @@ def test_commit_is_all_or_nothing(team, enterprise):
     # A reviewer-only rule cannot be broken from here, so break the data: a 重大 without clause.
     type(bad).objects.filter(pk=bad.pk).update(level=HazardLevel.MAJOR)
     with pytest.raises(ServiceError, match="判定依据"):
-        services.inspection_findings_commit(by=team.inspector, inspection=inspection)
+        services.inspection_findings_commit(
+            by=team.inspector,
+            inspection=inspection,
+            unchecked_reason="本次为专项检查，其余条款未检查",
+        )
     assert not Hazard.objects.filter(finding__inspection=inspection).exists()
     inspection.refresh_from_db()
     assert inspection.status == InspectionStatus.SCHEDULED

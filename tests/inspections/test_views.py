@@ -76,7 +76,10 @@ def test_checklist_tap_records_and_proposes_a_finding(client, team, enterprise):
     assert response["HX-Trigger"] == "findings-changed"
     assert inspection.checklist.get().remark == "报警仪失效"
     assert inspection.findings.get().clause == clause
-    client.post(reverse("inspections:inspection_commit", args=[inspection.pk]), {"measures": ""})
+    client.post(
+        reverse("inspections:inspection_commit", args=[inspection.pk]),
+        {"measures": "", "unchecked_reason": "本次为专项检查，其余条款未检查"},
+    )
     inspection.refresh_from_db()
     assert inspection.is_done and selectors.inspection_hazards(inspection).get().clause == clause
 
@@ -193,3 +196,35 @@ def test_hazard_detail_names_the_visit_through_its_finding(client, team, enterpr
         assert (inspection.get_absolute_url() in page) == (hazard != direct)
     # The visit comes with the hazard's own query, not one more per page.
     assert queries[hazards[0]] == queries[direct]
+
+
+def test_a_visit_with_unchecked_items_needs_a_reason_which_the_record_prints(
+    client, team, enterprise, tmp_path
+):
+    from tests.inspections.test_documents import pdf_text
+
+    inspection = visit(team, enterprise)
+    clause = selectors.checklist_clauses(inspection).first()
+    total = selectors.checklist_clauses(inspection).count()
+    services.checklist_record(
+        by=team.inspector, inspection=inspection, clause=clause, result="pass"
+    )
+    client.force_login(team.inspector)
+    page = client.get(inspection.get_absolute_url()).content.decode()
+    assert f"检查表还有 <strong>{total - 1}</strong> 项未检查" in page
+    url = reverse("inspections:inspection_commit", args=[inspection.pk])
+    refused = client.post(url, {"measures": "责令立即整改"})
+    body = refused.content.decode()
+    # Refused with the reason asked for, and what was typed is still in the form.
+    assert refused.status_code == 200 and "请说明原因" in body and "责令立即整改" in body
+    inspection.refresh_from_db()
+    assert not inspection.is_done
+    client.post(url, {"measures": "责令立即整改", "unchecked_reason": "二号装置停产检修，未进入"})
+    inspection.refresh_from_db()
+    assert inspection.is_done and inspection.unchecked_count == total - 1
+    document = services.document_issue(
+        by=team.inspector, inspection=inspection, type=DocumentType.RECORD
+    )
+    printed = "".join(pdf_text(services.document_bytes(document), tmp_path).split())
+    assert f"检查表中{total - 1}项未检查" in printed
+    assert "二号装置停产检修，未进入" in printed
