@@ -22,6 +22,11 @@ urlpatterns = [
     path("visits/<int:pk>/findings/", visits.findings_panel, name="findings_panel"),
     path("visits/<int:pk>/findings/add/", visits.finding_add, name="finding_add"),
     path(
+        "visits/<int:pk>/findings/<int:finding_pk>/edit/",
+        visits.finding_edit,
+        name="finding_edit",
+    ),
+    path(
         "visits/<int:pk>/findings/<int:finding_pk>/remove/",
         visits.finding_remove,
         name="finding_remove",

@@ -200,6 +200,7 @@ def checklist_record(
         clause = checklist_clauses(inspection).filter(pk=pk_of(clause)).first()
         if clause is None:
             raise ServiceError("该条款不适用于被检查企业的行业领域。", field="clause")
+        before = inspection.checklist.filter(clause=clause).values_list("remark", flat=True).first()
         item, _ = ChecklistItem.objects.update_or_create(
             inspection=inspection,
             clause=clause,
@@ -217,7 +218,9 @@ def checklist_record(
                     description=_finding_text(clause, remark),
                     deadline=inspection.date + timedelta(days=deadline_days(HazardLevel.MAJOR)),
                 )
-            else:
+            elif item.remark != before:
+                # A new remark rewrites the description; one edited on the finding stays
+                # while the remark does not change.
                 finding.description = _finding_text(clause, remark)
                 finding.save(update_fields=["description"])
         elif finding is not None:
@@ -284,6 +287,35 @@ def finding_add(
             description=description.strip(),
             deadline=deadline,
         )
+
+
+@logged(logger, "edit finding", about=lambda call: ref(call.get("finding")))
+def finding_update(
+    *, by, finding: Finding | int, place: str, description: str, deadline: date | None
+) -> Finding:
+    """Set a finding's place, description and deadline while the visit is open (before it is
+    submitted, so before any document): the hazard and every document take these values."""
+    with transaction.atomic():
+        finding = Finding.objects.select_related("inspection").get(pk=pk_of(finding))
+        inspection = inspection_for_user(by, finding.inspection_id, lock=True)
+        _check_is_inspector(by, inspection)
+        _check_open(inspection)
+        errors = {}
+        if not place.strip():
+            errors["place"] = "请填写隐患地点/部位。"
+        if not description.strip():
+            errors["description"] = "请填写问题描述。"
+        if deadline is None:
+            errors["deadline"] = "请填写整改期限。"
+        elif deadline < inspection.date:
+            errors["deadline"] = "整改期限不能早于检查日期。"
+        if errors:
+            raise ServiceError(next(iter(errors.values())), fields=errors)
+        finding.place = place.strip()[:128]
+        finding.description = description.strip()
+        finding.deadline = deadline
+        finding.save(update_fields=["place", "description", "deadline"])
+    return finding
 
 
 @logged(logger, "remove finding", about=lambda call: ref(call.get("finding")))

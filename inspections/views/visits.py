@@ -3,6 +3,8 @@ its checklist, findings and commit."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -186,6 +188,50 @@ def finding_remove(request, pk: int, finding_pk: int):
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect(inspection.get_absolute_url() + "#findings")
+
+
+@login_required
+@require_POST
+def finding_edit(request, pk: int, finding_pk: int):
+    """Place, description and deadline of a finding, set on site before the visit is submitted."""
+    inspection = get_object_or_404(Inspection.objects.for_user(request.user), pk=pk)
+    finding = get_object_or_404(Finding, pk=finding_pk, inspection=inspection)
+    data = {k: request.POST.get(k, "") for k in ("place", "description", "deadline")}
+    errors: list[str] = []
+    try:
+        deadline = date.fromisoformat(data["deadline"]) if data["deadline"] else None
+    except ValueError:
+        errors.append("整改期限不是有效日期（格式：2026-05-31）。")
+    if not errors:
+        try:
+            finding = services.finding_update(
+                by=request.user,
+                finding=finding,
+                place=data["place"],
+                description=data["description"],
+                deadline=deadline,
+            )
+            data = {}
+        except ServiceError as exc:
+            errors = [m for texts in exc.fields.values() for m in texts] or [exc.message]
+    if not request.htmx:
+        for error in errors:
+            messages.error(request, error)
+        return redirect(inspection.get_absolute_url() + f"#finding-{finding.pk}")
+    response = render(
+        request,
+        "inspections/includes/finding_item.html",
+        {
+            "f": Finding.objects.select_related("clause__standard", "hazard").get(pk=finding.pk),
+            "inspection": inspection,
+            "can_edit": True,
+            "edit": data,
+            "edit_errors": errors,
+        },
+    )
+    if not errors:
+        response["HX-Trigger"] = "findings-changed"
+    return response
 
 
 @login_required

@@ -228,3 +228,55 @@ def test_a_visit_with_unchecked_items_needs_a_reason_which_the_record_prints(
     printed = "".join(pdf_text(services.document_bytes(document), tmp_path).split())
     assert f"检查表中{total - 1}项未检查" in printed
     assert "二号装置停产检修，未进入" in printed
+
+
+def test_a_finding_is_edited_on_the_visit_and_the_hazard_and_documents_take_it(
+    client, team, enterprise, tmp_path
+):
+    from datetime import timedelta
+
+    from tests.inspections.test_documents import pdf_text
+
+    inspection = visit(team, enterprise)
+    clause = selectors.checklist_clauses(inspection).first()
+    services.checklist_record(
+        by=team.inspector, inspection=inspection, clause=clause, result="fail", remark="失效"
+    )
+    finding = inspection.findings.get()
+    client.force_login(team.inspector)
+    url = reverse("inspections:finding_edit", args=[inspection.pk, finding.pk])
+    bad = client.post(url, {"place": "", "description": "", "deadline": ""}, HTTP_HX_REQUEST="true")
+    body = bad.content.decode()
+    assert "请填写隐患地点/部位" in body and "请填写问题描述" in body and "请填写整改期限" in body
+    deadline = inspection.date + timedelta(days=45)
+    ok = client.post(
+        url,
+        {
+            "place": "二号罐区",
+            "description": "可燃气体报警仪失效",
+            "deadline": deadline.isoformat(),
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert ok.status_code == 200 and ok["HX-Trigger"] == "findings-changed"
+    # The same result tapped again keeps the edited description.
+    services.checklist_record(
+        by=team.inspector, inspection=inspection, clause=clause, result="fail", remark="失效"
+    )
+    finding.refresh_from_db()
+    assert (finding.place, finding.description, finding.deadline) == (
+        "二号罐区",
+        "可燃气体报警仪失效",
+        deadline,
+    )
+    services.inspection_findings_commit(
+        by=team.inspector, inspection=inspection, unchecked_reason="专项检查"
+    )
+    hazard = selectors.inspection_hazards(inspection).get()
+    assert (hazard.place, hazard.current_deadline) == ("二号罐区", deadline)
+    document = services.document_issue(
+        by=team.inspector, inspection=inspection, type=DocumentType.ORDER
+    )
+    printed = "".join(pdf_text(services.document_bytes(document), tmp_path).split())
+    assert "二号罐区：可燃气体报警仪失效" in printed
+    assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in printed
