@@ -12,6 +12,9 @@ from core.models import Department, Region
 
 from .choices import Role
 
+# Roles that act for a department (inspect, review): they must belong to one.
+FIELD_ROLES = frozenset({Role.INSPECTOR, Role.REVIEWER})
+
 
 class User(AbstractUser):
     """A person who signs in. What they see is their region subtree ∩ their department's sectors."""
@@ -67,6 +70,26 @@ class User(AbstractUser):
         if self.department is None or self.department.sees_all_sectors:
             return None
         return self.department.sector_ids()
+
+    def clean(self) -> None:
+        """A department belongs to one region: its users are of that region or below it (a
+        杭锦旗 inspector cannot join 鄂托克旗应急管理局). Field staff belong to a department."""
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        errors = {}
+        if self.department_id and self.region_id:
+            unit = self.department.region
+            if not self.region.code.startswith(unit.prefix):
+                errors["department"] = (
+                    f"{self.department.name}属于{unit.name}，不能分配给{self.region.name}的用户。"
+                )
+        if self.department_id and not self.region_id:
+            errors["region"] = "请选择所属地区。"
+        if self.role in FIELD_ROLES and not self.department_id and not self.is_superuser:
+            errors["department"] = f"{Role(self.role).label}必须属于一个部门。"
+        if errors:
+            raise ValidationError(errors)
 
     def has_role(self, *roles: str) -> bool:
         return self.is_superuser or self.role in roles

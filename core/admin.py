@@ -10,6 +10,7 @@ from . import services, workdays
 from .choices import CalendarDayKind
 from .errors import ServiceError, add_to_form
 from .models import Department, DocumentSequence, Job, Region, Sector, WorkCalendarDay
+from .services import county_departments_create
 
 
 @admin.register(Region)
@@ -18,6 +19,11 @@ class RegionAdmin(admin.ModelAdmin):
     list_editable = ("abbreviation",)
     list_filter = ("level",)
     search_fields = ("code", "name", "abbreviation")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and (count := county_departments_create(obj)):
+            self.message_user(request, f"已按模板为{obj.name}建立 {count} 个部门。")
 
 
 @admin.register(Sector)

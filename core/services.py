@@ -168,3 +168,42 @@ def next_document_number(*, issuer: str, kind: str, year: int) -> tuple[int, str
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return sequence.last, f"{issuer}{kind}〔{year}〕{sequence.last}号"
+
+
+# The departments every county-level region has, in this order (a setting may narrow it).
+COUNTY_DEPARTMENTS = (
+    "emergency",
+    "safety_office",
+    "housing",
+    "transport",
+    "market",
+    "fire",
+    "industry",
+    "energy",
+    "water",
+    "education",
+    "health",
+    "culture",
+    "agriculture",
+)
+
+
+def county_departments_create(region: Region) -> int:
+    """Give a county its standard departments (名称 = 旗县名 + 部门类别), from
+    settings.COUNTY_DEPARTMENT_KINDS; departments it already has are left alone."""
+    from django.conf import settings
+
+    from .choices import DepartmentKind, RegionLevel
+    from .models import Department
+
+    if region.level != RegionLevel.COUNTY:
+        return 0
+    created = 0
+    for kind in getattr(settings, "COUNTY_DEPARTMENT_KINDS", COUNTY_DEPARTMENTS):
+        _, new = Department.objects.get_or_create(
+            region=region,
+            kind=kind,
+            defaults={"name": f"{region.name}{DepartmentKind(kind).label}"},
+        )
+        created += new
+    return created
