@@ -238,6 +238,10 @@ class Job(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    # Written by the running worker every few seconds; a running job whose heartbeat is old
+    # lost its worker (core.tasks.sweep_jobs).
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("已运行次数", default=0)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:
@@ -275,3 +279,26 @@ class DocumentSequence(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:core_documentsequence_change", args=[self.pk])
+
+
+class DataVersion(models.Model):
+    """A counter bumped after every committed change of a kind of data (e.g. hazards).
+
+    Cached counts and figures carry it in their keys. It lives in the database, not in the
+    cache, so a cache that was down or lost its contents never serves figures older than the
+    last committed change.
+    """
+
+    name = models.CharField("数据", max_length=32, primary_key=True)
+    value = models.BigIntegerField("版本", default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "数据版本"
+        verbose_name_plural = "数据版本"
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.value}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:index")

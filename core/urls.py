@@ -9,4 +9,5 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("jobs/<int:pk>/", jobs_views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/result/", jobs_views.job_result, name="job_result"),
+    path("jobs/<int:pk>/retry/", jobs_views.job_retry_view, name="job_retry"),
 ]

@@ -1,0 +1,194 @@
+"""Real processes for fault drills: a private Redis, a gunicorn site, a Celery worker, a TCP
+relay in front of PostgreSQL. Each is started on a free port and stopped by the test that
+started it; waits poll with generous limits instead of sleeping fixed times."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(predicate: Callable[[], object], *, timeout: float = 60, what: str = "") -> object:
+    """Poll until predicate() is truthy; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = predicate()
+        except Exception:  # noqa: BLE001 - not ready yet
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}")
+        time.sleep(0.2)
+
+
+def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
+    """Stop a process we started (by its id), escalating to SIGKILL."""
+    if process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout)
+
+
+class PrivateRedis:
+    """redis-server on a free port, persisting to its own folder so a restart keeps the data."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                shutil.which("redis-server") or "redis-server",
+                *("--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--dir", str(self.folder), "--save", "", "--appendonly", "no"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        import redis
+
+        wait_until(lambda: redis.Redis(port=self.port).ping(), timeout=30, what="redis")
+
+    def shutdown_saving(self) -> None:
+        """Stop Redis as a restart would, writing its data to disk first."""
+        import redis
+
+        try:
+            redis.Redis(port=self.port).shutdown(save=True)
+        except redis.ConnectionError:
+            pass  # the server closes the connection as it exits
+        self.process.wait(30)
+
+    def kill(self) -> None:
+        if self.process is not None:
+            stop(self.process, signal.SIGKILL)
+
+
+def django_env(database: str, **extra: str) -> dict[str, str]:
+    """Environment for a child process on the test database (settings_test)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_ALLOW"))}
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qingling")
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings_test",
+        DATABASE_URL=base.rsplit("/", 1)[0] + "/" + database,
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    return env
+
+
+@contextmanager
+def site(env: dict[str, str], log: Path, *, workers: int = 1):
+    """gunicorn serving the project on a free port; yields its base URL."""
+    port = free_port()
+    with open(log, "ab") as out:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "gunicorn", "config.wsgi:application"),
+                *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "4"),
+                *("--timeout", "120", "--graceful-timeout", "5"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(
+            lambda: requests.get(base + "/accounts/login/", timeout=10).status_code < 500,
+            timeout=90,
+            what="gunicorn",
+        )
+        yield base
+    finally:
+        stop(process)
+
+
+class Relay:
+    """A TCP relay on a free port in front of a real server: closing it is, for the clients,
+    exactly a database that went away (refused connections, cut sessions)."""
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self.port = free_port()
+        self._listener: socket.socket | None = None
+        self._open: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def stop(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.close()
+        with self._lock:
+            for sock in self._open:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
+            self._open.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            with self._lock:
+                self._open += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
