@@ -407,6 +407,10 @@ JOB_HANDLERS = {
     "ledger_export": "reports.ledger.export.ledger_export_job",
     "ledger_import_commit": "reports.ledger.commit.ledger_import_commit_job",
 }
+# A running job writes a heartbeat this often (seconds); the sweep requeues (once) or fails a
+# running job whose heartbeat is older than JOB_STALE_SECONDS: its worker died.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10)
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 180)
 # Ledger exports up to this many rows download at once; larger ones run as a job.
 LEDGER_SYNC_MAX_ROWS = env_int("LEDGER_SYNC_MAX_ROWS", 5000)
 

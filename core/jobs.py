@@ -7,6 +7,7 @@ import logging
 from datetime import timedelta
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
@@ -17,9 +18,6 @@ from .models import Job, JobState
 
 log = logging.getLogger(__name__)
 
-# A running job writes a heartbeat this often; one silent for STALE_AFTER lost its worker.
-HEARTBEAT_SECONDS = 10
-STALE_AFTER = timedelta(minutes=3)
 # A queued job not started after this long was probably never handed to a worker (the
 # broker was down at commit time): the sweep hands it over again.
 UNSTARTED_AFTER = timedelta(minutes=2)
@@ -81,13 +79,14 @@ def jobs_sweep(*, now=None) -> dict[str, int]:
     """Requeue (once) or fail running jobs whose heartbeat stopped, and hand queued jobs that
     never started to the workers again. Safe to run from several schedulers at once."""
     now = now or timezone.now()
+    stale_before = now - timedelta(seconds=settings.JOB_STALE_SECONDS)
     counts = {"requeued": 0, "failed": 0, "resent": 0}
-    stale = Job.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+    stale = Job.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=stale_before)
     for job_id in list(stale.values_list("pk", flat=True)):
         with transaction.atomic():
             job = (
                 Job.objects.select_for_update(skip_locked=True)
-                .filter(pk=job_id, state=JobState.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+                .filter(pk=job_id, state=JobState.RUNNING, heartbeat_at__lt=stale_before)
                 .first()
             )
             if job is None:

@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .jobs import HEARTBEAT_SECONDS, jobs_sweep
+from .jobs import jobs_sweep
 from .models import Job, JobState
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def _progress_recorder(job_id: int):
 
 
 class _Heartbeat(threading.Thread):
-    """Writes the job's heartbeat every HEARTBEAT_SECONDS while the handler runs."""
+    """Writes the job's heartbeat every JOB_HEARTBEAT_SECONDS while the handler runs."""
 
     def __init__(self, job_id: int):
         super().__init__(daemon=True, name=f"job-{job_id}-heartbeat")
@@ -48,7 +48,7 @@ class _Heartbeat(threading.Thread):
 
     def run(self) -> None:
         try:
-            while not self.stopped.wait(HEARTBEAT_SECONDS):
+            while not self.stopped.wait(settings.JOB_HEARTBEAT_SECONDS):
                 Job.objects.filter(pk=self.job_id, state=JobState.RUNNING).update(
                     heartbeat_at=timezone.now()
                 )

@@ -27,7 +27,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until(predicate: Callable[[], object], *, timeout: float = 60, what: str = "") -> object:
+def wait_until(
+    predicate: Callable[[], object], *, timeout: float = 60, what: str = "", every: float = 0.2
+) -> object:
     """Poll until predicate() is truthy; fail the test after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -39,7 +41,7 @@ def wait_until(predicate: Callable[[], object], *, timeout: float = 60, what: st
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}")
-        time.sleep(0.2)
+        time.sleep(every)
 
 
 def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
@@ -94,13 +96,21 @@ class PrivateRedis:
             stop(self.process, signal.SIGKILL)
 
 
-def django_env(database: str, **extra: str) -> dict[str, str]:
+def database_url(database: str, port: int | None = None) -> str:
+    """The URL of `database` on the test server (or on `port` of this host)."""
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qingling")
+    server = base.rsplit("/", 1)[0]
+    if port is not None:
+        server = f"postgres://postgres@127.0.0.1:{port}"
+    return f"{server}/{database}"
+
+
+def django_env(database: str, *, db_port: int | None = None, **extra: str) -> dict[str, str]:
     """Environment for a child process on the test database (settings_test)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_ALLOW"))}
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qingling")
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings_test",
-        DATABASE_URL=base.rsplit("/", 1)[0] + "/" + database,
+        DATABASE_URL=database_url(database, db_port),
         PYTHONUNBUFFERED="1",
         **extra,
     )
@@ -157,6 +167,7 @@ class Relay:
     def stop(self) -> None:
         listener, self._listener = self._listener, None
         if listener is not None:
+            listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
             listener.close()
         with self._lock:
             for sock in self._open:
@@ -192,3 +203,55 @@ class Relay:
                     sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+
+
+@contextmanager
+def worker(env: dict[str, str], log: Path, *, name: str, beat: bool = False, concurrency: int = 2):
+    """A Celery worker (prefork) in its own process group; yields the Popen."""
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO"]
+    command += [f"--concurrency={concurrency}", "--pool=prefork", f"--hostname={name}@%h"]
+    command += ["--without-gossip", "--without-mingle"]
+    if beat:
+        command += ["--beat", f"--schedule={log.parent / (name + '-beat-schedule')}"]
+    with open(log, "ab") as out:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**env, "CELERY_TASK_ALWAYS_EAGER": "false"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until(lambda: "ready." in log.read_text(), timeout=90, what=f"worker {name}")
+        yield process
+    finally:
+        kill_group(process, signal.SIGTERM)
+
+
+def kill_group(process: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+    """Signal a process we started in its own session, with all its children."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(30)
+
+
+def drill_job(job, progress) -> None:
+    """Job handler for drills (settings_test "drill_wait"): records the pid of the process that
+    runs it, then waits until the test creates the release file (at most two minutes)."""
+    Path(job.params["pid_file"]).write_text(str(os.getpid()))
+    progress(10)
+    release = Path(job.params["release"])
+    deadline = time.monotonic() + 120
+    while not release.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError("drill job was never released")
+        time.sleep(0.2)
+    job.message = "演练任务已完成。"
