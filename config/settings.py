@@ -331,6 +331,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Runs daily but builds only from the configured day on, once per region and month:
     # a scheduler that was down on the 20th still builds the report the next morning.
+    # The outbox of e-mails and SMS: what a stopped run left pending goes out within minutes.
+    "reports-send-deliveries": {
+        "task": "reports.tasks.send_deliveries",
+        "schedule": crontab(minute="*/5"),
+    },
     "reports-monthly-build": {
         "task": "reports.tasks.build_monthly_reports",
         "schedule": crontab(hour=6, minute=0),

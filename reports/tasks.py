@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .monthly import services as monthly
 from .notices import services as notices
+from .notices.delivery import deliveries_send
 
 # A day's ladder touches each open hazard near or past its deadline once; minutes are plenty.
 LIMITS = {"soft_time_limit": 15 * 60, "time_limit": 20 * 60, "acks_late": True}
@@ -34,3 +35,9 @@ def build_monthly_reports(on: str | None = None, force: bool = False) -> int:
 def remind_late_filers(on: str | None = None) -> int:
     """Remind the filers of reports past their due date (once per report and user)."""
     return monthly.remind_late_filers(on=_day(on))
+
+
+@shared_task(name="reports.tasks.send_deliveries", soft_time_limit=240, time_limit=300)
+def send_deliveries() -> int:
+    """Every few minutes: send the e-mails and SMS still pending in the outbox."""
+    return deliveries_send()

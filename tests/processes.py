@@ -255,3 +255,32 @@ def drill_job(job, progress) -> None:
             raise TimeoutError("drill job was never released")
         time.sleep(0.2)
     job.message = "演练任务已完成。"
+
+
+class FileSms:
+    """SMS backend for drills: appends "number text" lines to the file named by DRILL_SMS_LOG,
+    taking DRILL_SMS_SECONDS per message (a slow gateway, so two senders overlap)."""
+
+    def send(self, phone: str, text: str) -> None:
+        time.sleep(float(os.environ.get("DRILL_SMS_SECONDS", "0")))
+        with open(os.environ["DRILL_SMS_LOG"], "a", encoding="utf-8") as out:
+            out.write(f"{phone} {text}\n")
+
+
+class DyingSms:
+    """SMS backend for drills: the process is killed (SIGKILL) as it is about to send."""
+
+    def send(self, phone: str, text: str) -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def manage(env: dict[str, str], *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
+    """Run a management command in its own process."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
