@@ -346,6 +346,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Background jobs whose worker died are requeued once, then marked failed.
     "core-sweep-jobs": {"task": "core.sweep_jobs", "schedule": 60.0},
+    "core-forget-idempotency-keys": {
+        "task": "core.forget_idempotency_keys",
+        "schedule": crontab(hour=4, minute=10),
+    },
     # Files of rolled-back saves (core.media), Sunday night.
     "core-clean-media": {
         "task": "core.clean_media",

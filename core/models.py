@@ -302,3 +302,32 @@ class DataVersion(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:index")
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST that carried this key (a form's hidden token or the API's
+    Idempotency-Key header): a repeat of the request gets the same answer, not a second record."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField("键", max_length=64)
+    path = models.CharField("地址", max_length=255)
+    status = models.PositiveSmallIntegerField("状态码", default=0)
+    location = models.CharField("跳转地址", max_length=500, blank=True)
+    body = models.JSONField("应答", null=True, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "幂等键"
+        verbose_name_plural = "幂等键"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.key[:8]}…"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:index")

@@ -114,6 +114,14 @@ def sweep_jobs() -> str:
     return str(jobs_sweep())
 
 
+@shared_task(name="core.forget_idempotency_keys")
+def forget_idempotency_keys() -> int:
+    """Daily: forget the answers kept for repeated submits after a week."""
+    from .idempotency import idempotency_keys_forget
+
+    return idempotency_keys_forget()
+
+
 @shared_task(name="core.clean_media")
 def clean_media() -> str:
     """Weekly: remove files left behind by rolled-back transactions (core.media)."""
