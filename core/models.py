@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from .choices import ALL_SECTOR_KINDS, SIGNIFICANT_DIGITS, DepartmentKind, RegionLevel
 
@@ -328,6 +329,33 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} {self.key[:8]}…"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:index")
+
+
+class ScheduledRun(models.Model):
+    """A scheduled task's claim on one slot (e.g. the notice run of 2026-05-20): with several
+    workers and schedulers, the first to insert the row runs the slot, every other one skips.
+    A claim never finished (its worker died) may be taken over once it is older than the
+    task's time limit."""
+
+    task = models.CharField("任务", max_length=64)
+    slot = models.CharField("时段", max_length=32)
+    worker = models.CharField("执行进程", max_length=128, blank=True)
+    started_at = models.DateTimeField("开始时间", default=timezone.now)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "定时任务运行"
+        verbose_name_plural = "定时任务运行"
+        constraints = [
+            models.UniqueConstraint(fields=["task", "slot"], name="scheduled_run_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.slot}"
 
     def get_absolute_url(self) -> str:
         return reverse("admin:index")
