@@ -112,6 +112,20 @@ def test_pages_api_and_login_work_without_redis_and_counts_are_right_when_it_ret
                 timeout=30,
             )
             assert outage_token.status_code == 200 and outage_token.json()["token"] == token
+            # Password guessing is still stopped: the lock-out is kept in the database.
+            for _ in range(5):
+                wrong = requests.post(
+                    base + "/api/v1/auth/token/",
+                    data={"username": "reviewer", "password": "wrong-password"},
+                    timeout=30,
+                )
+                assert wrong.status_code in (400, 403)
+            locked = requests.post(
+                base + "/api/v1/auth/token/",
+                data={"username": "reviewer", "password": "pass-12345"},
+                timeout=30,
+            )
+            assert locked.status_code in (400, 403) and "token" not in locked.json()
             # A registration during the outage is saved and answered as saved, once.
             created = _register_by_api(base, token, enterprise)
             assert created.status_code == 201, created.text
