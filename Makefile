@@ -4,7 +4,7 @@ export PATH := $(HOME)/.local/bin:$(PATH)
 export UV_LINK_MODE := copy
 UV := uv
 
-.PHONY: run test install install-test lint bench bench-ledger migrate demo uv
+.PHONY: run test install install-test lint bench bench-ledger migrate demo uv backup restore
 
 uv:
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv
@@ -38,3 +38,10 @@ bench: install-test  ## province benchmark (1 000 000 hazards; BENCH_ARGS=--quic
 
 bench-ledger: install-test  ## only the 100 000-row ledger export and 10 000-row import check
 	@$(UV) run python bench/run.py --only export,import $(BENCH_ARGS)
+
+backup: install  ## one dated archive of the database and uploaded files (BACKUP_DIR, default var/backups)
+	@DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(UV) run python manage.py backup
+
+restore: install  ## make restore FILE=var/backups/qingling-….tar (into an empty database)
+	@test -n "$(FILE)" || { echo "用法：make restore FILE=备份文件.tar" >&2; exit 2; }
+	@DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(UV) run python manage.py restore "$(FILE)"

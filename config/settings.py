@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -103,13 +104,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
+    # Redis is only a cache: a read or write that fails (Redis stopped, unreachable) counts as a
+    # miss, so pages, the API and login keep working from the database. Django's own RedisCache
+    # raises instead; django-redis ignores connection errors and logs them (at most once a
+    # minute, see LOGGING). The short timeouts keep an unreachable Redis from stalling pages.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "qingling",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "core.cache"
 else:
     CACHES = {
         "default": {
@@ -162,6 +174,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# `make backup` writes its dated archives here.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
@@ -256,6 +270,17 @@ else:
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# Queuing a task while the broker is down fails within about two seconds instead of hanging the
+# request; the job stays queued in the database and core.sweep_jobs hands it over later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+# A worker takes one message at a time, so a killed worker hands back only the job it ran.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
@@ -313,6 +338,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Runs daily but builds only from the configured day on, once per region and month:
     # a scheduler that was down on the 20th still builds the report the next morning.
+    # The outbox of e-mails and SMS: what a stopped run left pending goes out within minutes.
+    "reports-send-deliveries": {
+        "task": "reports.tasks.send_deliveries",
+        "schedule": crontab(minute="*/5"),
+    },
     "reports-monthly-build": {
         "task": "reports.tasks.build_monthly_reports",
         "schedule": crontab(hour=6, minute=0),
@@ -320,6 +350,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reports-late-filers": {
         "task": "reports.tasks.remind_late_filers",
         "schedule": crontab(hour=9, minute=0),
+    },
+    # Background jobs whose worker died are requeued once, then marked failed.
+    "core-sweep-jobs": {"task": "core.sweep_jobs", "schedule": 60.0},
+    "core-forget-idempotency-keys": {
+        "task": "core.forget_idempotency_keys",
+        "schedule": crontab(hour=4, minute=10),
     },
     # Files of rolled-back saves (core.media), Sunday night.
     "core-clean-media": {
@@ -337,12 +373,22 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"once_a_minute": {"()": "core.logs.OncePerInterval", "seconds": 60}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console_throttled": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["once_a_minute"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # A stopped Redis fails every cache call: one line a minute says so.
+        "core.cache": {"handlers": ["console_throttled"], "propagate": False},
     },
 }
 
@@ -377,6 +423,10 @@ JOB_HANDLERS = {
     "ledger_export": "reports.ledger.export.ledger_export_job",
     "ledger_import_commit": "reports.ledger.commit.ledger_import_commit_job",
 }
+# A running job writes a heartbeat this often (seconds); the sweep requeues (once) or fails a
+# running job whose heartbeat is older than JOB_STALE_SECONDS: its worker died.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10)
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 180)
 # Ledger exports up to this many rows download at once; larger ones run as a job.
 LEDGER_SYNC_MAX_ROWS = env_int("LEDGER_SYNC_MAX_ROWS", 5000)
 

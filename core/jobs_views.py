@@ -1,10 +1,12 @@
-"""Job pages: a progress bar polled by htmx, and the result download."""
+"""Job pages: a progress bar polled by htmx, the result download, and 重试 for a failed job."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from .jobs import job_for, job_result_response, jobs_for
+from .errors import ServiceError, message_user
+from .jobs import job_for, job_result_response, job_retry, jobs_for
 from .models import JobState
 
 FINISHED = (JobState.DONE, JobState.FAILED)
@@ -27,3 +29,14 @@ def job_detail(request, pk: int):
 @login_required
 def job_result(request, pk: int):
     return job_result_response(job_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def job_retry_view(request, pk: int):
+    job = job_for(request.user, pk)
+    try:
+        job_retry(job=job, by=request.user)
+    except ServiceError as exc:
+        message_user(request, exc)
+    return redirect(job)

@@ -24,3 +24,22 @@ def timed(logger: logging.Logger, what: str, *, by=None, **figures) -> Iterator[
         user = getattr(by, "username", None) or "-"
         parts = [what, f"user={user}", *(f"{key}={value}" for key, value in result.items())]
         logger.info("%s %s in %.2fs", " ".join(parts), outcome, time.monotonic() - started)
+
+
+class OncePerInterval(logging.Filter):
+    """Let through at most one record per `seconds` (per logger name and message), so a
+    failing dependency called on every request logs one line a minute, not thousands."""
+
+    def __init__(self, seconds: float = 60):
+        super().__init__()
+        self.seconds = seconds
+        self._last: dict[tuple[str, str], float] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.name, str(record.msg))
+        now = time.monotonic()
+        if now - self._last.get(key, -self.seconds - 1) < self.seconds:
+            return False
+        self._last[key] = now
+        record.msg = f"{record.msg} (further failures in the next {self.seconds:.0f}s not logged)"
+        return True

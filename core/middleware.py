@@ -8,6 +8,21 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from core.errors import Kind, ServiceError, log_refusal, message_user
 
 
+class HealthzMiddleware:
+    """Answer /healthz before sessions, authentication and messages run: a load balancer or a
+    browser with a session cookie gets the JSON health report, never an error from them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/healthz":
+            from core.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)
+
+
 class RejectNulBytesMiddleware:
     """Answer 400 to form or query values containing NUL.
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from .choices import ALL_SECTOR_KINDS, SIGNIFICANT_DIGITS, DepartmentKind, RegionLevel
 
@@ -238,6 +239,10 @@ class Job(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    # Written by the running worker every few seconds; a running job whose heartbeat is old
+    # lost its worker (core.tasks.sweep_jobs).
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("已运行次数", default=0)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:
@@ -275,3 +280,82 @@ class DocumentSequence(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:core_documentsequence_change", args=[self.pk])
+
+
+class DataVersion(models.Model):
+    """A counter bumped after every committed change of a kind of data (e.g. hazards).
+
+    Cached counts and figures carry it in their keys. It lives in the database, not in the
+    cache, so a cache that was down or lost its contents never serves figures older than the
+    last committed change.
+    """
+
+    name = models.CharField("数据", max_length=32, primary_key=True)
+    value = models.BigIntegerField("版本", default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "数据版本"
+        verbose_name_plural = "数据版本"
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.value}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:index")
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST that carried this key (a form's hidden token or the API's
+    Idempotency-Key header): a repeat of the request gets the same answer, not a second record."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField("键", max_length=64)
+    path = models.CharField("地址", max_length=255)
+    status = models.PositiveSmallIntegerField("状态码", default=0)
+    location = models.CharField("跳转地址", max_length=500, blank=True)
+    body = models.JSONField("应答", null=True, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "幂等键"
+        verbose_name_plural = "幂等键"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.key[:8]}…"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:index")
+
+
+class ScheduledRun(models.Model):
+    """A scheduled task's claim on one slot (e.g. the notice run of 2026-05-20): with several
+    workers and schedulers, the first to insert the row runs the slot, every other one skips.
+    A claim never finished (its worker died) may be taken over once it is older than the
+    task's time limit."""
+
+    task = models.CharField("任务", max_length=64)
+    slot = models.CharField("时段", max_length=32)
+    worker = models.CharField("执行进程", max_length=128, blank=True)
+    started_at = models.DateTimeField("开始时间", default=timezone.now)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "定时任务运行"
+        verbose_name_plural = "定时任务运行"
+        constraints = [
+            models.UniqueConstraint(fields=["task", "slot"], name="scheduled_run_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.slot}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:index")

@@ -10,4 +10,5 @@ urlpatterns = [
     path("jobs/", jobs_views.job_list, name="job_list"),
     path("jobs/<int:pk>/", jobs_views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/result/", jobs_views.job_result, name="job_result"),
+    path("jobs/<int:pk>/retry/", jobs_views.job_retry_view, name="job_retry"),
 ]

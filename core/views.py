@@ -1,10 +1,13 @@
 """Home page, health check and error pages."""
 
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
@@ -18,7 +21,10 @@ def home(request):
 
 @never_cache
 def healthz(request):
-    """Report the database (and Redis when configured); 503 when one is down."""
+    """Report each part (database, Redis when configured) as JSON; 503 naming what is down.
+
+    Served by core.middleware.HealthzMiddleware before sessions and authentication, so a
+    session cookie never makes it touch the database a second time."""
     checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
@@ -30,14 +36,31 @@ def healthz(request):
         try:
             import redis
 
-            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+            redis.Redis.from_url(
+                settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1
+            ).ping()
             checks["redis"] = "ok"
         except Exception as exc:  # noqa: BLE001
             checks["redis"] = f"error: {exc.__class__.__name__}"
-    healthy = all(value == "ok" for value in checks.values())
+    down = [name for name, value in checks.items() if value != "ok"]
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+        {"status": "error" if down else "ok", "checks": checks, "down": down},
+        status=503 if down else 200,
     )
+
+
+DATABASE_DOWN = "数据库暂时不可用，请稍后重试。"
+
+
+def unavailable(request) -> HttpResponse:
+    """The database is down: a static page (or JSON for the API) that needs neither the
+    database nor the session. Answered 503 with Retry-After so clients try again."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": DATABASE_DOWN, "code": "unavailable"}, status=503)
+    else:
+        response = HttpResponse(loader.render_to_string("errors/503.html"), status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 def error_400(request, exception=None):
@@ -53,7 +76,13 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "errors/500.html", status=500)
+    """Rendered without the request's context: its processors would need the database and the
+    session, which may be what failed."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return unavailable(request)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "服务器出错了，请稍后重试。", "code": "error"}, status=500)
+    return HttpResponse(loader.render_to_string("errors/500.html"), status=500)
 
 
 def favicon(request):

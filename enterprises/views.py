@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.choices import ENTERPRISE_EDITOR_ROLES
 from core.errors import ServiceError, add_to_form, message_user
 from core.filtering import filter_results
+from core.idempotency import idempotent
 from core.uploads import bind_upload_form, read_upload
 
 from . import services
@@ -167,6 +168,7 @@ def import_template(request):
 
 
 @login_required
+@idempotent
 def import_upload(request):
     if not _can_edit(request.user):
         raise PermissionDenied
@@ -201,6 +203,7 @@ def import_detail(request, pk: int):
 
 @login_required
 @require_POST
+@idempotent
 def import_commit(request, pk: int):
     batch = get_object_or_404(EnterpriseImport.objects.for_user(request.user), pk=pk)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import Region, ScopedQuerySet, TimeStampedModel
 from hazards.choices import HazardState
@@ -115,14 +116,20 @@ class Notification(models.Model):
 
 
 class Delivery(models.Model):
-    """A record of one message sent through one channel (email, SMS), for audit."""
+    """One message to send or sent through one channel (in-app, e-mail, SMS), for audit.
+
+    An outbox: e-mail and SMS rows are written pending in the notice's own transaction, and a
+    sender sends what is pending (reports.notices.delivery), so a crash between the commit and
+    the sending loses nothing. A retry after a failure is a new row.
+    """
 
     notice = models.ForeignKey(
         Notice, verbose_name="督办通知", on_delete=models.CASCADE, related_name="deliveries"
     )
     channel = models.CharField("渠道", max_length=8, choices=Channel.choices)
     recipient = models.CharField("接收方", max_length=128)
-    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", default=timezone.now)
+    pending = models.BooleanField("待发送", default=False)
     ok = models.BooleanField("成功", default=True)
     error = models.TextField("错误", blank=True)
 
@@ -130,6 +137,11 @@ class Delivery(models.Model):
         ordering = ["-sent_at"]
         verbose_name = "发送记录"
         verbose_name_plural = "发送记录"
+        indexes = [
+            models.Index(
+                fields=["pending"], condition=models.Q(pending=True), name="delivery_pending"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}"

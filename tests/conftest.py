@@ -31,12 +31,24 @@ def reference_data(request):
 
 
 @pytest.fixture(autouse=True)
-def fresh_hazard_data_version():
-    """Tests roll back instead of committing, so no on-commit bump happens between them: give
-    each test its own data version so no cached count or figure leaks from one to the next."""
+def fresh_hazard_data_version(request):
+    """Tests roll back instead of committing, so the data version returns to where it was: give
+    each database test a version of its own so no cached count or figure leaks between tests
+    (a parallel run on the same Redis uses its own key prefix)."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in ("db", "transactional_db")
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("_django_db_helper")
+    import time
+
+    from core.models import DataVersion
     from hazards import versioning
 
-    versioning.bump()
+    DataVersion.objects.update_or_create(
+        name=versioning.NAME, defaults={"value": time.time_ns() // 1000}
+    )
 
 
 @pytest.fixture

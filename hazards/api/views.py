@@ -15,6 +15,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from core.api.mixins import ApiDefaults, validated
+from core.idempotency import idempotent
 
 from .. import services, workflow
 from ..choices import Action
@@ -198,6 +199,7 @@ class HazardViewSet(
         request=HazardCreateSerializer,
         responses={201: HazardDetailSerializer, **_errors(400, 403)},
     )
+    @idempotent
     def create(self, request, *args, **kwargs):
         data = validated(self.get_serializer(data=request.data))
         hazard = services.hazard_register(by=request.user, **data)
@@ -215,6 +217,7 @@ class HazardViewSet(
         services.hazard_update(hazard=hazard, by=request.user, **changes)
         return self.detail_response(hazard.pk)
 
+    @idempotent
     def take_step(self, request, step: Action, serializer_class) -> Response:
         hazard = self.get_object()
         payload = validated(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ServiceError, add_to_form
+from core.idempotency import idempotent
 
 from .. import services, workflow
 from ..choices import (
@@ -130,6 +131,7 @@ def hazard_detail(request, pk: int):
 
 @login_required
 @require_POST
+@idempotent
 def hazard_action(request, pk: int, action: str):
     hazard = scoped_hazard(request, pk, *DETAIL_RELATED)
     try:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.errors import ServiceError, add_to_form
+from core.idempotency import idempotent
 from enterprises.models import Enterprise
 
 from .. import pending, services
@@ -21,6 +22,7 @@ from .common import SEARCH_LIMIT, can_register
 
 
 @login_required
+@idempotent
 def hazard_create(request):
     form = HazardCreateForm(request.POST or None, request.FILES or None, user=request.user)
     kept = []

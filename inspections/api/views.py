@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from core.api.mixins import ApiDefaults
 from core.api.schema import error_responses
 from core.errors import ServiceError
+from core.idempotency import idempotent
 from core.models import Sector
 
 from .. import services
@@ -207,6 +208,7 @@ class InspectionViewSet(
         responses={201: DocumentSerializer, **error_responses(409)},
     )
     @action(detail=True, methods=["get", "post"])
+    @idempotent
     def documents(self, request, pk=None):
         """GET：本次检查的执法文书；POST：制作并编号一份文书。"""
         inspection = self.get_object()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError, message_user
 from core.filtering import filter_results
+from core.idempotency import idempotent
 
 from .. import services
 from ..choices import DocumentType
@@ -23,6 +24,7 @@ from . import PAGE_SIZE
 
 @login_required
 @require_POST
+@idempotent
 def document_issue(request, pk: int):
     inspection = get_object_or_404(Inspection.objects.for_user(request.user), pk=pk)
     form = DocumentForm(request.POST)

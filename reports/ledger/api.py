@@ -20,6 +20,7 @@ from core.api.jobs import JobStatusSerializer, job_data
 from core.api.mixins import ApiDefaults
 from core.api.schema import ApiSchema, error_responses
 from core.errors import ServiceError
+from core.idempotency import idempotent
 from core.uploads import check_request_size, read_upload
 from hazards.filtersets import HazardFilterSet
 from hazards.models import Hazard
@@ -124,6 +125,7 @@ def _own_batch(request, pk: int) -> LedgerImport:
 @api_view(["POST"])
 @schema(ApiSchema())
 @parser_classes([MultiPartParser, FormParser])
+@idempotent
 def ledger_import_create(request):
     check_request_size(request)  # before the body is parsed
     upload = request.FILES.get("file")
@@ -156,6 +158,7 @@ def ledger_import_detail(request, pk: int):
 )
 @api_view(["POST"])
 @schema(ApiSchema())
+@idempotent
 def ledger_import_commit(request, pk: int):
     batch = _own_batch(request, pk)
     outcome = ledger_import_start_commit(batch=batch, by=request.user)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import Kind, ServiceError
+from core.jobs import job_enqueue
 from core.logs import timed
 from core.models import Job, Sector
 from enterprises.models import Enterprise
@@ -49,9 +50,7 @@ def ledger_import_start_commit(*, batch: LedgerImport, by) -> Job | int:
             params={"import_id": batch.pk},
             created_by=by,
         )
-        from core.tasks import run_job
-
-        transaction.on_commit(lambda: run_job.delay(job.pk))
+        job_enqueue(job)
         # The job runner logs the commit itself when it has run.
         figures["queued_job"] = job.pk
         return job

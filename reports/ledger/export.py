@@ -15,13 +15,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
 from core.choices import RegionLevel
 from core.errors import ServiceError
+from core.jobs import job_enqueue
 from core.logs import timed
 from core.models import Job
 from hazards.choices import HazardLevel, HazardSource, HazardState, SupervisionLevel
@@ -243,9 +243,7 @@ def ledger_export(*, by, params: QueryDict) -> ExportResult:
             params={"filters": params_of(params), "total": total},
             created_by=by,
         )
-        from core.tasks import run_job
-
-        transaction.on_commit(lambda: run_job.delay(job.pk))
+        job_enqueue(job)
         # The job runner logs the export itself when it has run.
         figures["queued_job"] = job.pk
         return ExportResult(job=job)

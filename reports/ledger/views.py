@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError, add_to_form, log_refusal, message_user
+from core.idempotency import idempotent
 from core.uploads import bind_upload_form, read_upload
 
 from ..choices import ImportStatus
@@ -43,6 +44,7 @@ def export(request):
 
 
 @login_required
+@idempotent
 def import_upload(request):
     # A wrong role is a 403 page (core.middleware.ServiceErrorMiddleware).
     check_can_import(request.user)
@@ -83,6 +85,7 @@ def import_detail(request, pk: int):
 
 @login_required
 @require_POST
+@idempotent
 def import_commit(request, pk: int):
     check_can_import(request.user)
     batch = get_object_or_404(own_imports(request.user), pk=pk)

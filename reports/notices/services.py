@@ -30,7 +30,7 @@ from hazards.models import Hazard
 
 from ..choices import NoticeStep
 from ..models import Notice, Notification
-from .delivery import deliveries_retry, notice_deliver, notify_in_app
+from .delivery import deliveries_plan, deliveries_retry, deliveries_send, notify_in_app
 from .recipients import Directory
 from .standing import Standing, standing_now, standings_at
 from .steps import ESCALATION_STEPS, NUMBER_KINDS, Made, county_of, is_reminder, ladder, plan
@@ -92,8 +92,10 @@ def _run(on: date, as_of: datetime | None) -> RunResult:
                 if notice.skipped:
                     result.skipped += 1
                 else:
-                    notice_deliver(notice=notice)
+                    deliveries_send(notice_ids=[notice.pk])
                     result.created += 1
+    # Whatever an earlier run left pending (it stopped between a commit and the sending).
+    deliveries_send()
     result.resent = deliveries_retry(on=on, failed_before=started)
     return result
 
@@ -189,8 +191,8 @@ def notice_issue(
         records = _record(hazard, standing, todo.skip, step, occasion, directory)
         if records and not records[-1].skipped:
             notice = records[-1]
-            # Kept on the object for notice_deliver, which then needs no query for them.
-            notice.told = notify_in_app(notice, hazard, directory)
+            # The e-mails and SMS are written to the outbox in this same transaction.
+            deliveries_plan(notice, notify_in_app(notice, hazard, directory))
         return records
 
 

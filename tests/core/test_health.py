@@ -14,7 +14,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_healthz_reports_database_and_redis(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "redis": "ok"},
+        "down": [],
+    }
 
 
 @pytest.mark.django_db

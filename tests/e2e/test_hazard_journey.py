@@ -49,7 +49,10 @@ def test_inspector_registers_a_major_hazard_on_a_phone(
     phone.get_by_label("现场照片（整改前）").set_input_files(str(photo))
     _fits(phone)
     phone.screenshot(path="/tmp/qingling-e2e-hazard-create.png", full_page=True)
-    phone.get_by_role("button", name="登记", exact=True).click()
+    # A double click on 登记 registers one hazard: the form carries a one-time key and its
+    # button is disabled while it is sent.
+    assert len(phone.locator("form input[name=idempotency_key]").first.input_value()) == 32
+    phone.get_by_role("button", name="登记", exact=True).dblclick()
 
     phone.get_by_text("已登记隐患").wait_for()
     hazard = Hazard.objects.get()

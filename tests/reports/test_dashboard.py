@@ -417,14 +417,14 @@ def test_page_falls_back_to_this_month_on_a_bad_period(world, client):
 def test_query_budget_and_cache(world, client, django_assert_max_num_queries):
     client.force_login(world.leader)
     url = reverse("dashboard:dashboard")
-    # A miss: session and user (4), three aggregates (重大, 挂牌, the period's), grouped
-    # sub-regions and sectors (4), and the coverage of inspections.indicators, which asks once
-    # per sub-region (9 counties, +2).
+    # A miss: session and user (4), the hazard data version (1, once per request), three
+    # aggregates (重大, 挂牌, the period's), grouped sub-regions and sectors (4), and the coverage
+    # of inspections.indicators, which asks once per sub-region (9 counties, +2).
     counties = Region.objects.filter(parent_id="150600").count()
-    with django_assert_max_num_queries(14 + counties + 2):
+    with django_assert_max_num_queries(15 + counties + 2):
         assert client.get(url, {"period": "year"}).status_code == 200
-    # A hit: only the page around the figures (session, user, the nav's queue count).
-    with django_assert_max_num_queries(7):
+    # A hit: only the page around the figures (session, user, data version, the nav's count).
+    with django_assert_max_num_queries(8):
         assert client.get(url, {"period": "year"}).status_code == 200
     # A new hazard is counted once the hazard data version is bumped.
     before = client.get(url, {"period": "year"}).context["data"]["cards"]["major_found"]["value"]
