@@ -219,10 +219,10 @@ def test_me_tells_name_role_region_and_department(personas):
 
 
 def test_me_with_a_token(personas):
-    from rest_framework.authtoken.models import Token
+    from accounts.tokens import token_issue
 
-    token = Token.objects.create(user=personas.admin)
-    body = APIClient().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}").json()
+    _, token = token_issue(user=personas.admin)
+    body = APIClient().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").json()
     assert body["role"] == "admin" and body["region"] is None and body["region_name"] is None
 
 
