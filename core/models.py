@@ -27,7 +27,8 @@ class ScopedQuerySet(models.QuerySet):
     A model declares `scope_region_path` (path to its Region foreign key) and
     `scope_sector_paths` (paths to Sector foreign keys or many-to-many fields), and may declare
     `scope_department_path` (path to the Department that owns the row, for rows without a
-    sector: plans, draws; "self" for departments). The user's territory is a region subtree (code prefix); a sector
+    sector: plans, draws; "self" for departments). A model with `scope_all_sectors = True` sums up
+    every sector (the monthly report): a sector department does not see it. The user's territory is a region subtree (code prefix); a sector
     department adds a sector filter, and sees only rows of departments of its own kind.
     """
 
@@ -40,6 +41,8 @@ class ScopedQuerySet(models.QuerySet):
             path = self.model.scope_region_path
             lookup = "pk__startswith" if path == "pk" else f"{path}__code__startswith"
             qs = qs.filter(**{lookup: scope.region_prefix})
+        if scope.sector_ids is not None and getattr(self.model, "scope_all_sectors", False):
+            return self.none()
         if scope.sector_ids is not None and self.model.scope_sector_paths:
             qs = qs.filter(self._sector_condition(list(scope.sector_ids)))
         department_path = getattr(self.model, "scope_department_path", None)
@@ -291,3 +294,7 @@ class DocumentSequence(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:core_documentsequence_change", args=[self.pk])
+
+
+# The audit log lives in its own module; imported here so that Django finds the model.
+from .audit import AuditEntry, AuditKind  # noqa: E402,F401

@@ -88,8 +88,13 @@ class TokenView(ApiDefaults, APIView):
 class MeSerializer(serializers.ModelSerializer):
     display_name = serializers.CharField(read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
-    region_name = serializers.CharField(source="region.name", read_only=True, default=None)
-    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    # Null for an account without a region (a superuser: every region) or a department.
+    region_name = serializers.CharField(
+        source="region.name", read_only=True, default=None, allow_null=True
+    )
+    department_name = serializers.CharField(
+        source="department.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = User

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core.audit import AuditKind, audit_record
 from core.errors import Kind, ServiceError
 from core.logs import timed
 from core.models import Region, Sector
@@ -330,6 +331,12 @@ def _commit(batch: EnterpriseImport, by) -> int:
         batch.committed_at = timezone.now()
         batch.created_count = len(objs)
         batch.save(update_fields=["status", "committed_at", "created_count", "updated_at"])
+        audit_record(
+            AuditKind.IMPORT,
+            f"导入企业名录（{len(objs)} 家）",
+            user=by,
+            target=f"名录导入 #{batch.pk} {batch.file_name}",
+        )
     return len(objs)
 
 
