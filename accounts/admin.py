@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import User
+from .tokens import tokens_revoke
 
 
 @admin.register(User)
@@ -22,3 +23,10 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("name", "role", "region", "department", "phone", "certificate_no")},
         ),
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A deactivated account's API tokens die with it (a password change revokes them through
+        # accounts.tokens.RevokeTokensOnPasswordChange).
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            tokens_revoke(user=obj)

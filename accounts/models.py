@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.urls import reverse
 
-from core.models import Department, Region
+from core.models import Department, Region, ScopedQuerySet
 
 from .choices import Role
 
 # Roles that act for a department (inspect, review): they must belong to one.
 FIELD_ROLES = frozenset({Role.INSPECTOR, Role.REVIEWER})
+
+
+class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
+    """`User.objects.for_user(user)`: the people of the user's region subtree (any department),
+    e.g. the inspectors one may name on a visit."""
 
 
 class User(AbstractUser):
@@ -45,6 +50,10 @@ class User(AbstractUser):
         help_text="行政执法证件号码，印在执法文书的执法人员签名处。",
     )
 
+    objects = ScopedUserManager()
+    scope_region_path = "region"
+    scope_sector_paths: tuple[str, ...] = ()
+
     class Meta:
         ordering = ["username"]
         verbose_name = "用户"
@@ -63,6 +72,12 @@ class User(AbstractUser):
     @property
     def scope_region(self) -> Region | None:
         return self.region
+
+    @property
+    def scope_blocked(self) -> bool:
+        """Enterprise accounts read only their own enterprise, through a portal that does not
+        exist yet: until then they see nothing."""
+        return self.role == Role.ENTERPRISE and not self.is_superuser
 
     @cached_property
     def scope_sector_ids(self) -> list[int] | None:

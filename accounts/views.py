@@ -5,10 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 
 from .forms import LoginForm
+from .tokens import token_issue, tokens_of, tokens_revoke
 
 
 class LoginView(auth_views.LoginView):
@@ -32,23 +33,28 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def profile(request):
-    token = Token.objects.filter(user=request.user).first()
-    return render(request, "accounts/profile.html", {"token": token})
+    return render(request, "accounts/profile.html", {"tokens": tokens_of(request.user)})
 
 
 @login_required
 @require_POST
 def token_create(request):
-    """Issue a new API token (replacing any old one) and show it once."""
-    Token.objects.filter(user=request.user).delete()
-    token = Token.objects.create(user=request.user)
-    messages.success(request, f"新的 API Token：{token.key}（请妥善保存，旧 Token 已失效）")
+    """Issue a new API token and show it once; it is stored only as a digest."""
+    instance, token = token_issue(user=request.user)
+    messages.success(
+        request,
+        f"新的 API Token：{token}（只显示这一次，请妥善保存；"
+        f"{timezone.localtime(instance.expiry):%Y-%m-%d %H:%M} 失效）",
+    )
     return redirect("accounts:profile")
 
 
 @login_required
 @require_POST
 def token_revoke(request):
-    deleted, _ = Token.objects.filter(user=request.user).delete()
-    messages.info(request, "API Token 已吊销。" if deleted else "您没有有效的 API Token。")
+    """Revoke one token (`digest`) or, without one, every token of the user."""
+    count = tokens_revoke(user=request.user, digest=request.POST.get("digest") or None)
+    messages.info(
+        request, f"已吊销 {count} 个 API Token。" if count else "没有可吊销的 API Token。"
+    )
     return redirect("accounts:profile")

@@ -1,11 +1,11 @@
 """The REST API under /api/v1/."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import MeView, TokenView
 from core.api import jobs as job_api
+from core.api.docs import DocsView, SchemaView
 from core.api.views import DepartmentViewSet, RegionViewSet, SectorViewSet, not_found
 from enterprises.api.views import EnterpriseViewSet
 from hazards.api.views import ClauseViewSet, HazardViewSet, JudgmentStandardViewSet
@@ -32,8 +32,8 @@ router.register("reports", MonthlyReportViewSet, basename="report")
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth_token"),
     path("me/", MeView.as_view(), name="me"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     path("hazards/ledger.xlsx", ledger_api.hazard_ledger, name="hazard_ledger"),
     path("ledger-imports/", ledger_api.ledger_import_create, name="ledger_import_list"),
     path("ledger-imports/<int:pk>/", ledger_api.ledger_import_detail, name="ledger_import_detail"),

@@ -9,7 +9,15 @@ from django.utils import timezone
 from . import services, workdays
 from .choices import CalendarDayKind
 from .errors import ServiceError, add_to_form
-from .models import Department, DocumentSequence, Job, Region, Sector, WorkCalendarDay
+from .models import (
+    AuditEntry,
+    Department,
+    DocumentSequence,
+    Job,
+    Region,
+    Sector,
+    WorkCalendarDay,
+)
 from .services import county_departments_create
 
 
@@ -119,6 +127,28 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = ("state", "kind")
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that are evidence (notices, documents, 文号 sequences, workflow events, the audit
+    log): the admin shows them and nobody adds, edits or deletes them there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "kind", "username", "address", "summary", "target")
+    list_filter = ("kind",)
+    search_fields = ("username", "summary", "target", "address")
+    date_hierarchy = "at"
+
+
 @admin.register(DocumentSequence)
-class DocumentSequenceAdmin(admin.ModelAdmin):
+class DocumentSequenceAdmin(ReadOnlyAdmin):
     list_display = ("issuer", "kind", "year", "last")

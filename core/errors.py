@@ -106,9 +106,28 @@ def has_chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
+def audit_refusal(request, message: str, *, kind: str = "role") -> None:
+    """Put a refused request (a wrong role, an object out of scope) in the audit log, once."""
+    if getattr(request, "_refusal_audited", False):
+        return
+    from core.audit import AuditKind, audit_record
+
+    audit_record(
+        AuditKind.REFUSAL,
+        message or "没有权限",
+        request=request,
+        target=f"{request.method} {request.path}",
+        refusal=kind,
+    )
+    request._refusal_audited = True
+
+
 def log_refusal(request, exc: ServiceError) -> None:
-    """One line per refused request: who, where, why."""
+    """One line per refused request: who, where, why; a refusal of role or scope also goes to
+    the audit log."""
     user = getattr(request, "user", None)
+    if exc.kind in (Kind.ROLE, Kind.SCOPE):
+        audit_refusal(request, exc.message, kind=exc.kind.value)
     log.info(
         "refused user=%s %s %s kind=%s: %s",
         getattr(user, "username", "-") or "-",

@@ -81,3 +81,22 @@ class ServiceErrorMiddleware:
         if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
             back = "/"
         return HttpResponseRedirect(back)
+
+
+class PrivateCacheMiddleware:
+    """Nothing a signed-in user receives (pages, API answers, PDFs, exports), and nothing the
+    API answers, is kept by a shared cache or on disk: `Cache-Control: private, no-store`. A
+    view that chose a private policy itself (photos, kept an hour in the user's own browser)
+    keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        chosen = response.headers.get("Cache-Control", "")
+        if (signed_in or request.path.startswith("/api/")) and "private" not in chosen:
+            response.headers["Cache-Control"] = "private, no-store"
+        return response

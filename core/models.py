@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .choices import ALL_SECTOR_KINDS, SIGNIFICANT_DIGITS, DepartmentKind, RegionLevel
+from .scoping import effective_scope
 
 
 class TimeStampedModel(models.Model):
@@ -25,24 +26,30 @@ class ScopedQuerySet(models.QuerySet):
     """A queryset that knows how to restrict itself to what a user may see.
 
     A model declares `scope_region_path` (path to its Region foreign key) and
-    `scope_sector_paths` (paths to Sector foreign keys or many-to-many fields). The user's
-    territory is a region subtree (code prefix); a sector department adds a sector filter.
+    `scope_sector_paths` (paths to Sector foreign keys or many-to-many fields), and may declare
+    `scope_department_path` (path to the Department that owns the row, for rows without a
+    sector: plans, draws; "self" for departments). A model with `scope_all_sectors = True` sums up
+    every sector (the monthly report): a sector department does not see it. The user's territory is a region subtree (code prefix); a sector
+    department adds a sector filter, and sees only rows of departments of its own kind.
     """
 
     def for_user(self, user) -> ScopedQuerySet:
-        if user is None or not user.is_authenticated or not user.is_active:
+        scope = effective_scope(user)
+        if scope is None:
             return self.none()
         qs = self
-        region = user.scope_region
-        if region is None and not user.is_superuser:
-            return self.none()
-        if region is not None:
+        if scope.region_prefix is not None:
             path = self.model.scope_region_path
             lookup = "pk__startswith" if path == "pk" else f"{path}__code__startswith"
-            qs = qs.filter(**{lookup: region.prefix})
-        sector_ids = user.scope_sector_ids
-        if sector_ids is not None and self.model.scope_sector_paths:
-            qs = qs.filter(self._sector_condition(sector_ids))
+            qs = qs.filter(**{lookup: scope.region_prefix})
+        if scope.sector_ids is not None and getattr(self.model, "scope_all_sectors", False):
+            return self.none()
+        if scope.sector_ids is not None and self.model.scope_sector_paths:
+            qs = qs.filter(self._sector_condition(list(scope.sector_ids)))
+        department_path = getattr(self.model, "scope_department_path", None)
+        if scope.department_kind is not None and department_path:
+            lookup = "kind" if department_path == "self" else f"{department_path}__kind"
+            qs = qs.filter(**{lookup: scope.department_kind})
         return qs
 
     def _sector_condition(self, sector_ids: list[int]) -> Q:
@@ -124,6 +131,15 @@ class Region(models.Model):
         return "".join(reversed(names)) or self.name
 
 
+class SectorQuerySet(models.QuerySet):
+    def for_user(self, user) -> SectorQuerySet:
+        """The sectors the user's department supervises (every sector for 应急 and 安委办)."""
+        scope = effective_scope(user)
+        if scope is None:
+            return self.none()
+        return self if scope.sector_ids is None else self.filter(pk__in=scope.sector_ids)
+
+
 class Sector(models.Model):
     """A 行业领域, supervised by one kind of department (三管三必须)."""
 
@@ -141,6 +157,8 @@ class Sector(models.Model):
         "行业监管部门", max_length=32, choices=DepartmentKind.choices
     )
     order = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = SectorQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "code"]
@@ -164,6 +182,7 @@ class Department(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_region_path = "region"
     scope_sector_paths: tuple[str, ...] = ()
+    scope_department_path = "self"
 
     class Meta:
         ordering = ["region", "kind", "name"]
@@ -359,3 +378,7 @@ class ScheduledRun(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:index")
+
+
+# The audit log lives in its own module; imported here so that Django finds the model.
+from .audit import AuditEntry, AuditKind  # noqa: E402,F401

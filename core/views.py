@@ -11,6 +11,8 @@ from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
+from .errors import audit_refusal
+
 
 @login_required
 def home(request):
@@ -68,6 +70,7 @@ def error_400(request, exception=None):
 
 
 def error_403(request, exception=None):
+    audit_refusal(request, str(exception or "") or "没有权限")
     return render(request, "errors/403.html", status=403)
 
 

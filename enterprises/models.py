@@ -96,6 +96,13 @@ class Enterprise(TimeStampedModel):
         return STATUS_BADGES.get(self.status, "secondary")
 
 
+class EnterpriseImportQuerySet(ScopedQuerySet):
+    def for_user(self, user) -> ScopedQuerySet:
+        """A batch is its uploader's alone: nobody else sees, previews or commits it."""
+        qs = super().for_user(user)
+        return qs.filter(uploaded_by=user) if user is not None and user.is_authenticated else qs
+
+
 class EnterpriseImport(TimeStampedModel):
     """One uploaded 名录库 spreadsheet: validated rows kept until the user commits them."""
 
@@ -116,7 +123,7 @@ class EnterpriseImport(TimeStampedModel):
     committed_at = models.DateTimeField("导入时间", null=True, blank=True)
     created_count = models.PositiveIntegerField("新增企业数", default=0)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = EnterpriseImportQuerySet.as_manager()
     scope_region_path = "region"
     scope_sector_paths: tuple[str, ...] = ()
 

@@ -3,7 +3,9 @@ file). Hazards themselves change only through the workflow, so they have no admi
 
 from django.contrib import admin
 
-from .models import Clause, JudgmentStandard
+from core.admin import ReadOnlyAdmin
+
+from .models import Clause, HazardEvent, JudgmentStandard
 
 
 class ClauseInline(admin.TabularInline):
@@ -41,3 +43,11 @@ class ClauseAdmin(admin.ModelAdmin):
     @admin.display(description="内容")
     def short_text(self, clause: Clause) -> str:
         return clause.text[:60]
+
+
+@admin.register(HazardEvent)
+class HazardEventAdmin(ReadOnlyAdmin):
+    """Workflow events are the hazard's history: shown, never edited."""
+
+    list_display = ["hazard", "action", "from_state", "to_state", "actor", "created_at"]
+    search_fields = ["hazard__number"]

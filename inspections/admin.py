@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import (
     ConflictOfInterest,
     EnforcementDocument,
@@ -52,11 +54,5 @@ class InspectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(EnforcementDocument)
-class EnforcementDocumentAdmin(admin.ModelAdmin):
+class EnforcementDocumentAdmin(ReadOnlyAdmin):
     list_display = ["number", "type", "inspection", "issued_at", "voided_at", "void_reason"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

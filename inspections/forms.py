@@ -113,10 +113,11 @@ class InspectionForm(StyledForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
-        prefix = user.region.prefix if user.region_id else ""
-        self.fields["inspectors"].queryset = User.objects.filter(
-            is_active=True, role__in=INSPECTOR_ROLES, region__code__startswith=prefix
-        ).order_by("department", "pk")
+        self.fields["inspectors"].queryset = (
+            User.objects.for_user(user)
+            .filter(is_active=True, role__in=INSPECTOR_ROLES)
+            .order_by("department", "pk")
+        )
         self.fields["inspectors"].label_from_instance = lambda u: (
             f"{u.display_name}（{u.department or u.region}）"
         )

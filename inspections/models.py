@@ -142,6 +142,7 @@ class InspectionPlan(TimeStampedModel):
     objects = ScopedQuerySet.as_manager()
     scope_region_path = "region"
     scope_sector_paths: tuple[str, ...] = ()
+    scope_department_path = "department"
 
     class Meta:
         ordering = ["-year", "-month", "-pk"]
@@ -218,6 +219,7 @@ class RandomDraw(TimeStampedModel):
     objects = ScopedQuerySet.as_manager()
     scope_region_path = "region"
     scope_sector_paths: tuple[str, ...] = ()
+    scope_department_path = "department"
 
     class Meta:
         ordering = ["-created_at", "-pk"]

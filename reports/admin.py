@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import Delivery, MonthlyReport, Notice, Notification
 
 
@@ -11,7 +13,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(ReadOnlyAdmin):
     """Notices are made by the daily job only; the admin shows them for audit."""
 
     list_display = ["hazard", "step", "deadline", "due_date", "number", "created_at"]
@@ -19,9 +21,6 @@ class NoticeAdmin(admin.ModelAdmin):
     search_fields = ["number", "hazard__number", "hazard__enterprise__name"]
     readonly_fields = [f.name for f in Notice._meta.fields]
     inlines = [DeliveryInline]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(Notification)
@@ -36,4 +35,5 @@ class NotificationAdmin(admin.ModelAdmin):
 class MonthlyReportAdmin(admin.ModelAdmin):
     list_display = ["region", "year", "month", "as_of", "due_date", "state", "submitted_at"]
     list_filter = ["state", "year", "month"]
-    readonly_fields = ["figures", "built_at", "submitted_by", "submitted_at"]
+    # The state moves only through build and submit (reports.monthly.services).
+    readonly_fields = ["state", "figures", "built_at", "submitted_by", "submitted_at"]

@@ -178,6 +178,8 @@ class MonthlyReport(TimeStampedModel):
     objects = ScopedQuerySet.as_manager()
     scope_region_path = "region"
     scope_sector_paths: tuple[str, ...] = ()
+    # Figures of every sector: not for a sector department (which sees only its own sectors).
+    scope_all_sectors = True
 
     class Meta:
         ordering = ["-year", "-month", "region"]

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_DEBUG=${DJANGO_DEBUG:-true}
 port=${PORT:-8000}
+# Only this machine can reach the demo unless told otherwise (HOST=0.0.0.0 make run).
+host=${HOST:-127.0.0.1}
 var=${QINGLING_VAR_DIR:-var}
 pidfile="$var/run.pids" # the process groups of the worker and of the server
 mkdir -p "$var"
@@ -69,13 +71,13 @@ set -m
 .venv/bin/celery -A config worker --beat --pool=solo --loglevel=WARNING \
   --schedule="$var/celerybeat-schedule" </dev/null >"$var/worker.log" 2>&1 9>&- &
 worker=$!
-.venv/bin/python manage.py runserver "0.0.0.0:${port}" </dev/null 9>&- &
+.venv/bin/python manage.py runserver "${host}:${port}" </dev/null 9>&- &
 server=$!
 set +m
 echo "$worker $server" >"$pidfile"
 cat <<MSG
 
-  清零已启动：http://127.0.0.1:${port}/
+  清零已启动：http://${host/0.0.0.0/127.0.0.1}:${port}/
   演示账号（密码均为 qingling-demo）：
     admin        系统管理员
     leader       领导（鄂尔多斯市）

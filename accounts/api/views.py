@@ -1,16 +1,18 @@
 """Signing in for machines (a token) and who the caller is (GET /api/v1/me/)."""
 
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework import parsers, serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.tokens import token_issue
 from core.api.mixins import ApiDefaults
 from core.api.schema import error_responses
+from core.clientip import client_address
 
 LOGIN_RATE = "10/min"
 
@@ -31,11 +33,15 @@ class LoginRateThrottle(SimpleRateThrottle):
         return self.THROTTLE_RATES.get(self.scope) or LOGIN_RATE
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
 
-class TokenView(ApiDefaults, ObtainAuthToken):
+class TokenView(ApiDefaults, APIView):
     """用用户名和密码换取 API Token：之后以 `Authorization: Token <token>` 调用接口。"""
+
+    authentication_classes = ()
+    permission_classes = ()
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, parsers.JSONParser)
 
     def get_throttles(self):
         if not api_settings.DEFAULT_THROTTLE_CLASSES:
@@ -45,9 +51,10 @@ class TokenView(ApiDefaults, ObtainAuthToken):
     @extend_schema(
         summary="获取 API Token",
         description=(
-            "提交用户名和密码（JSON 或表单），返回该用户的 Token；之后在请求头中发送 "
-            "`Authorization: Token <token>`。同一用户多次获取得到同一个 Token；"
-            "在“个人资料”页面可以重新生成或撤销。\n\n"
+            "提交用户名和密码（JSON 或表单），返回一个新的 Token 和它的失效时间；之后在请求头中"
+            "发送 `Authorization: Token <token>`。Token 只显示这一次，系统只保存其摘要；"
+            "默认 30 天后失效（设置项 API_TOKEN_TTL_DAYS），修改密码或账号停用时立即失效；"
+            "在“个人信息”页面可以查看和吊销。\n\n"
             "为防止猜测密码，同一来源地址每分钟最多尝试 10 次（设置项 "
             "REST_FRAMEWORK.DEFAULT_THROTTLE_RATES.login），超过时返回 429 和 Retry-After；"
             "同一用户名连续多次密码错误还会被临时锁定。"
@@ -57,21 +64,37 @@ class TokenView(ApiDefaults, ObtainAuthToken):
             {"username": serializers.CharField(), "password": serializers.CharField()},
         ),
         responses={
-            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            200: inline_serializer(
+                "TokenResponse",
+                {"token": serializers.CharField(), "expiry": serializers.DateTimeField()},
+            ),
             **error_responses(400, 429, c400="用户名或密码错误，或缺少字段。"),
         },
         auth=[],
         tags=["auth"],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        instance, token = token_issue(user=serializer.validated_data["user"])
+        return Response(
+            {
+                "token": token,
+                "expiry": serializers.DateTimeField().to_representation(instance.expiry),
+            }
+        )
 
 
 class MeSerializer(serializers.ModelSerializer):
     display_name = serializers.CharField(read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
-    region_name = serializers.CharField(source="region.name", read_only=True, default=None)
-    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    # Null for an account without a region (a superuser: every region) or a department.
+    region_name = serializers.CharField(
+        source="region.name", read_only=True, default=None, allow_null=True
+    )
+    department_name = serializers.CharField(
+        source="department.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = User

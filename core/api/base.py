@@ -8,7 +8,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import Kind, ServiceError, has_chinese, log_refusal
+from core.errors import Kind, ServiceError, audit_refusal, has_chinese, log_refusal
 
 
 class Pagination(PageNumberPagination):
@@ -63,6 +63,8 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    if response.status_code == 403 and context.get("request") is not None:
+        audit_refusal(context["request"], str(getattr(exc, "detail", "") or ""))
     data = response.data
     body = {
         "detail": _MESSAGES.get(response.status_code, "请求失败。"),

@@ -21,7 +21,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "region"]
 
 
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+class ScopedRelatedMixin:
     """A reference to a scoped model: only rows of `model.objects.for_user(request.user)` exist,
     so an object outside the caller's scope reads exactly like one that does not exist."""
 
@@ -34,3 +34,11 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         request = self.context.get("request")
         user = getattr(request, "user", None)
         return self.model.objects.for_user(user) if user else self.model.objects.none()
+
+
+class ScopedPrimaryKeyRelatedField(ScopedRelatedMixin, serializers.PrimaryKeyRelatedField):
+    default_error_messages = {"does_not_exist": "“{pk_value}”不存在，或不在您的管辖范围内。"}
+
+
+class ScopedSlugRelatedField(ScopedRelatedMixin, serializers.SlugRelatedField):
+    default_error_messages = {"does_not_exist": "“{value}”不存在，或不在您的管辖范围内。"}

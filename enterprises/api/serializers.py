@@ -1,16 +1,19 @@
 from rest_framework import serializers
 
-from core.models import Region, Sector
+from core.api.serializers import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
+from core.models import Department, Region, Sector
 from enterprises.models import Enterprise
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    # Every reference names an object of the caller's scope; any other reads as missing.
+    region = ScopedSlugRelatedField(Region, slug_field="code")
     region_name = serializers.CharField(source="region.name", read_only=True)
-    sector = serializers.PrimaryKeyRelatedField(queryset=Sector.objects.all())
+    sector = ScopedPrimaryKeyRelatedField(Sector)
     sector_name = serializers.CharField(source="sector.name", read_only=True)
-    other_sectors = serializers.PrimaryKeyRelatedField(
-        queryset=Sector.objects.all(), many=True, required=False
+    other_sectors = ScopedPrimaryKeyRelatedField(Sector, many=True, required=False)
+    department = ScopedPrimaryKeyRelatedField(
+        Department, required=False, allow_null=True, label="监管部门"
     )
 
     class Meta:

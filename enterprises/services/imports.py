@@ -10,9 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core.audit import AuditKind, audit_record
 from core.errors import Kind, ServiceError
 from core.logs import timed
 from core.models import Region, Sector
+from core.scoping import effective_scope
 from core.spreadsheets import SpreadsheetError, cell_text, read_rows
 
 from ..choices import ImportStatus, RiskGrade, Scale, StandardizationLevel
@@ -288,13 +290,36 @@ def enterprise_import_commit(*, batch: EnterpriseImport, by) -> int:
     return figures["created"]
 
 
+def _out_of_scope_rows(rows: list[dict], by) -> list[int]:
+    """The numbers of rows whose region or sector the committer may not register, judged at
+    commit: the committer's scope may have changed since the preview."""
+    scope = effective_scope(by)
+    if scope is None:
+        return [row["row"] for row in rows]
+    return [
+        row["row"]
+        for row in rows
+        if not (scope.covers_region(row.get("region_id")) and scope.covers_sector(row["sector_id"]))
+    ]
+
+
 def _commit(batch: EnterpriseImport, by) -> int:
     with transaction.atomic():
-        batch = EnterpriseImport.objects.select_for_update().get(pk=batch.pk)
+        batch = (
+            EnterpriseImport.objects.for_user(by).select_for_update().filter(pk=batch.pk).first()
+        )
+        if batch is None:
+            raise ServiceError("导入记录不存在。", kind=Kind.SCOPE)
         if batch.status == ImportStatus.COMMITTED:
             raise ServiceError("该文件已经导入过，不能重复导入。", kind=Kind.CONFLICT)
         if batch.status != ImportStatus.PREVIEW or batch.errors:
             raise ServiceError("文件中仍有错误行，请修改后重新上传。", kind=Kind.STATE)
+        if outside := _out_of_scope_rows(batch.rows, by):
+            raise ServiceError(
+                "以下行的所属地区或行业领域不在您的管辖范围内："
+                f"第 {'、'.join(map(str, outside[:20]))} 行。",
+                kind=Kind.INPUT,
+            )
         codes = [row["credit_code"] for row in batch.rows]
         taken = set(
             Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", flat=True)
@@ -310,6 +335,12 @@ def _commit(batch: EnterpriseImport, by) -> int:
         batch.committed_at = timezone.now()
         batch.created_count = len(objs)
         batch.save(update_fields=["status", "committed_at", "created_count", "updated_at"])
+        audit_record(
+            AuditKind.IMPORT,
+            f"导入企业名录（{len(objs)} 家）",
+            user=by,
+            target=f"名录导入 #{batch.pk} {batch.file_name}",
+        )
     return len(objs)
 
 

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.choices import ENTERPRISE_EDITOR_ROLES
 from core.errors import Kind, ServiceError, full_clean
+from core.scoping import effective_scope
 
 from ..models import Enterprise
 
@@ -18,11 +19,10 @@ def check_can_edit(by) -> None:
 
 
 def _check_in_scope(by, enterprise: Enterprise) -> None:
-    region = by.scope_region
-    if region is not None and not enterprise.region_id.startswith(region.prefix):
+    scope = effective_scope(by)
+    if scope is None or not scope.covers_region(enterprise.region_id):
         raise ServiceError("所属地区不在您的管辖范围内。", field="region")
-    sector_ids = by.scope_sector_ids
-    if sector_ids is not None and enterprise.sector_id not in sector_ids:
+    if not scope.covers_sector(enterprise.sector_id):
         raise ServiceError("该行业领域不属于您所在部门的监管范围。", field="sector")
 
 

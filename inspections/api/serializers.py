@@ -234,9 +234,7 @@ class InspectionCreateSerializer(serializers.Serializer):
     enterprise = ScopedPrimaryKeyRelatedField(Enterprise, label="被检查单位")
     date = serializers.DateField(label="检查日期")
     method = serializers.ChoiceField(label="检查方式", choices=InspectionMethod.choices)
-    inspectors = serializers.PrimaryKeyRelatedField(
-        label="检查人员", many=True, queryset=User.objects.all()
-    )
+    inspectors = ScopedPrimaryKeyRelatedField(User, label="检查人员", many=True)
     place = serializers.CharField(label="检查场所", required=False, default="", allow_blank=True)
     start_time = serializers.TimeField(label="开始时间", required=False, allow_null=True)
     representative = serializers.CharField(

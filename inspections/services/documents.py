@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.choices import Role
+from core.audit import AuditKind, audit_record
 from core.errors import Kind, ServiceError
 from core.pdf import render_pdf
 from core.services import next_document_number
@@ -410,6 +411,13 @@ def document_issue(
             if live is None:
                 raise
             raise _duplicate(type, live) from exc
+        audit_record(
+            AuditKind.DOCUMENT_ISSUE,
+            f"出具{document.get_type_display()}",
+            user=by,
+            target=document.number,
+            inspection=inspection.pk,
+        )
     return document
 
 
@@ -465,6 +473,13 @@ def document_void(*, by, document: EnforcementDocument | int, reason: str) -> En
                 )
         document.voided_at, document.voided_by, document.void_reason = timezone.now(), by, reason
         document.save(update_fields=["voided_at", "voided_by", "void_reason"])
+        audit_record(
+            AuditKind.DOCUMENT_VOID,
+            f"作废{document.get_type_display()}",
+            user=by,
+            target=document.number,
+            reason=reason,
+        )
     return document
 
 

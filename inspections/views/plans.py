@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from core.errors import ServiceError, add_to_form
 from core.filtering import filter_results
+from enterprises.models import Enterprise
 
 from .. import selectors, services
 from ..choices import InspectionStatus
@@ -71,7 +72,11 @@ def plan_detail(request, pk: int):
         )
     )
     drawn = set(DrawTarget.objects.filter(draw__plan=plan).values_list("enterprise_id", flat=True))
-    targets = plan.enterprises.select_related("region", "sector").order_by("name")
+    targets = (
+        plan.enterprises.filter(pk__in=Enterprise.objects.for_user(request.user))
+        .select_related("region", "sector")
+        .order_by("name")
+    )
     return render(
         request,
         "inspections/plan_detail.html",
@@ -102,9 +107,12 @@ def draw_create(request, pk: int):
     return render(request, "inspections/draw_form.html", {"form": form, "plan": plan})
 
 
-def _draw_rows(draw: RandomDraw) -> list[DrawTarget]:
+def _draw_rows(draw: RandomDraw, user) -> list[DrawTarget]:
+    visible = Enterprise.objects.for_user(user)
     return list(
-        draw.targets.select_related("enterprise__region", "enterprise__sector").prefetch_related(
+        draw.targets.filter(enterprise__in=visible)
+        .select_related("enterprise__region", "enterprise__sector")
+        .prefetch_related(
             Prefetch("inspectors", queryset=User.objects.order_by("pk")),
             Prefetch("inspections", queryset=Inspection.objects.order_by("-date")),
         )
@@ -122,7 +130,7 @@ def draw_detail(request, pk: int):
         "inspections/draw_detail.html",
         {
             "draw": draw,
-            "targets": _draw_rows(draw),
+            "targets": _draw_rows(draw, request.user),
             "check": request.session.pop(f"draw-check-{draw.pk}", None),
             "can_schedule": request.user.has_role(*VISIT_ROLES),
             "today": timezone.localdate(),
@@ -158,13 +166,15 @@ def draw_schedule(request, pk: int, target_pk: int):
 
 
 def draw_public(request, public_id):
-    """双随机一公开: the result for everybody, no login; names only, no phone numbers."""
+    """双随机一公开: for everybody, no login. What the publication asks for and no more: the
+    inspecting body, the task, each drawn enterprise (name, credit code) and whether it has been
+    inspected; no risk grades, selection filters, pools, inspectors or phone numbers."""
     draw = get_object_or_404(
         RandomDraw.objects.select_related("plan", "region", "department", "sector"),
         public_id=public_id,
     )
-    return render(
-        request,
-        "inspections/draw_public.html",
-        {"draw": draw, "targets": _draw_rows(draw), "pool_size": len(draw.enterprise_pool)},
+    done = Inspection.objects.filter(status=InspectionStatus.DONE).order_by("date")
+    targets = draw.targets.select_related("enterprise").prefetch_related(
+        Prefetch("inspections", queryset=done, to_attr="done_visits")
     )
+    return render(request, "inspections/draw_public.html", {"draw": draw, "targets": targets})

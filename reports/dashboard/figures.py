@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from core.choices import SIGNIFICANT_DIGITS
 from core.models import Region, Sector
+from core.scoping import effective_scope
 from hazards.choices import OPEN_STATES, HazardLevel, HazardState, SupervisionLevel
 from hazards.models import Hazard, found_by_regulator_q, urged_q
 from inspections.indicators import key_supervision_coverage
@@ -256,7 +257,8 @@ def _chinese_date(day: date) -> str:
 def compute(user, start: date, end: date, today: date) -> dict:
     """The figures, uncached. Every query starts from Hazard.objects.for_user(user)."""
     hazards = Hazard.objects.for_user(user)
-    region = user.scope_region if user.is_authenticated else None
+    scope = effective_scope(user)
+    region = user.scope_region if scope is not None else None
     c = _Conditions(start, end, today)
     months = _months(start, end, today)
     n = _counts(hazards, c, months)
@@ -267,8 +269,8 @@ def compute(user, start: date, end: date, today: date) -> dict:
     return {
         "scope": {
             "region": region.code if region else None,
-            "region_name": region.name if region else "全部地区",
-            "all_sectors": user.scope_sector_ids is None,
+            "region_name": region.name if region else ("全部地区" if scope else "无管辖范围"),
+            "all_sectors": scope is not None and scope.sector_ids is None,
         },
         "period": {"start": start.isoformat(), "end": end.isoformat(), "today": today.isoformat()},
         "computed_at": timezone.localtime().isoformat(timespec="seconds"),

@@ -3,13 +3,13 @@ version); `invalidate()` bumps the version after a hazard changes."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import date
 
 from django.core.cache import cache
 
 from core.logs import timed
+from core.scoping import scope_key
 from hazards import versioning
 
 from .figures import compute
@@ -27,20 +27,10 @@ def invalidate() -> None:
     versioning.bump()
 
 
-def _scope_key(user) -> str:
-    region = user.scope_region
-    sectors = user.scope_sector_ids
-    raw = "{}|{}".format(
-        region.code if region else "*",
-        "*" if sectors is None else ",".join(str(pk) for pk in sorted(sectors)),
-    )
-    return hashlib.sha1(raw.encode()).hexdigest()[:16]
-
-
 def dashboard_figures(user, period_start: date, period_end: date, today: date) -> dict:
     """Every dashboard figure of `user`'s scope for the period, cached for a short while."""
     version = versioning.data_version()
-    key = f"dashboard:{version}:{_scope_key(user)}:{period_start}:{period_end}:{today}"
+    key = f"dashboard:{version}:{scope_key(user)}:{period_start}:{period_end}:{today}"
     figures = cache.get(key)
     if figures is None:
         with timed(log, "dashboard figures", by=user, start=period_start, end=period_end):

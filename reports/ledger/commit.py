@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import AuditKind, audit_record
 from core.errors import Kind, ServiceError
 from core.jobs import job_enqueue
 from core.logs import timed
@@ -80,6 +81,12 @@ def ledger_import_commit(
         batch.committed_at = timezone.now()
         batch.created_count = len(batch.rows)
         batch.save(update_fields=["status", "committed_at", "created_count", "updated_at"])
+        audit_record(
+            AuditKind.IMPORT,
+            f"导入隐患台账（{batch.created_count} 条）",
+            user=by,
+            target=f"台账导入 #{batch.pk} {batch.file_name}",
+        )
     return batch.created_count
 
 

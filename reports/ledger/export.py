@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
+from core.audit import AuditKind, audit_record
 from core.choices import RegionLevel
 from core.errors import ServiceError
 from core.jobs import job_enqueue
@@ -236,6 +237,9 @@ def ledger_export(*, by, params: QueryDict) -> ExportResult:
         if total <= sync_max_rows():
             out = io.BytesIO()
             write_ledger(ledger_rows(queryset), out)
+            audit_record(
+                AuditKind.EXPORT, f"导出隐患台账（{total} 条）", user=by, filters=params_of(params)
+            )
             return ExportResult(content=out.getvalue(), file_name=ledger_file_name())
         job = Job.objects.create(
             kind=JOB_KIND,
@@ -261,4 +265,11 @@ def ledger_export_job(job: Job, progress: Callable[[int], None]) -> None:
         tmp.seek(0)
         job.result.save(f"ledger-{job.pk}.xlsx", File(tmp), save=False)
     job.result_name = name
+    audit_record(
+        AuditKind.EXPORT,
+        f"导出隐患台账（后台任务，{job.params.get('total')} 条）",
+        user=job.created_by,
+        target=f"任务 #{job.pk}",
+        filters=job.params.get("filters", {}),
+    )
     job.message = "台账已生成，可以下载。"

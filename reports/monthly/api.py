@@ -24,7 +24,7 @@ from .services import report_submit
 class MonthlyReportSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
     submitted_by = serializers.CharField(
-        source="submitted_by.display_name", read_only=True, default=None
+        source="submitted_by.display_name", read_only=True, default=None, allow_null=True
     )
 
     class Meta:

@@ -7,10 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from core.filtering import filter_results
+from core.redirects import safe_next
 from hazards.choices import HazardLevel
 
 from ..choices import NoticeStep
@@ -99,13 +99,10 @@ def notification_read(request, pk: int | None = None):
     if pk is not None:
         notification = get_object_or_404(Notification, pk=pk, user=request.user)
         notification_mark_read(user=request.user, pk=pk)
-        target = request.POST.get("next") or notification.get_absolute_url()
+        fallback = safe_next(request, notification.get_absolute_url())
     else:
         notification_mark_read(user=request.user)
         messages.success(request, "已全部标记为已读。")
-        target = request.POST.get("next") or "notices:notification_list"
-    if target.startswith("/") and not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}
-    ):
-        target = "notices:notification_list"
-    return redirect(target)
+        fallback = None
+    target = safe_next(request, request.POST.get("next")) or fallback
+    return redirect(target or "notices:notification_list")

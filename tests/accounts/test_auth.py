@@ -82,10 +82,10 @@ def test_api_requires_authentication():
 
 
 def test_profile_token_create_and_revoke(client, personas):
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     client.force_login(personas.inspector)
     client.post(reverse("accounts:token_create"))
-    assert Token.objects.filter(user=personas.inspector).count() == 1
+    assert AuthToken.objects.filter(user=personas.inspector).count() == 1
     client.post(reverse("accounts:token_revoke"))
-    assert not Token.objects.filter(user=personas.inspector).exists()
+    assert not AuthToken.objects.filter(user=personas.inspector).exists()

@@ -219,10 +219,10 @@ def test_me_tells_name_role_region_and_department(personas):
 
 
 def test_me_with_a_token(personas):
-    from rest_framework.authtoken.models import Token
+    from accounts.tokens import token_issue
 
-    token = Token.objects.create(user=personas.admin)
-    body = APIClient().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}").json()
+    _, token = token_issue(user=personas.admin)
+    body = APIClient().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").json()
     assert body["role"] == "admin" and body["region"] is None and body["region_name"] is None
 
 
@@ -232,8 +232,21 @@ def test_docs_page_loads_swagger_from_this_server(client, personas):
     scripts = re.findall(r'<script src="([^"]+)"', html)
     assert any(src.endswith("swagger-ui-bundle.js") for src in scripts)
     for src in scripts:
+        if src.startswith("/api/v1/docs/?script="):
+            # Swagger's start-up script, served as a file for the Content-Security-Policy.
+            assert client.get(src)["Content-Type"].startswith("application/javascript")
+            continue
         # Served by this server from the installed sidecar package, never from a CDN.
         assert src.startswith(settings.STATIC_URL), src
         assert finders.find(src.removeprefix(settings.STATIC_URL)), src
     schema = client.get("/api/v1/schema/")
     assert schema.status_code == 200
+
+
+def test_fields_that_can_be_null_are_declared_nullable(client, personas):
+    """An administrator without a region, a report not yet submitted: null, as the schema says."""
+    client.force_login(personas.admin)
+    schema = client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
+    me = schema["Me"]["properties"]
+    assert me["region_name"].get("nullable") and me["department_name"].get("nullable")
+    assert schema["MonthlyReport"]["properties"]["submitted_by"].get("nullable")

@@ -17,7 +17,7 @@ def _open_step(page, name: str):
     """Open a step's form and wait until its collapse animation has ended (a click during the
     animation may land where the button was a frame earlier)."""
     page.locator("#steps").get_by_role("button", name=name, exact=True).first.click()
-    page.wait_for_function("!document.querySelector('#steps .collapsing')")
+    page.locator("#steps .collapsing").wait_for(state="detached")
 
 
 def _fits(page) -> None:
@@ -62,9 +62,12 @@ def test_inspector_registers_a_major_hazard_on_a_phone(
     assert hazard.number in phone.locator("h1").inner_text()
     thumb = phone.locator("#photos img").first
     thumb.scroll_into_view_if_needed()
-    phone.wait_for_function(
-        "img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
-    )
+    handle = thumb.element_handle()
+    for _ in range(100):
+        if handle.evaluate("img => img.complete && img.naturalWidth > 0"):
+            break
+        phone.wait_for_timeout(100)
+    assert handle.evaluate("img => img.naturalWidth > 0")
     assert "检测报警装置" in phone.locator("#basic").inner_text()
     _fits(phone)
     phone.screenshot(path="/tmp/qingling-e2e-hazard-detail.png", full_page=True)

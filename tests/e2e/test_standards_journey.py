@@ -48,7 +48,7 @@ def test_inspector_registers_a_major_fire_hazard_citing_other_basis(
     login(phone, "reviewer")
     phone.goto(f"{live_server.url}{hazard.get_absolute_url()}")
     phone.locator("#steps").get_by_role("button", name="确认判定依据", exact=True).click()
-    phone.wait_for_function("!document.querySelector('#steps .collapsing')")
+    phone.locator("#steps .collapsing").wait_for(state="detached")
     form = phone.locator("#form-confirm-basis")
     form.get_by_label("确认意见").fill("经核对 GB 35181—2025 第5.1条，依据属实")
     form.get_by_role("button", name="提交：确认判定依据").click()

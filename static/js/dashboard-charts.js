@@ -1,4 +1,3 @@
-<script>
 /* Dashboard charts: every bar opens the hazard list filtered to exactly the hazards it counts. */
 (function () {
   "use strict";
@@ -84,4 +83,3 @@
   var print = window.matchMedia("print");
   if (print.addEventListener) { print.addEventListener("change", resizeAll); }
 })();
-</script>
