@@ -139,7 +139,8 @@ def report_submit(
         if not can_submit(by, locked):
             raise ServiceError("只有本级审核人员或管理员可以报送本级报告。", kind=Kind.ROLE)
         missing = _check_complete(locked, missing_reason)
-        number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        last = locked.versions.order_by("-number").first()
+        number = last.number + 1 if last else 1
         now = timezone.now()
         version = MonthlyReportVersion(
             report=locked,
@@ -152,7 +153,7 @@ def report_submit(
         version.pdf.save("report.pdf", ContentFile(version_pdf(version)), save=False)
         version.xlsx.save("report.xlsx", ContentFile(version_xlsx(version)), save=False)
         version.save()
-        previous = locked.figures if number > 1 else None
+        previous = last.figures if last else None
         locked.state = ReportState.SUBMITTED
         locked.figures = version.figures
         locked.submitted_by, locked.submitted_at = by, now
