@@ -75,9 +75,11 @@ def seed_monthly(today: date) -> int:
     if front and front.state == ReportState.DRAFT:
         filing.report_update(report=front, by=reviewer, data=DEMO_FILING)
         filing.report_submit(report=front, by=reviewer)
+        filed_at = _at(last_as_of + timedelta(days=5), 16, 20)
         MonthlyReport.objects.filter(pk=front.pk).update(
-            submitted_at=_at(last_as_of + timedelta(days=5), 16, 20)
+            submitted_at=filed_at, first_submitted_at=filed_at
         )
+        front.versions.update(submitted_at=filed_at)
     monthly.remind_late_filers(on=today)
     built += len(monthly.monthly_reports_build(on=today, force=True))
     return built

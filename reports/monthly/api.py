@@ -8,19 +8,17 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.mixins import ApiDefaults
+from core.api.mixins import ApiDefaults, validated
 from core.api.schema import error_responses
 
 from ..api_base import FileActionsMixin
 from ..filtering import FilterSetBackend
 from ..models import MonthlyReport
 from ..web import PDF, XLSX, export
-from . import figures as fig
 from .documents import report_pdf, report_xlsx
 from .filing import report_reopen, report_return, report_submit, report_update
 from .filtersets import ReportFilterSet
 from .selectors import report_queryset
-from .snapshot import TEXT_FIELDS
 
 
 class MonthlyReportSerializer(serializers.ModelSerializer):
@@ -73,7 +71,7 @@ class MonthlyReportSerializer(serializers.ModelSerializer):
                 "pdf": f"/reports/{report.pk}/versions/{v.number}/report.pdf",
                 "xlsx": f"/reports/{report.pk}/versions/{v.number}/report.xlsx",
             }
-            for v in report.versions.order_by("number")
+            for v in sorted(report.versions.all(), key=lambda v: v.number)
         ]
 
 
@@ -108,7 +106,7 @@ class MonthlyReportViewSet(ApiDefaults, FileActionsMixin, viewsets.ReadOnlyModel
     filterset_class = ReportFilterSet
 
     def get_queryset(self):
-        return report_queryset(self.request.user)
+        return report_queryset(self.request.user).prefetch_related("versions")
 
     @extend_schema(
         request=ReportEditSerializer,
@@ -117,11 +115,7 @@ class MonthlyReportViewSet(ApiDefaults, FileActionsMixin, viewsets.ReadOnlyModel
     )
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
-        data = {
-            k: v
-            for k, v in request.data.items()
-            if k in (*TEXT_FIELDS, *fig.ENTERED_KEYS, "missing_reason")
-        }
+        data = validated(ReportEditSerializer(data=request.data))
         report = report_update(report=self.get_object(), by=request.user, data=data)
         return Response(self.get_serializer(report).data)
 
@@ -135,7 +129,10 @@ class MonthlyReportViewSet(ApiDefaults, FileActionsMixin, viewsets.ReadOnlyModel
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        reason = request.data.get("missing_reason") if hasattr(request.data, "get") else None
+        data = validated(ReportEditSerializer(data=request.data))
+        if data:
+            report_update(report=self.get_object(), by=request.user, data=data)
+        reason = data.get("missing_reason")
         report = report_submit(report=self.get_object(), by=request.user, missing_reason=reason)
         return Response(self.get_serializer(report).data)
 
@@ -146,7 +143,7 @@ class MonthlyReportViewSet(ApiDefaults, FileActionsMixin, viewsets.ReadOnlyModel
     )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        reason = request.data.get("reason", "") if hasattr(request.data, "get") else ""
+        reason = validated(ReasonSerializer(data=request.data)).get("reason", "")
         report = report_return(report=self.get_object(), by=request.user, reason=reason)
         return Response(self.get_serializer(report).data)
 

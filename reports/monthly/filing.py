@@ -273,17 +273,16 @@ def report_reopen(*, report: MonthlyReport | int, by: User) -> MonthlyReport:
 
 
 def _recompute(report: MonthlyReport) -> None:
-    start = date.fromisoformat(report.figures["period"]["start"])
-    end = date.fromisoformat(report.figures["period"]["end"])
+    """The report's figures again over its own period (data corrected since are counted)."""
     if report.region.level == RegionLevel.CITY:
         report.figures = services.city_rollup(report)
     else:
-        year_start = date.fromisoformat(
-            report.figures.get("year_period", {}).get("start")
-            or services.reporting_year_start(report.year).isoformat()
-        )
+        start, end = services.report_period(report.year, report.month, report.as_of)
         report.figures = fig.region_figures(
-            report.region, start=start, end=end, year_start=year_start
+            report.region,
+            start=start,
+            end=end,
+            year_start=services.reporting_year_start(report.year),
         )
     report.built_at = timezone.now()
     report.save(update_fields=["figures", "built_at", "updated_at"])
