@@ -42,7 +42,9 @@ def report_context(report: MonthlyReport, version: MonthlyReportVersion | None =
     if version is not None:
         figures, texts = version.figures, version.texts
     else:
-        figures, texts = merged_figures(report), texts_of(report)
+        from .filing import county_states
+
+        figures, texts = merged_figures(report), texts_of(report) | county_states(report)
     total, year_total = figures.get("total", {}), figures.get("year_total", {})
     return {
         "report": report,

@@ -212,6 +212,31 @@ def totals(hazards: QuerySet[Hazard], *, start: date, end: date) -> dict:
     return finish({k: v or 0 for k, v in row.items()})
 
 
+# Figures that describe the end of the period (not a flow within it): the year's are the
+# period's.
+POINT_KEYS = (
+    "general_overdue",
+    "major_overdue",
+    "supervised",
+    "supervised_province",
+    "overdue_open",
+    "stock_carried",
+    "stock_old",
+)
+
+
+def totals_with_year(
+    hazards: QuerySet[Hazard], *, start: date, end: date, year_start: date
+) -> tuple[dict, dict]:
+    """The period's row and the year's row (from `year_start` to the same end). The year's
+    query counts only the flows; the end-of-period figures are the period's."""
+    month = totals(hazards, start=start, end=end)
+    flows = {k: v for k, v in _aggregates(year_start, end).items() if k not in POINT_KEYS}
+    row = hazards.aggregate(**flows)
+    year = finish({k: v or 0 for k, v in row.items()} | {k: month[k] for k in POINT_KEYS})
+    return month, year
+
+
 def grouped(hazards: QuerySet[Hazard], *, start: date, end: date, key) -> dict[str, dict]:
     """Rows of figures keyed by `key` (a field name or expression)."""
     rows = (
@@ -267,13 +292,13 @@ def region_figures(region: Region, *, start: date, end: date, year_start: date) 
     from .enforcement import enforcement_figures, units_inspected
 
     hazards = Hazard.objects.filter(region__code__startswith=region.prefix)
+    month, year = enforcement_figures(region, start=start, end=end, year_start=year_start)
+    total, year_total = totals_with_year(hazards, start=start, end=end, year_start=year_start)
     figures = {
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "year_period": {"start": year_start.isoformat(), "end": end.isoformat()},
-        "total": totals(hazards, start=start, end=end)
-        | enforcement_figures(region, start=start, end=end),
-        "year_total": totals(hazards, start=year_start, end=end)
-        | enforcement_figures(region, start=year_start, end=end),
+        "total": total | month,
+        "year_total": year_total | year,
         "by_region": by_subregion(hazards, region, start=start, end=end),
         "by_sector": by_sector(hazards, start=start, end=end),
         "notes": [],

@@ -146,7 +146,8 @@ def report_submit(
             report=locked,
             number=number,
             figures=merged_figures(locked),
-            texts=texts_of(locked, by=by, missing=[c.name for c in missing]),
+            texts=texts_of(locked, by=by, missing=[c.name for c in missing])
+            | county_states(locked),
             submitted_by=by,
             submitted_at=now,
         )
@@ -163,6 +164,30 @@ def report_submit(
         locked.save()
         _tell_city(locked, "更正" if number > 1 else "报送", previous, version.figures)
     return locked
+
+
+def filing_label(row: dict) -> str:
+    """One county's filing state in words, as the city report prints it."""
+    report = row["report"]
+    if row["submitted"]:
+        at = timezone.localtime(report.submitted_at).strftime("%Y-%m-%d")
+        version = f"第{row['versions']}版，" if row["versions"] > 1 else ""
+        late = "，逾期" if row["late"] else ""
+        return f"已报送（{version}{at}{late}）"
+    if report is not None and report.state == ReportState.RETURNED:
+        return "已退回待更正"
+    label = "未报送" if report is not None else "未生成报告"
+    return label + ("（无本系统用户）" if not row["has_users"] else "")
+
+
+def county_states(report: MonthlyReport) -> dict:
+    """A city filing records every county of the city with its filing state."""
+    if report.region.level != RegionLevel.CITY:
+        return {}
+    rows = filing_status(
+        city=report.region, year=report.year, month=report.month, today=timezone.localdate()
+    )
+    return {"counties": [[row["region"].name, filing_label(row)] for row in rows]}
 
 
 def _check_complete(report: MonthlyReport, missing_reason: str | None) -> list[Region]:

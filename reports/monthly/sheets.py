@@ -89,6 +89,9 @@ def _texts(sheet, context: dict, row: int, width: int) -> int:
     """Notes, the missing counties' reason, the narrative and the signature block from `row`."""
     texts = context["texts"]
     lines = [f"注：{note}" for note in context["notes"]]
+    if texts.get("counties"):
+        states = "；".join(f"{name} {state}" for name, state in texts["counties"])
+        lines.append(f"各县（市、区）报送情况：{states}")
     if texts.get("missing"):
         lines.append(
             f"未报送的县（市、区）：{'、'.join(texts['missing'])}。说明：{texts.get('missing_reason', '')}"
