@@ -26,6 +26,8 @@ from .snapshot import TEXT_FIELDS, merged_figures, missing_entered, texts_of
 
 TEXT_LIMITS = {"filled_by": 32, "reviewed_by": 32, "phone": 32}
 NARRATIVE_LIMIT = 5000
+REASON_LIMIT = 500
+ENTERED_MAX = 1_000_000
 
 
 def can_file(user: User, report: MonthlyReport) -> bool:
@@ -69,8 +71,12 @@ def _entered_value(key: str, raw) -> int | float | None:
         value = Decimal(str(raw).strip())
     except InvalidOperation:
         raise ServiceError(f"{label}应为数字。", field=key) from None
-    if value < 0 or not value.is_finite():
+    if not value.is_finite():
+        raise ServiceError(f"{label}应为数字。", field=key)
+    if value < 0:
         raise ServiceError(f"{label}不能为负数。", field=key)
+    if value > ENTERED_MAX:
+        raise ServiceError(f"{label}不能超过 {ENTERED_MAX}。", field=key)
     if key in fig.DECIMAL_KEYS:
         if value != round(value, 2):
             raise ServiceError(f"{label}最多保留两位小数。", field=key)
@@ -108,11 +114,18 @@ def report_update(*, report: MonthlyReport | int, by: User, data: dict) -> Month
                 locked.entered = entered
                 changed.append("entered")
         if "missing_reason" in data and locked.region.level == RegionLevel.CITY:
-            locked.missing_reason = str(data["missing_reason"] or "").strip()
+            locked.missing_reason = _reason(data["missing_reason"])
             changed.append("missing_reason")
         if changed:
             locked.save(update_fields=[*changed, "updated_at"])
     return locked
+
+
+def _reason(value) -> str:
+    reason = str(value or "").strip()
+    if len(reason) > REASON_LIMIT:
+        raise ServiceError(f"说明不能超过 {REASON_LIMIT} 个字。", field="missing_reason")
+    return reason
 
 
 def missing_counties(report: MonthlyReport) -> list[Region]:
@@ -204,7 +217,7 @@ def _check_complete(report: MonthlyReport, missing_reason: str | None) -> list[R
     report.refresh_from_db()
     missing = missing_counties(report)
     if missing_reason is not None:
-        report.missing_reason = missing_reason.strip()
+        report.missing_reason = _reason(missing_reason)
     if missing and not report.missing_reason:
         names = "、".join(c.name for c in missing)
         raise ServiceError(
@@ -269,6 +282,8 @@ def report_return(*, report: MonthlyReport | int, by: User, reason: str) -> Mont
             raise ServiceError("只能退回已报送的报告。", kind=Kind.STATE)
         if not reason:
             raise ServiceError("请填写退回原因。", field="reason")
+        if len(reason) > REASON_LIMIT:
+            raise ServiceError(f"退回原因不能超过 {REASON_LIMIT} 个字。", field="reason")
         now = timezone.now()
         locked.state = ReportState.RETURNED
         locked.return_reason, locked.returned_by, locked.returned_at = reason, by, now

@@ -358,6 +358,8 @@ def test_the_dashboard_this_period_is_the_monthly_report_period(data, client):
     assert (period.start.isoformat(), period.end.isoformat()) == (filed["start"], filed["end"])
     after = resolve_period({"period": "report"}, date(2026, 5, 21))
     assert (after.start, after.end) == (date(2026, 5, 21), date(2026, 6, 20))
+    new_year = resolve_period({"period": "report"}, date(2025, 12, 25))
+    assert (new_year.start, new_year.end) == (date(2025, 12, 21), date(2026, 1, 20))
     client.force_login(data.leader)
     with freeze_time(date(2026, 5, 9)):
         page = client.get("/dashboard/?period=report").content.decode()
@@ -387,8 +389,12 @@ def test_leaders_and_reviewers_have_a_menu_entry_for_the_filing_status(data, cli
 def test_a_county_clerk_edits_the_report_only_before_it_is_filed(data, client):
     build()
     client.force_login(data.reviewer)
-    client.post(f"/reports/{county().pk}/edit/", {"work_done": "初稿", "cases_filed": "abc"})
-    assert county().work_done == ""  # nothing half-saved on bad input
+    for bad in ("abc", "NaN", "1e400", "-2", "1.5"):
+        response = client.post(
+            f"/reports/{county().pk}/edit/", {"work_done": "初稿", "cases_filed": bad}
+        )
+        assert response.status_code == 302
+        assert county().work_done == ""  # nothing half-saved on bad input
     client.post(f"/reports/{county().pk}/edit/", {"work_done": "初稿", "cases_filed": "4"})
     assert county().work_done == "初稿" and county().entered["cases_filed"] == 4
     client.force_login(data.inspector)
