@@ -20,8 +20,16 @@ class NoticeStep(models.TextChoices):
 
 
 class ReportState(models.TextChoices):
+    """A report is edited while draft, returned or being corrected, and frozen once submitted."""
+
     DRAFT = "draft", "草稿"
     SUBMITTED = "submitted", "已报送"
+    RETURNED = "returned", "已退回"
+    CORRECTING = "correcting", "更正中"
+
+
+# The states in which the filer may edit the narrative, the entered figures and the signature.
+EDITABLE_REPORT_STATES = (ReportState.DRAFT, ReportState.RETURNED, ReportState.CORRECTING)
 
 
 class Channel(models.TextChoices):
@@ -41,6 +49,7 @@ class ColumnKind(models.TextChoices):
 class PeriodKey(models.TextChoices):
     """The dashboard's periods: named ones relative to today, or two dates."""
 
+    REPORT = "report", "本期"
     MONTH = "month", "本月"
     QUARTER = "quarter", "本季度"
     YEAR = "year", "本年"

@@ -19,10 +19,25 @@ from core.models import Region
 
 from .choices import ReportState
 from .models import MonthlyReport, Notice, Notification
+from .monthly import filing
 from .monthly import services as monthly
 from .notices import services as notices
 
 DAYS_BACK = 35
+
+# What the demo county wrote on last month's report before filing it.
+DEMO_FILING = {
+    "cases_filed": 3,
+    "fines": "12.5",
+    "closed_down": 0,
+    "judiciary": 0,
+    "work_done": "开展重大事故隐患专项排查整治，重点检查危险化学品、燃气和工贸企业。",
+    "problems": "部分企业自查自改主动性不足，个别隐患整改资金未落实。",
+    "next_steps": "对逾期未整改的隐患逐一约谈督办，月底前完成复查销号。",
+    "filled_by": "李明",
+    "reviewed_by": "王强",
+    "phone": "0477-7621234",
+}
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -58,10 +73,13 @@ def seed_monthly(today: date) -> int:
             monthly.report_build_city(region=city, year=year, month=month, on=last_as_of)
     front = MonthlyReport.objects.filter(region_id="150623", year=year, month=month).first()
     if front and front.state == ReportState.DRAFT:
-        monthly.report_submit(report=front, by=reviewer)
+        filing.report_update(report=front, by=reviewer, data=DEMO_FILING)
+        filing.report_submit(report=front, by=reviewer)
+        filed_at = _at(last_as_of + timedelta(days=5), 16, 20)
         MonthlyReport.objects.filter(pk=front.pk).update(
-            submitted_at=_at(last_as_of + timedelta(days=5), 16, 20)
+            submitted_at=filed_at, first_submitted_at=filed_at
         )
+        front.versions.update(submitted_at=filed_at)
     monthly.remind_late_filers(on=today)
     built += len(monthly.monthly_reports_build(on=today, force=True))
     return built

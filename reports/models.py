@@ -11,7 +11,7 @@ from core.models import Region, ScopedQuerySet, TimeStampedModel
 from hazards.choices import HazardState
 from hazards.models import Hazard
 
-from .choices import Channel, ImportStatus, NoticeStep, ReportState
+from .choices import EDITABLE_REPORT_STATES, Channel, ImportStatus, NoticeStep, ReportState
 
 
 class NoticeQuerySet(ScopedQuerySet):
@@ -174,6 +174,35 @@ class MonthlyReport(TimeStampedModel):
         related_name="+",
     )
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    first_submitted_at = models.DateTimeField(
+        "首次报送时间", null=True, blank=True, help_text="是否逾期按首次报送时间判断。"
+    )
+    # What the filer writes before submitting: the narrative, the enforcement figures the
+    # system does not record, and the signature block.
+    work_done = models.TextField("工作开展情况", blank=True)
+    problems = models.TextField("存在问题", blank=True)
+    next_steps = models.TextField("下步打算", blank=True)
+    entered = models.JSONField("填报数据", default=dict, blank=True)
+    filled_by = models.CharField("填表人", max_length=32, blank=True)
+    reviewed_by = models.CharField("审核人", max_length=32, blank=True)
+    phone = models.CharField("联系电话", max_length=32, blank=True)
+    missing_reason = models.TextField(
+        "未报送县区说明", blank=True, help_text="市级报告在有县（市、区）未报送时报送，须说明原因。"
+    )
+    return_reason = models.TextField("退回原因", blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="退回人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
+    stale = models.BooleanField(
+        "待更新", default=False, help_text="市级报告报送后又有县（市、区）报送或更正。"
+    )
+    stale_changes = models.JSONField("待更新内容", default=list, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_path = "region"
@@ -199,6 +228,59 @@ class MonthlyReport(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("monthly:report_detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_REPORT_STATES
+
+
+def _version_path(version: MonthlyReportVersion, filename: str) -> str:
+    report = version.report
+    return (
+        f"documents/reports/{report.year}/{report.region_id}/"
+        f"{report.year}-{report.month:02d}-v{version.number}.{filename.rsplit('.', 1)[-1]}"
+    )
+
+
+class MonthlyReportVersion(models.Model):
+    """One filing of a monthly report, frozen: its figures, texts and the rendered PDF and Excel.
+
+    The first filing is version 1; each correction adds the next number. The latest version is
+    the one a city rolls up; earlier ones stay downloadable as they were filed.
+    """
+
+    report = models.ForeignKey(
+        MonthlyReport, verbose_name="月度报告", on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveSmallIntegerField("版本")
+    figures = models.JSONField("统计数据")
+    texts = models.JSONField("文字与签署", default=dict)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("报送时间")
+    pdf = models.FileField("PDF", upload_to=_version_path)
+    xlsx = models.FileField("Excel", upload_to=_version_path)
+    return_reason = models.TextField("退回原因", blank=True)
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["report", "-number"]
+        verbose_name = "月度报告报送版本"
+        verbose_name_plural = "月度报告报送版本"
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="report_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report}（第{self.number}版）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("monthly:version_pdf", args=[self.report_id, self.number])
+
+    @property
+    def label(self) -> str:
+        return "首次报送" if self.number == 1 else f"更正（第{self.number}版）"
 
 
 class LedgerImport(TimeStampedModel):

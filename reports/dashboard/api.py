@@ -121,11 +121,11 @@ class DashboardSerializer(serializers.Serializer):
     description=(
         "与驾驶舱页面相同的数字。每个数字带有隐患列表的筛选参数（query），"
         "用于 GET /api/v1/hazards/ 或隐患台账页面，恰好选出计入该数字的隐患。"
-        "时段：period=month|quarter|year|last_year（默认 month），或 start 与 end（YYYY-MM-DD）。"
+        "时段：period=report|month|quarter|year|last_year（report 为月报本期，默认 month），或 start 与 end（YYYY-MM-DD）。"
     ),
     parameters=[
         OpenApiParameter(
-            "period", OpenApiTypes.STR, enum=["month", "quarter", "year", "last_year"]
+            "period", OpenApiTypes.STR, enum=["report", "month", "quarter", "year", "last_year"]
         ),
         OpenApiParameter("start", OpenApiTypes.DATE, description="自定义时段开始日期"),
         OpenApiParameter("end", OpenApiTypes.DATE, description="自定义时段结束日期"),

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from core.errors import ServiceError
 
 from ..choices import PeriodKey
+from ..monthly.periods import reporting_month_of, reporting_period
 
 # The periods offered by name (a custom period is two dates).
 PERIODS = {key.value: key.label for key in PeriodKey if key != PeriodKey.CUSTOM}
@@ -51,16 +52,22 @@ def _custom(start: str | None, end: str | None) -> Period:
 
 
 def resolve_period(params, today: date) -> Period:
-    """The period of `?period=month|quarter|year|last_year` or `?start=&end=` (custom)."""
+    """The period of `?period=report|month|quarter|year|last_year` or `?start=&end=` (custom).
+    "report" (本期) is the monthly report's period that contains today."""
     start, end = params.get("start"), params.get("end")
     if start or end:
         return _custom(start, end)
     raw = params.get("period") or DEFAULT_PERIOD
     if raw not in PERIODS:
         raise ServiceError(
-            "时段应为 month、quarter、year、last_year 之一，或填写开始和结束日期。", field="period"
+            "时段应为 report、month、quarter、year、last_year 之一，或填写开始和结束日期。",
+            field="period",
         )
     key = PeriodKey(raw)
+    if key == PeriodKey.REPORT:
+        year, month = reporting_month_of(today)
+        first, last = reporting_period(year, month)
+        return Period(key, f"本期（{year}年{month}月报统计期）", first, last)
     if key == PeriodKey.MONTH:
         first = today.replace(day=1)
         return Period(key, f"{today.year}年{today.month}月", first, month_end(first))

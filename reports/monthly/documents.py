@@ -1,5 +1,6 @@
 """The monthly report as documents: the page and PDF context, and the Excel workbook laid out
-like the national monthly form."""
+like the provincial form. A filed version renders from its own frozen figures and texts; the
+files a filing rendered are what its downloads serve."""
 
 from __future__ import annotations
 
@@ -7,20 +8,60 @@ import io
 
 from core.pdf import render_pdf
 
-from ..models import MonthlyReport
+from ..models import MonthlyReport, MonthlyReportVersion
 from . import figures as fig
+from .snapshot import merged_figures, texts_of
+
+SIGNATURE = (("filled_by", "填表人"), ("reviewed_by", "审核人"), ("phone", "联系电话"))
+NARRATIVE = (("work_done", "工作开展情况"), ("problems", "存在问题"), ("next_steps", "下步打算"))
 
 
-def report_context(report: MonthlyReport) -> dict:
-    figures = report.figures or {}
+def show(key: str, value) -> str | int | float:
+    """A figure as printed: rates with "—" when nothing was found, entered ones "未填"."""
+    if value is None:
+        return "未填" if key in fig.ENTERED_KEYS else "—"
+    return value
+
+
+def summary_rows(total: dict, year_total: dict) -> list[tuple[str, list[tuple]]]:
+    return [
+        (
+            group,
+            [
+                (key, fig.LABELS[key], show(key, total.get(key)), show(key, year_total.get(key)))
+                for key in keys
+            ],
+        )
+        for group, keys in fig.SUMMARY_GROUPS
+    ]
+
+
+def report_context(report: MonthlyReport, version: MonthlyReportVersion | None = None) -> dict:
+    """What the page, the PDF and the Excel show: a version as filed, or the report as it
+    stands now (a draft's entered figures and texts included)."""
+    if version is not None:
+        figures, texts = version.figures, version.texts
+    else:
+        from .filing import county_states
+
+        figures, texts = merged_figures(report), texts_of(report) | county_states(report)
+    total, year_total = figures.get("total", {}), figures.get("year_total", {})
     return {
         "report": report,
+        "version": version,
         "figures": figures,
+        "texts": texts,
+        "narrative": [(label, texts.get(name, "")) for name, label in NARRATIVE],
+        "signature": [(label, texts.get(name, "")) for name, label in SIGNATURE]
+        + [("报送日期", texts.get("submitted_on", ""))],
         "columns": fig.COLUMNS,
-        "total": figures.get("total", {}),
+        "total": total,
+        "year_total": year_total,
+        "summary": summary_rows(total, year_total),
         "by_region": figures.get("by_region", []),
         "by_sector": figures.get("by_sector", []),
         "period": figures.get("period", {}),
+        "year_period": figures.get("year_period", {}),
         "notes": figures.get("notes", []),
         "sections": [
             ("按地区统计", figures.get("by_region", [])),
@@ -29,136 +70,58 @@ def report_context(report: MonthlyReport) -> dict:
     }
 
 
+def version_pdf(version: MonthlyReportVersion) -> bytes:
+    return render_pdf(
+        "reports/monthly/documents/report_monthly.html", report_context(version.report, version)
+    )
+
+
+def version_xlsx(version: MonthlyReportVersion) -> bytes:
+    return _workbook(version.report, report_context(version.report, version))
+
+
+def _latest(report: MonthlyReport) -> MonthlyReportVersion | None:
+    """The version a filed report's downloads serve; None while it is being edited."""
+    if report.is_editable:
+        return None
+    return report.versions.order_by("-number").first()
+
+
+def read_file(field) -> bytes:
+    with field.open("rb") as handle:
+        return handle.read()
+
+
 def report_pdf(report: MonthlyReport) -> bytes:
+    """A filed report's latest version as filed; a draft as it stands."""
+    latest = _latest(report)
+    if latest is not None:
+        return read_file(latest.pdf)
     return render_pdf("reports/monthly/documents/report_monthly.html", report_context(report))
 
 
 def report_xlsx(report: MonthlyReport) -> bytes:
-    """The snapshot laid out like the national monthly form: one sheet per grouping."""
+    latest = _latest(report)
+    if latest is not None:
+        return read_file(latest.xlsx)
+    return _workbook(report, report_context(report))
+
+
+def _workbook(report: MonthlyReport, context: dict) -> bytes:
+    """The summary form first, then one sheet per grouping."""
     from openpyxl import Workbook
 
+    from .sheets import write_form, write_summary
+
     book = Workbook()
-    context = report_context(report)
-    first = True
+    write_summary(book.active, report, context)
     for title, rows, head in (
         ("按地区", context["by_region"], "地区"),
         ("按行业领域", context["by_sector"], "行业领域"),
     ):
-        sheet = book.active if first else book.create_sheet()
-        first = False
+        sheet = book.create_sheet()
         sheet.title = title
-        _write_form(sheet, report, context, rows, head)
+        write_form(sheet, report, context, rows, head)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-# Two-row header of the national form: (group label, [(key, sub label)]).
-FORM_GROUPS = [
-    ("检查单位数", [("units_inspected", "")]),
-    (
-        "一般隐患",
-        [
-            ("general_found", "发现"),
-            ("general_rectified", "已整改"),
-            ("general_rate", "整改率(%)"),
-            ("general_overdue", "逾期未改"),
-        ],
-    ),
-    (
-        "重大事故隐患",
-        [
-            ("major_found", "发现"),
-            ("major_closed", "已整改销号"),
-            ("major_rate", "整改率(%)"),
-            ("major_overdue", "逾期未改"),
-            ("major_in_plan", "列入治理计划"),
-            ("major_five_complete", "五落实"),
-        ],
-    ),
-    ("挂牌督办", [("supervised", "合计"), ("supervised_province", "其中省级")]),
-    ("整改资金(万元)", [("funds", "")]),
-    (
-        "动态清零",
-        [
-            ("stock_opening", "期初存量"),
-            ("stock_new", "本期新增"),
-            ("stock_closed", "本期销号"),
-            ("stock_carried", "结转下期"),
-            ("stock_old", "2023年及以前未销号"),
-        ],
-    ),
-]
-
-
-def _write_form(sheet, report, context, rows, head) -> None:
-    from openpyxl.styles import Alignment, Border, Side
-    from openpyxl.utils import get_column_letter
-
-    keys = [k for _, cols in FORM_GROUPS for k, _ in cols]
-    width = 2 + len(keys)
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    _write_title(sheet, report, context["period"], width, center)
-    _write_header(sheet, head)
-    body = [(str(i), r["label"], r) for i, r in enumerate(rows, start=1)]
-    body.append(("", "合计", context["total"]))
-    for r, (no, label, row) in enumerate(body, start=5):
-        sheet.cell(r, 1, no)
-        sheet.cell(r, 2, label)
-        for c, key in enumerate(keys, start=3):
-            value = row.get(key)
-            sheet.cell(r, c, "—" if value is None else value)
-    last = 4 + len(body)
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for row in sheet.iter_rows(min_row=3, max_row=last, max_col=width):
-        for cell in row:
-            cell.border = border
-            cell.alignment = center
-    for note_row, note in enumerate(context["notes"], start=last + 2):
-        sheet.cell(note_row, 1, f"注：{note}")
-    sheet.column_dimensions["B"].width = 22
-    for c in range(3, width + 1):
-        sheet.column_dimensions[get_column_letter(c)].width = 10
-    sheet.freeze_panes = "C5"
-
-
-def _write_title(sheet, report, period: dict, width: int, center) -> None:
-    """Rows 1 and 2: the form's title, and its period, filer and due date."""
-    from openpyxl.styles import Font
-
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet.cell(
-        1,
-        1,
-        f"{report.region.name}{report.year}年{report.month}月重大事故隐患排查整治进展情况统计表",
-    )
-    sheet.cell(1, 1).font = Font(size=14, bold=True)
-    sheet.cell(1, 1).alignment = center
-    sheet.cell(
-        2,
-        1,
-        f"统计时段：{period.get('start', '')} 至 {period.get('end', '')}    "
-        f"填报单位：{report.region.name}    报送截止：{report.due_date}",
-    )
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-
-
-def _write_header(sheet, head: str) -> None:
-    """Rows 3 and 4: 序号, the grouping's name and FORM_GROUPS, merged as on the paper form."""
-    for col, label in ((1, "序号"), (2, head)):
-        sheet.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
-        sheet.cell(3, col, label)
-    col = 3
-    for group, cols in FORM_GROUPS:
-        if len(cols) == 1:
-            sheet.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
-        else:
-            sheet.merge_cells(
-                start_row=3, start_column=col, end_row=3, end_column=col + len(cols) - 1
-            )
-        sheet.cell(3, col, group)
-        for i, (_, sub) in enumerate(cols):
-            if sub:
-                sheet.cell(4, col + i, sub)
-        col += len(cols)

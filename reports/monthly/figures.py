@@ -17,7 +17,7 @@ from django.db.models.functions import Substr
 from core.choices import SIGNIFICANT_DIGITS, RegionLevel
 from core.models import Region, Sector
 from hazards.choices import HazardLevel, SupervisionLevel
-from hazards.models import Hazard, Supervision
+from hazards.models import Hazard, Supervision, found_by_regulator_q
 
 # 2023 and earlier major hazards are the "old stock" the three-year campaign must clear.
 OLD_STOCK_BEFORE = date(2024, 1, 1)
@@ -26,10 +26,14 @@ OLD_STOCK_BEFORE = date(2024, 1, 1)
 COLUMNS: list[tuple[str, str]] = [
     ("units_inspected", "检查单位数"),
     ("general_found", "一般隐患 发现"),
+    ("general_self", "一般隐患 其中企业自查发现"),
+    ("general_dept", "一般隐患 其中部门检查发现"),
     ("general_rectified", "一般隐患 已整改"),
     ("general_rate", "一般隐患 整改率（%）"),
     ("general_overdue", "一般隐患 逾期未改"),
     ("major_found", "重大隐患 发现"),
+    ("major_self", "重大隐患 其中企业自查发现"),
+    ("major_dept", "重大隐患 其中部门检查发现"),
     ("major_closed", "重大隐患 已整改销号"),
     ("major_rate", "重大隐患 整改率（%）"),
     ("major_overdue", "重大隐患 逾期未改"),
@@ -45,11 +49,79 @@ COLUMNS: list[tuple[str, str]] = [
     ("stock_carried", "动态清零 结转下期"),
     ("stock_old", "动态清零 2023年及以前未销号"),
 ]
-COUNT_KEYS = [k for k, _ in COLUMNS if not k.endswith("_rate") and k != "funds"]
+# Enforcement figures the system derives from its records (see enforcement.py) …
+DERIVED_ENFORCEMENT: list[tuple[str, str]] = [
+    ("stoppage", "责令停产整顿"),
+    ("interviews", "约谈"),
+    ("bulletins", "通报"),
+    ("exposures", "曝光"),
+]
+# … and those it does not record, which the county enters on the report before filing it.
+ENTERED: list[tuple[str, str]] = [
+    ("cases_filed", "立案查处"),
+    ("fines", "罚款金额（万元）"),
+    ("closed_down", "关闭取缔"),
+    ("judiciary", "移送司法机关"),
+]
+DECIMAL_KEYS = frozenset({"funds", "fines"})
+HAZARD_COUNT_KEYS = [k for k, _ in COLUMNS if not k.endswith("_rate") and k not in DECIMAL_KEYS]
+COUNT_KEYS = HAZARD_COUNT_KEYS + [k for k, _ in DERIVED_ENFORCEMENT]
+ENTERED_KEYS = [k for k, _ in ENTERED]
 RATE_SOURCES = {
     "general_rate": ("general_rectified", "general_found"),
     "major_rate": ("major_closed", "major_found"),
 }
+LABELS = dict(COLUMNS + DERIVED_ENFORCEMENT + ENTERED)
+
+# The summary form: every figure, 本月 beside 本年累计, in groups as the provincial form has them.
+SUMMARY_GROUPS: list[tuple[str, list[str]]] = [
+    (
+        "执法检查",
+        [
+            "units_inspected",
+            "cases_filed",
+            "fines",
+            "stoppage",
+            "closed_down",
+            "interviews",
+            "bulletins",
+            "exposures",
+            "judiciary",
+        ],
+    ),
+    (
+        "一般隐患",
+        [
+            "general_found",
+            "general_self",
+            "general_dept",
+            "general_rectified",
+            "general_rate",
+            "general_overdue",
+        ],
+    ),
+    (
+        "重大事故隐患",
+        [
+            "major_found",
+            "major_self",
+            "major_dept",
+            "major_closed",
+            "major_rate",
+            "major_overdue",
+            "major_in_plan",
+            "major_five_complete",
+            "supervised",
+            "supervised_province",
+            "funds",
+        ],
+    ),
+    ("逾期", ["overdue_open"]),
+    (
+        "动态清零（重大事故隐患）",
+        ["stock_opening", "stock_new", "stock_closed", "stock_carried", "stock_old"],
+    ),
+]
 NOTE_NO_INSPECTIONS = "本系统尚无执法检查记录，“检查单位数”按本期发现隐患的企业数（去重）统计。"
 
 
@@ -72,12 +144,17 @@ def _conditions(start: date, end: date) -> dict[str, Q]:
         & Q(funds__isnull=False, plan_deadline__isnull=False)
         & ~Q(emergency_plan="")
     )
+    regulator = found_by_regulator_q()
     return {
         "units_inspected": found,
         "general_found": general & found,
+        "general_self": general & found & ~regulator,
+        "general_dept": general & found & regulator,
         "general_rectified": general & found & closed_by_end,
         "general_overdue": general & overdue_at_end,
         "major_found": major & found,
+        "major_self": major & found & ~regulator,
+        "major_dept": major & found & regulator,
         "major_closed": major & found & closed_by_end,
         "major_overdue": major & overdue_at_end,
         "major_in_plan": major & found & Q(plan_deadline__isnull=False),
@@ -135,6 +212,31 @@ def totals(hazards: QuerySet[Hazard], *, start: date, end: date) -> dict:
     return finish({k: v or 0 for k, v in row.items()})
 
 
+# Figures that describe the end of the period (not a flow within it): the year's are the
+# period's.
+POINT_KEYS = (
+    "general_overdue",
+    "major_overdue",
+    "supervised",
+    "supervised_province",
+    "overdue_open",
+    "stock_carried",
+    "stock_old",
+)
+
+
+def totals_with_year(
+    hazards: QuerySet[Hazard], *, start: date, end: date, year_start: date
+) -> tuple[dict, dict]:
+    """The period's row and the year's row (from `year_start` to the same end). The year's
+    query counts only the flows; the end-of-period figures are the period's."""
+    month = totals(hazards, start=start, end=end)
+    flows = {k: v for k, v in _aggregates(year_start, end).items() if k not in POINT_KEYS}
+    row = hazards.aggregate(**flows)
+    year = finish({k: v or 0 for k, v in row.items()} | {k: month[k] for k in POINT_KEYS})
+    return month, year
+
+
 def grouped(hazards: QuerySet[Hazard], *, start: date, end: date, key) -> dict[str, dict]:
     """Rows of figures keyed by `key` (a field name or expression)."""
     rows = (
@@ -154,7 +256,7 @@ def by_sector(hazards: QuerySet[Hazard], *, start: date, end: date) -> list[dict
     return [
         {"key": str(s.pk), "label": s.name, **rows[str(s.pk)]}
         for s in sectors
-        if any(rows[str(s.pk)].get(k) for k in COUNT_KEYS)
+        if any(rows[str(s.pk)].get(k) for k in HAZARD_COUNT_KEYS)
     ]
 
 
@@ -174,7 +276,7 @@ def by_subregion(
     """
     digits = SIGNIFICANT_DIGITS[child_level(region)]
     rows = grouped(hazards, start=start, end=end, key=Substr("region__code", 1, digits))
-    empty = finish({k: 0 for k in COUNT_KEYS} | {"funds": 0})
+    empty = finish({k: 0 for k in HAZARD_COUNT_KEYS} | {"funds": 0})
     result = []
     for child in region.children.order_by("code"):
         result.append({"key": child.code, "label": child.name, **rows.pop(child.code, dict(empty))})
@@ -184,63 +286,44 @@ def by_subregion(
     return result
 
 
-def region_figures(region: Region, *, start: date, end: date) -> dict:
-    """The whole figure set of one region and period, as stored in a monthly snapshot."""
+def region_figures(region: Region, *, start: date, end: date, year_start: date) -> dict:
+    """The whole figure set of one region and period, as stored in a monthly snapshot: the
+    period's figures, the same figures from `year_start` (本年累计), and the breakdowns."""
+    from .enforcement import enforcement_figures, units_inspected
+
     hazards = Hazard.objects.filter(region__code__startswith=region.prefix)
+    month, year = enforcement_figures(region, start=start, end=end, year_start=year_start)
+    total, year_total = totals_with_year(hazards, start=start, end=end, year_start=year_start)
     figures = {
         "period": {"start": start.isoformat(), "end": end.isoformat()},
-        "total": totals(hazards, start=start, end=end),
+        "year_period": {"start": year_start.isoformat(), "end": end.isoformat()},
+        "total": total | month,
+        "year_total": year_total | year,
         "by_region": by_subregion(hazards, region, start=start, end=end),
         "by_sector": by_sector(hazards, start=start, end=end),
         "notes": [],
     }
-    if not _count_inspected_units(figures, region, start=start, end=end):
+    if not units_inspected(figures, region, start=start, end=end, year_start=year_start):
         figures["notes"].append(NOTE_NO_INSPECTIONS)
     return figures
 
 
-def _count_inspected_units(figures: dict, region: Region, *, start: date, end: date) -> bool:
-    """Replace 检查单位数 with enterprises visited (completed inspections) in the period.
-
-    Returns False, leaving the hazard-based count, when the region has no inspection records at
-    all (a county that does not log its visits in the system yet).
-    """
-    from inspections.choices import InspectionStatus
-    from inspections.models import Inspection
-
-    visits = Inspection.objects.filter(region__code__startswith=region.prefix)
-    if not visits.exists():
-        return False
-    done = visits.filter(status=InspectionStatus.DONE, date__gte=start, date__lte=end)
-    figures["total"]["units_inspected"] = done.values("enterprise").distinct().count()
-    digits = SIGNIFICANT_DIGITS[child_level(region)]
-    per_region = dict(
-        done.annotate(key=Substr("region__code", 1, digits))
-        .values("key")
-        .annotate(n=Count("enterprise", distinct=True))
-        .values_list("key", "n")
-    )
-    per_sector = dict(
-        done.values("enterprise__sector")
-        .annotate(n=Count("enterprise", distinct=True))
-        .values_list("sector", "n")
-    )
-    for row in figures["by_region"]:
-        row["units_inspected"] = per_region.get(row["key"], 0)
-    for row in figures["by_sector"]:
-        row["units_inspected"] = per_sector.get(int(row["key"]), 0)
-    return True
-
-
 def sum_rows(rows: list[dict]) -> dict:
-    """Add rows of counts and funds; rates are recomputed from the sums, never averaged."""
-    total = {k: sum(r.get(k) or 0 for r in rows) for k in COUNT_KEYS}
-    total["funds"] = sum(Decimal(str(r.get("funds") or 0)) for r in rows)
+    """Add rows of counts and amounts; rates are recomputed from the sums, never averaged.
+    A figure no row has (an entered figure not filled in yet) stays absent."""
+    total: dict = {}
+    for key in COUNT_KEYS + ENTERED_KEYS + ["funds"]:
+        values = [r.get(key) for r in rows if r.get(key) is not None]
+        if key in HAZARD_COUNT_KEYS or key == "funds" or values:
+            if key in DECIMAL_KEYS:
+                total[key] = float(round(sum(Decimal(str(v)) for v in values), 2))
+            else:
+                total[key] = sum(values)
     return finish(total)
 
 
-def rollup(parts: list[tuple[Region, dict]], *, start: date, end: date) -> dict:
-    """A city's figures from its counties' submitted snapshots: sums, rates recomputed."""
+def rollup(parts: list[tuple[Region, dict]], *, start: date, end: date, year_start: date) -> dict:
+    """A city's figures from its counties' filed snapshots: sums, rates recomputed."""
     by_sector: dict[str, list[dict]] = {}
     labels: dict[str, str] = {}
     for _, figures in parts:
@@ -255,7 +338,9 @@ def rollup(parts: list[tuple[Region, dict]], *, start: date, end: date) -> dict:
     }
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "year_period": {"start": year_start.isoformat(), "end": end.isoformat()},
         "total": sum_rows([f["total"] for _, f in parts]),
+        "year_total": sum_rows([f.get("year_total", {}) for _, f in parts]),
         "by_region": [
             {"key": region.code, "label": region.name, **sum_rows([f["total"]])}
             for region, f in parts
@@ -264,5 +349,7 @@ def rollup(parts: list[tuple[Region, dict]], *, start: date, end: date) -> dict:
             {"key": key, "label": labels[key], **sum_rows(rows)}
             for key, rows in sorted(by_sector.items(), key=lambda kv: order.get(kv[0], 0))
         ],
-        "notes": ["市级数据为各县（市、区）已报送数据的汇总，整改率按汇总数重新计算。"],
+        "notes": [
+            "市级数据为各县（市、区）已报送数据（最新报送版本）的汇总，整改率按汇总数重新计算。"
+        ],
     }

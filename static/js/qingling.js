@@ -1,6 +1,7 @@
 /* Small page behaviours declared in the markup, so that no page needs inline script
    (Content-Security-Policy: script-src 'self').
-   - <form data-confirm="…">: asks before submitting.
+   - <form data-confirm="…">: asks before submitting; <button data-confirm="…">: asks before
+     submitting through that button (one form with several actions).
    - <button data-busy="正在校验…">: disables itself and shows the text while the form submits.
    - <button data-print>: prints the page.
    - <a data-filter-form="id">: on click, takes the current values of that filter form as its
@@ -20,6 +21,13 @@
         busy.disabled = true;
         busy.textContent = busy.getAttribute("data-busy");
       }, 0);
+    }
+  }, true);
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-confirm]") : null;
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
     }
   }, true);
   document.addEventListener("click", function (event) {

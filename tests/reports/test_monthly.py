@@ -7,87 +7,18 @@ import subprocess
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from django.core.management import call_command
 from django.db import connection
 from freezegun import freeze_time
 from openpyxl import load_workbook
 
 from accounts.choices import Role
-from hazards import workflow
-from hazards.choices import Action, HazardLevel, HazardState, SupervisionLevel
 from hazards.models import Hazard
 from reports.choices import ReportState
 from reports.models import MonthlyReport, Notification
-from reports.monthly import figures, services
-from tests.factories import EnterpriseFactory, UserFactory
-from tests.hazard_helpers import advance, register
-
-AS_OF = date(2026, 5, 20)
-START = date(2026, 4, 21)
-
-
-def _make(
-    personas,
-    found,
-    *,
-    level=HazardLevel.MAJOR,
-    days=30,
-    close_on=None,
-    town="150623101",
-    sector=None,
-    to=None,
-):
-    from core.models import Region, Sector
-
-    with freeze_time(found):
-        enterprise = EnterpriseFactory(
-            region=Region.objects.get(code=town),
-            **({"sector": Sector.objects.get(code=sector)} if sector else {}),
-        )
-        inspector = personas.inspector if town.startswith("150623") else personas.inspector_b
-        hazard = register(inspector, enterprise=enterprise, level=level, days=days, found=found)
-    if to:
-        with freeze_time(found):
-            advance(hazard, to, inspector=inspector, reviewer=personas.reviewer)
-    if close_on:
-        with freeze_time(close_on):
-            advance(hazard, HazardState.CLOSED, inspector=inspector, reviewer=personas.reviewer)
-    return hazard
-
-
-@pytest.fixture
-def data(personas):
-    """A county with old stock, new and closed hazards of both levels in two towns; another
-    county with a little of everything."""
-    p = personas
-    _make(p, date(2023, 6, 1))  # old stock, open and overdue
-    _make(p, date(2026, 3, 1), close_on=date(2026, 5, 2))  # opening stock closed in period
-    _make(p, date(2026, 4, 10), days=60, to=HazardState.RECTIFYING)  # opening stock, on time
-    _make(p, date(2026, 4, 25), close_on=date(2026, 5, 10), town="150623102", sector="gas")
-    listed = _make(p, date(2026, 4, 28), days=10, to=HazardState.RECTIFYING)  # overdue
-    with freeze_time(date(2026, 5, 1)):
-        workflow.apply(
-            hazard=listed,
-            action=Action.LIST_SUPERVISION,
-            by=p.reviewer,
-            level=SupervisionLevel.COUNTY,
-            issuing_unit="鄂托克前旗安委办",
-            doc_no="鄂前安办督〔2026〕1号",
-            deadline="2026-06-30",
-        )
-    _make(p, date(2026, 5, 5), level=HazardLevel.GENERAL, days=5)  # overdue general
-    _make(p, date(2026, 5, 6), level=HazardLevel.GENERAL, close_on=date(2026, 5, 18))
-    _make(p, date(2026, 5, 20), level=HazardLevel.GENERAL, town="150623102")
-    _make(p, date(2026, 5, 10), close_on=date(2026, 5, 15))
-    _make(p, date(2026, 5, 8), level=HazardLevel.GENERAL, town="150624")
-    _make(p, date(2026, 4, 30), town="150624", days=5)
-    return p
-
-
-def build(on=AS_OF, force=True):
-    with freeze_time(on):
-        return services.monthly_reports_build(on=on, force=force)
+from reports.monthly import figures, filing, services
+from tests.factories import UserFactory
+from tests.reports.monthly_helpers import AS_OF, ENTERED, START, _make, build, file
 
 
 def sql(query: str, *params) -> int:
@@ -215,12 +146,14 @@ def test_city_rolls_up_submitted_counties(data, client):
     city = MonthlyReport.objects.get(region_id="150600", month=5)
     assert city.figures["total"]["major_found"] == 0  # nothing submitted yet
     with freeze_time(date(2026, 5, 25)):
-        services.report_submit(report=a, by=data.reviewer)
+        file(a, data.reviewer)
     city.refresh_from_db()
+    a.refresh_from_db()
     assert city.figures["total"] == figures.sum_rows([a.figures["total"]])
     with freeze_time(date(2026, 5, 26)):
-        services.report_submit(report=b, by=_reviewer_b())
+        file(b, _reviewer_b())
     city.refresh_from_db()
+    b.refresh_from_db()
     total = city.figures["total"]
     for key in figures.COUNT_KEYS:
         assert total[key] == a.figures["total"][key] + b.figures["total"][key], key
@@ -236,13 +169,11 @@ def test_late_county_shows_late_and_is_reminded_once(data, client):
     build()
     a = MonthlyReport.objects.get(region_id="150623", month=5)
     with freeze_time(date(2026, 5, 27)):
-        services.report_submit(report=a, by=data.reviewer)
+        file(a, data.reviewer)
     _reviewer_b()
-    rows = services.filing_status(city=a.region.parent, year=2026, month=5, today=date(2026, 5, 29))
-    assert [(r["region"].code, r["submitted"], r["late"]) for r in rows] == [
-        ("150623", True, False),
-        ("150624", False, True),
-    ]
+    rows = filing.filing_status(city=a.region.parent, year=2026, month=5, today=date(2026, 5, 29))
+    status = {r["region"].code: (r["submitted"], r["late"]) for r in rows}
+    assert status["150623"] == (True, False) and status["150624"] == (False, True)
     client.force_login(data.leader)
     with freeze_time(date(2026, 5, 29)):
         page = client.get("/reports/filing/150600/?year=2026&month=5").content.decode()
@@ -269,6 +200,9 @@ def test_submit_rules_and_scope_in_the_api(data, client):
     assert client.post(f"/api/v1/reports/{a.pk}/submit/").status_code == 403
     client.force_login(data.reviewer)
     assert [r["region"] for r in client.get("/api/v1/reports/").json()["results"]] == ["150623"]
+    refused = client.post(f"/api/v1/reports/{a.pk}/submit/")
+    assert refused.status_code == 400 and "立案查处" in refused.json()["detail"]
+    assert client.post(f"/api/v1/reports/{a.pk}/edit/", ENTERED).status_code == 200
     response = client.post(f"/api/v1/reports/{a.pk}/submit/")
     assert response.status_code == 200 and response.json()["state"] == ReportState.SUBMITTED
     again = client.post(f"/api/v1/reports/{a.pk}/submit/")
@@ -308,7 +242,7 @@ def test_report_downloads(data, client, tmp_path):
     sheet = book["按地区"]
     assert "鄂托克前旗2026年5月" in sheet["A1"].value
     total_row = next(r for r in sheet.iter_rows(values_only=True) if r[1] == "合计")
-    assert total_row[7] == a.figures["total"]["major_found"]
+    assert total_row[9] == a.figures["total"]["major_found"]
     pdf = client.get(f"/api/v1/reports/{a.pk}/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     path = tmp_path / "r.pdf"
@@ -328,7 +262,8 @@ def test_units_inspected_counts_completed_visits_once_visits_are_logged(personas
     from tests.factories import EnterpriseFactory
 
     county = personas.inspector.region
-    before = region_figures(county, start=date(2026, 5, 1), end=date(2026, 5, 31))
+    span = {"start": date(2026, 5, 1), "end": date(2026, 5, 31), "year_start": date(2026, 1, 1)}
+    before = region_figures(county, **span)
     assert before["notes"] == [NOTE_NO_INSPECTIONS]
     a, b = EnterpriseFactory(), EnterpriseFactory()
     for enterprise, day, status in ((a, 3, "done"), (a, 9, "done"), (b, 12, "scheduled")):
@@ -341,7 +276,7 @@ def test_units_inspected_counts_completed_visits_once_visits_are_logged(personas
             department=personas.inspector.department,
             sector=enterprise.sector,
         )
-    after = region_figures(county, start=date(2026, 5, 1), end=date(2026, 5, 31))
+    after = region_figures(county, **span)
     assert after["notes"] == [] and after["total"]["units_inspected"] == 1
     town = next(r for r in after["by_region"] if r["key"] == a.region.code[:9])
     assert town["units_inspected"] == 1
