@@ -303,7 +303,7 @@ def job_import(info: dict) -> dict:
 
     from accounts.models import User
     from reports.ledger.export import ledger_queryset, ledger_rows
-    from reports.ledger.validate import ledger_import_preview
+    from reports.ledger.preview import ledger_import_preview
     from reports.ledger.workbook import HEADERS, write_ledger
 
     user = User.objects.get(username="bench_admin")  # may import; sees more than 10 000 rows

@@ -38,6 +38,12 @@ class Lookups:
     doc_nos: set[str]
     can_create_enterprises: bool
     new_enterprises: dict[str, dict] = field(default_factory=dict)
+    # Hazards of the system by number: {number: in the user's scope}.
+    numbers: dict[str, bool] = field(default_factory=dict)
+    # Existing hazards by (enterprise, description, found date) → their number.
+    existing_numbers: dict[tuple, str] = field(default_factory=dict)
+    applicable_by_sector: dict[int, list] = field(default_factory=dict)
+    nearest: dict[tuple, list[str]] = field(default_factory=dict)
 
 
 def _chunks(items: list, size: int = 2000):
@@ -73,6 +79,7 @@ def load_lookups(by, values: list[dict]) -> Lookups:
         standard_sectors=_standard_sectors(),
         users=_people(by, values),
         existing=set(),
+        numbers=_numbers(by, values),
         doc_nos=_taken_doc_nos(values),
         can_create_enterprises=by.has_role(*ENTERPRISE_EDITOR_ROLES),
     )
@@ -135,6 +142,27 @@ def _people(by, values: list[dict]) -> dict[str, int]:
     return {k: v[0] for k, v in users.items() if len(v) == 1}
 
 
+def _numbers(by, values: list[dict]) -> dict[str, bool]:
+    """The hazards the rows' 隐患编号 name, and whether each is in the user's scope."""
+    numbers = sorted({v["number"] for v in values if v.get("number")})
+    found: dict[str, bool] = {}
+    for chunk in _chunks(numbers):
+        found.update(
+            dict.fromkeys(
+                Hazard.objects.filter(number__in=chunk).values_list("number", flat=True), False
+            )
+        )
+        found.update(
+            dict.fromkeys(
+                Hazard.objects.for_user(by)
+                .filter(number__in=chunk)
+                .values_list("number", flat=True),
+                True,
+            )
+        )
+    return found
+
+
 def _taken_doc_nos(values: list[dict]) -> set[str]:
     doc_nos = sorted({v["supervision_doc_no"] for v in values if v.get("supervision_doc_no")})
     taken: set[str] = set()
@@ -165,6 +193,9 @@ def load_existing(lookups: Lookups, rows: list[dict]) -> None:
         return
     for chunk in _chunks(ids):
         found = Hazard.objects.filter(enterprise_id__in=chunk, found_date__in=dates).values_list(
-            "enterprise_id", "description", "found_date"
+            "enterprise_id", "description", "found_date", "number"
         )
-        lookups.existing.update((e, d.strip(), f.isoformat()) for e, d, f in found)
+        for e, d, f, number in found:
+            key = (e, d.strip(), f.isoformat())
+            lookups.existing.add(key)
+            lookups.existing_numbers[key] = number
