@@ -139,7 +139,7 @@ def probe(county: str) -> None:
     from hazards.services import hazard_register
 
     user = User.objects.get(username="bench_admin")
-    enterprise = Enterprise.objects.filter(region_id__startswith=county).first()
+    enterprise = Enterprise.objects.filter(region__code__startswith=county).first()
     out = HERE / "out"
     stop = out / "probe.stop"
     waits = []

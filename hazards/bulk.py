@@ -63,6 +63,18 @@ class Draft:
     ledger_number: str = ""
 
 
+class StandardsInForce:
+    """Which standards are in force on a day (clauses.standards_in_force), asked once a day."""
+
+    def __init__(self):
+        self._days: dict[date, set[int]] = {}
+
+    def on(self, day: date) -> set[int]:
+        if day not in self._days:
+            self._days[day] = set(standards_in_force(day).values_list("pk", flat=True))
+        return self._days[day]
+
+
 def import_refusals(by, *, state: str, listing_level: str = "", extended: bool = False) -> list:
     """Why `by` may not bring in a hazard already at these steps: each step needs the role (and
     for a listing, the level) that the workflow table requires for taking it."""
@@ -138,7 +150,7 @@ def _offered(drafts: list[Draft], enterprises: dict[int, Enterprise]) -> dict[in
     distinct set of sectors and one per distinct found date instead of one per row."""
     citing = [d for d in drafts if d.clause_id and d.enterprise_id in enterprises]
     applicable: dict[tuple, set[int]] = {}
-    in_force: dict[date, set[int]] = {}
+    in_force = StandardsInForce()
     result = {}
     standards = dict(
         Clause.objects.filter(pk__in={d.clause_id for d in citing}).values_list("pk", "standard_id")
@@ -160,11 +172,9 @@ def _offered(drafts: list[Draft], enterprises: dict[int, Enterprise]) -> dict[in
                     "pk", flat=True
                 )
             )
-        if d.found_date not in in_force:
-            in_force[d.found_date] = set(
-                standards_in_force(d.found_date).values_list("pk", flat=True)
-            )
-        if d.clause_id in applicable[key] and standards.get(d.clause_id) in in_force[d.found_date]:
+        if d.clause_id in applicable[key] and standards.get(d.clause_id) in in_force.on(
+            d.found_date
+        ):
             result[d.row] = {d.clause_id}
     return result
 

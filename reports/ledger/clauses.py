@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import date
 
 from core.models import Sector
 from hazards.models import Clause
@@ -60,13 +61,14 @@ def _one(found: list[Clause]) -> Clause | None:
     return current[0] if len(current) == 1 else None
 
 
-def match_clause(text: str, sector: Sector, lookups: Lookups) -> Clause | None:
-    """The one clause the text names among those applying to the sector, or None."""
+def match_clause(text: str, sector: Sector, lookups: Lookups, on: date | None) -> Clause | None:
+    """The one clause the text names among those applying to the sector on the found date, or
+    None."""
+    applicable = _applicable(sector, lookups, on)
     if match := _CITATION.search(text):
-        clause = lookups.clauses_by_standard_ref.get((match["name"], match["ref"]))
-        if clause is not None and _applies(clause, sector, lookups):
-            return clause
-    applicable = _applicable(sector, lookups)
+        named = lookups.clauses_by_standard_ref.get((match["name"], match["ref"]), [])
+        if found := _one([c for c in named if c in applicable]):
+            return found
     compact = re.sub(r"\s", "", text)
     if found := _one(_by_numbers(compact, applicable)):
         return found
@@ -81,19 +83,26 @@ def match_clause(text: str, sector: Sector, lookups: Lookups) -> Clause | None:
     return by_text[0] if len(by_text) == 1 else None
 
 
-def _applicable(sector: Sector, lookups: Lookups) -> list[Clause]:
+def _applicable(sector: Sector, lookups: Lookups, on: date | None) -> list[Clause]:
+    """The clauses a hazard of the sector found on the day may cite (all days when None)."""
     cache = lookups.applicable_by_sector
-    if sector.pk not in cache:
-        cache[sector.pk] = [
-            c for c in lookups.clauses.values() if _applies(c, sector, lookups) and not c.retired
+    key = (sector.pk, on)
+    if key not in cache:
+        in_force = lookups.in_force.on(on) if on else None
+        cache[key] = [
+            c
+            for c in lookups.clauses.values()
+            if _applies(c, sector, lookups)
+            and not c.retired
+            and (in_force is None or c.standard_id in in_force)
         ]
-    return cache[sector.pk]
+    return cache[key]
 
 
-def nearest_clauses(text: str, sector: Sector, lookups: Lookups) -> list[str]:
+def nearest_clauses(text: str, sector: Sector, lookups: Lookups, on: date | None) -> list[str]:
     """The clauses nearest to an unmatched text, as 《standard》ref：text to choose from: those
     the citation's numbers name (in any applicable standard), else those closest in wording."""
-    applicable = _applicable(sector, lookups)
+    applicable = _applicable(sector, lookups, on)
     compact = re.sub(r"\s", "", text)
     found = _by_numbers(compact, applicable)
     if not found:

@@ -14,6 +14,7 @@ from accounts.models import User
 from core.choices import RegionLevel
 from core.models import Region, Sector
 from enterprises.models import Enterprise
+from hazards.bulk import StandardsInForce
 from hazards.models import Clause, Hazard, JudgmentStandard, Supervision
 
 from .parse import parse_date
@@ -31,7 +32,7 @@ class Lookups:
     regions_by_pair: dict[tuple[str, str], Region]
     default_region: Region | None
     clauses: dict[int, Clause]
-    clauses_by_standard_ref: dict[tuple[str, str], Clause]
+    clauses_by_standard_ref: dict[tuple[str, str], list[Clause]]
     standard_sectors: dict[int, set[int]]
     users: dict[str, int]
     existing: set[tuple[int, str, date]]
@@ -42,7 +43,8 @@ class Lookups:
     numbers: dict[str, bool] = field(default_factory=dict)
     # Existing hazards by (enterprise, description, found date) → their number.
     existing_numbers: dict[tuple, str] = field(default_factory=dict)
-    applicable_by_sector: dict[int, list] = field(default_factory=dict)
+    applicable_by_sector: dict[tuple, list] = field(default_factory=dict)
+    in_force: StandardsInForce = field(default_factory=StandardsInForce)
     nearest: dict[tuple, list[str]] = field(default_factory=dict)
 
 
@@ -75,7 +77,7 @@ def load_lookups(by, values: list[dict]) -> Lookups:
         regions_by_pair=pairs,
         default_region=default_region,
         clauses=clauses,
-        clauses_by_standard_ref={(c.standard.name, c.ref): c for c in clauses.values()},
+        clauses_by_standard_ref=_by_standard_ref(clauses.values()),
         standard_sectors=_standard_sectors(),
         users=_people(by, values),
         existing=set(),
@@ -83,6 +85,14 @@ def load_lookups(by, values: list[dict]) -> Lookups:
         doc_nos=_taken_doc_nos(values),
         can_create_enterprises=by.has_role(*ENTERPRISE_EDITOR_ROLES),
     )
+
+
+def _by_standard_ref(clauses) -> dict[tuple[str, str], list[Clause]]:
+    """Clauses by (standard name, ref): a revised standard keeps its name and refs."""
+    found: dict[tuple[str, str], list[Clause]] = {}
+    for clause in clauses:
+        found.setdefault((clause.standard.name, clause.ref), []).append(clause)
+    return found
 
 
 def _enterprises(by, values: list[dict]) -> tuple[dict, dict, set[int]]:

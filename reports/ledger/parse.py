@@ -126,19 +126,32 @@ def _header_index(rows: list[tuple[int, list]]) -> int:
 
 
 def _left_out(cells: list) -> str:
-    """Why a row below the header is not a hazard: a total or a signature line, or ''."""
-    texts = [re.sub(r"\s", "", cell_text(c)) for c in cells]
-    filled = [t for t in texts if t]
+    """Why a row below the header is not a hazard: a total or a signature line, or ''.
+    Only the first three filled cells are read (a 30-column row costs three texts)."""
+    filled = []
+    for cell in cells:
+        if cell is None or cell == "":
+            continue
+        text = re.sub(r"\s", "", cell_text(cell))
+        if text:
+            filled.append(text)
+            if len(filled) == 3:
+                break
     if not filled:
         return ""
-    for text in filled[:3]:
+    for text in filled:
         if _TOTAL.match(text):
             return f"合计行（“{text[:12]}”）"
     if _FOOTER.match(filled[0]):
         return f"表尾（“{filled[0][:12]}”）"
-    if len(filled) == 1 and re.fullmatch(r"\d+", filled[0]):
+    if len(filled) == 1 and re.fullmatch(r"\d+", filled[0]) and _only(cells, filled[0]):
         return "空行（只有序号）"
     return ""
+
+
+def _only(cells: list, text: str) -> bool:
+    """Whether the row holds nothing but this one text."""
+    return sum(1 for c in cells if c is not None and cell_text(c)) == 1
 
 
 def missing_columns(keys: list[str]) -> list[str]:

@@ -44,6 +44,9 @@ DATE_KEYS = (
     "closed_date",
 )
 DATE_LABELS = {c.key: c.header for c in LEDGER_COLUMNS}
+SOURCE_LABELS = {label: value for value, label in HazardSource.choices}
+# The columns the lookups read before the rows are validated one by one.
+LOOKUP_KEYS = ("credit_code", "enterprise", "rechecked_by", "number", "supervision_doc_no")
 
 
 class _Row:
@@ -152,20 +155,22 @@ def _sector(row: _Row, lookups: Lookups) -> None:
 def _clause(row: _Row, lookups: Lookups, level: str | None) -> None:
     text = row.text("clause")
     sector = lookups.sector_by_id.get(row.clean.get("sector_id"))
-    clause = match_clause(text, sector, lookups) if text and sector else None
+    on = row.clean.get("found_date")  # a date here: made ISO text at the end of the row
+    clause = match_clause(text, sector, lookups, on) if text and sector else None
     if clause is not None:
         row.clean["clause_id"] = clause.pk
     elif level == HazardLevel.MAJOR:
         if not text:
             row.errors.append("重大事故隐患须填写判定依据（判定标准条款）")
         elif sector is not None:
-            key = (text, sector.pk)
+            key = (text, sector.pk, on)
             if key not in lookups.nearest:
-                lookups.nearest[key] = nearest_clauses(text, sector, lookups)
+                lookups.nearest[key] = nearest_clauses(text, sector, lookups, on)
             near = lookups.nearest[key]
             offer = f"。最接近的条款：{'；'.join(near)}" if near else ""
             row.errors.append(
-                f"判定依据“{text[:40]}”无法对应到适用于“{sector.name}”的判定标准条款{offer}"
+                f"判定依据“{text[:40]}”无法对应到发现日期施行、适用于“{sector.name}”的"
+                f"判定标准条款{offer}"
             )
     elif text:
         row.clean["clause_note"] = text
@@ -278,8 +283,7 @@ def validate_row(row: _Row, lookups: Lookups, seen: dict, by) -> None:
         )
     source_text, source = row.text("source"), HazardSource.INSPECTION
     if source_text:
-        labels = {label: value for value, label in HazardSource.choices}
-        source = labels.get(source_text) or next(
+        source = SOURCE_LABELS.get(source_text) or next(
             (value for word, value in SOURCE_WORDS if word in source_text), None
         )
         if source is None:
@@ -364,7 +368,11 @@ def validate_rows(
     """The cleaned rows, the problems per bad row and the enterprises to create, for `by`.
     `formulas`: per row number, the keys of its cells holding a formula with no stored result."""
     formulas = formulas or {}
-    texts = [{k: cell_text(v) for k, v in values.items()} for _, values in raw]
+    texts = [
+        {k: cell_text(values[k]) for k in LOOKUP_KEYS if k in values}
+        | {"found_date": values.get("found_date")}
+        for _, values in raw
+    ]
     lookups = load_lookups(by, texts)
     load_existing(lookups, [known_enterprise(values, lookups) for values in texts])
     seen: dict[str, dict] = {"hazard": {}, "doc_no": {}}
