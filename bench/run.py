@@ -493,7 +493,8 @@ def main() -> None:
             result = {"rows": measure_web(groups, repeat, info)}
         else:
             result = JOBS[args.step][1](info)
-            result["seconds"] = round(result["seconds"], 2)
+            if "seconds" in result:
+                result["seconds"] = round(result["seconds"], 2)
         result["peak_rss_mb"] = _own_peak_rss_mb()
         (OUT / f"step-{args.step}.json").write_text(json.dumps(result, ensure_ascii=False))
         return

@@ -1,9 +1,10 @@
 """Registering many hazards at once (an old ledger brought into the system).
 
 The checks of `hazard_register` run over the whole batch with a few queries instead of a few per
-hazard, and the rows are inserted in bulk. Numbers are taken last, in the same transaction, so a
-county's numbering lock is held only for the final numbering step and the numbers stay gap-free:
-a batch that fails or whose process dies is rolled back whole, numbers included.
+hazard, and the rows are written with COPY. Numbers are reserved first, in a short transaction
+of their own (numbers_reserve), so a county's numbering lock is held for milliseconds, not while
+the batch is written; the caller keeps the reserved blocks and uses them again if the batch's
+transaction fails or its process dies, or gives them back (numbers_release).
 
 A hazard that arrives already signed off, listed or with an extended deadline needs the authority
 the workflow table gives those steps (`import_refusals`); the steps themselves are recorded as
@@ -15,13 +16,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import get_history_model_for_model
 
+from core.bulk import copy_objects, copy_rows, take_ids
 from core.errors import Kind, ServiceError
+from core.models import Sector
 from enterprises.models import Enterprise
 
 from .choices import (
@@ -40,7 +44,6 @@ from .versioning import bump_on_commit
 from .workflow import TABLE
 
 IMPORT_MARK = "历史台账导入"
-BATCH = 1000
 
 
 @dataclass
@@ -104,12 +107,11 @@ def import_refusals(by, *, state: str, listing_level: str = "", extended: bool =
     return problems
 
 
-def _check_batch(by, drafts: list[Draft]) -> dict[int, Enterprise]:
+def _check_batch(by, drafts: list[Draft]) -> dict[int, dict]:
     """hazard_register's checks over the batch; the first failing row names itself."""
     if not by.has_role(*REGISTER_ROLES):
         raise ServiceError("您的角色不能登记隐患。", kind=Kind.ROLE)
-    ids = {d.enterprise_id for d in drafts}
-    enterprises = Enterprise.objects.for_user(by).prefetch_related("other_sectors").in_bulk(ids)
+    enterprises = _enterprises(by, {d.enterprise_id for d in drafts})
     offered = _offered(drafts, enterprises)
     allowed = by.scope_sector_ids
     for d in drafts:
@@ -118,14 +120,13 @@ def _check_batch(by, drafts: list[Draft]) -> dict[int, Enterprise]:
             if enterprise is None:
                 raise ServiceError("企业不存在或不在您的管辖范围内。", kind=Kind.SCOPE)
             _check_registration(d.level, d.found_date, d.deadline, d.place, d.description)
-            sectors = {enterprise.sector_id, *(s.pk for s in enterprise.other_sectors.all())}
-            if d.sector_id not in sectors:
+            if d.sector_id not in enterprise["sectors"]:
                 raise ServiceError("行业领域应为该企业登记的行业领域之一。", field="sector")
             if allowed is not None and d.sector_id not in allowed:
                 raise ServiceError("该行业领域不属于您所在部门的监管范围。", field="sector")
             if d.level == HazardLevel.MAJOR and d.clause_id is None:
                 raise ServiceError("重大事故隐患必须选择判定依据（判定标准条款）。", field="clause")
-            if d.clause_id is not None and d.clause_id not in offered.get(d.row, set()):
+            if d.clause_id is not None and d.row not in offered:
                 raise ServiceError(
                     "判定依据不是发现日期施行、适用于该企业行业领域的判定标准条款。",
                     field="clause",
@@ -145,80 +146,92 @@ def _check_batch(by, drafts: list[Draft]) -> dict[int, Enterprise]:
     return enterprises
 
 
-def _offered(drafts: list[Draft], enterprises: dict[int, Enterprise]) -> dict[int, set[int]]:
-    """The clauses each citing row may cite, as clause_offer gives them, with one query per
-    distinct set of sectors and one per distinct found date instead of one per row."""
+def _enterprises(by, ids: set[int]) -> dict[int, dict]:
+    """The enterprises the user may see among `ids`: region, main sector first, then others."""
+    found: dict[int, dict] = {}
+    others = Enterprise.other_sectors.through.objects
+    for chunk in _chunks(sorted(ids)):
+        scoped = Enterprise.objects.for_user(by).filter(pk__in=chunk)
+        for pk, region, sector in scoped.values_list("pk", "region_id", "sector_id"):
+            found[pk] = {"region_id": region, "sectors": [sector]}
+        for pk, sector in others.filter(enterprise_id__in=chunk).values_list(
+            "enterprise_id", "sector_id"
+        ):
+            if pk in found and sector not in found[pk]["sectors"]:
+                found[pk]["sectors"].append(sector)
+    return found
+
+
+def _chunks(items: list, size: int = 5000):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _offered(drafts: list[Draft], enterprises: dict[int, dict]) -> set[int]:
+    """The citing rows whose clause is one clause_offer gives them (a clause of the hazard's
+    sectors, of a standard in force on its found date, not retired), with one query per
+    distinct set of sectors and one per distinct found date instead of a few per row."""
     citing = [d for d in drafts if d.clause_id and d.enterprise_id in enterprises]
-    applicable: dict[tuple, set[int]] = {}
-    in_force = StandardsInForce()
-    result = {}
     standards = dict(
         Clause.objects.filter(pk__in={d.clause_id for d in citing}).values_list("pk", "standard_id")
     )
+    applicable: dict[tuple, set[int]] = {}
+    in_force = StandardsInForce()
+    rows = set()
     for d in citing:
-        enterprise = enterprises[d.enterprise_id]
-        key = tuple(
-            [
-                d.sector_id,
-                *sorted(s.pk for s in enterprise.other_sectors.all() if s.pk != d.sector_id),
-            ]
-        )
+        key = (d.sector_id, *sorted(set(enterprises[d.enterprise_id]["sectors"]) - {d.sector_id}))
         if key not in applicable:
-            from core.models import Sector
-
             sectors = list(Sector.objects.filter(pk__in=key))
             applicable[key] = set(
                 Clause.objects.filter(_sector_clauses(sectors), retired=False).values_list(
                     "pk", flat=True
                 )
             )
-        if d.clause_id in applicable[key] and standards.get(d.clause_id) in in_force.on(
-            d.found_date
-        ):
-            result[d.row] = {d.clause_id}
-    return result
+        if d.clause_id in applicable[key] and standards[d.clause_id] in in_force.on(d.found_date):
+            rows.add(d.row)
+    return rows
 
 
 def hazards_register_bulk(
-    *, by, drafts: list[Draft], tag: str, progress: Callable[[int], None] | None = None
+    *,
+    by,
+    drafts: list[Draft],
+    numbers: dict[str, list[int]],
+    progress: Callable[[int], None] | None = None,
 ) -> list[Hazard]:
-    """Register every draft or none (call inside the caller's transaction, or one is opened).
-
-    `tag` makes the placeholder numbers of this batch unique until the real ones are taken.
-    """
+    """Register every draft or none (call inside the caller's transaction, or one is opened),
+    numbered from the blocks taken for them beforehand with numbers_reserve."""
     report = progress or (lambda n: None)
     with transaction.atomic():
         enterprises = _check_batch(by, drafts)
         report(10)
         now = timezone.now()
         hazards = [
-            _hazard(d, enterprises[d.enterprise_id], by, f"~{tag}-{i}")
-            for i, d in enumerate(drafts)
+            _hazard(d, enterprises[d.enterprise_id], by, number)
+            for d, number in zip(drafts, _numbers(drafts, enterprises, numbers), strict=True)
         ]
-        Hazard.objects.bulk_create(hazards, batch_size=BATCH)
+        copy_objects(hazards)
         report(35)
         events = []
         for d, h in zip(drafts, hazards, strict=True):
             events += _events(d, h, by, now)
         _listings_and_extensions(drafts, hazards, by, now, events)
-        HazardEvent.objects.bulk_create(events, batch_size=BATCH)
+        copy_objects(events)
         report(70)
         _history(hazards, by, now)
-        report(85)
-        _number(hazards)
         bump_on_commit()
     return hazards
 
 
-def _hazard(d: Draft, enterprise: Enterprise, by, placeholder: str) -> Hazard:
+def _hazard(d: Draft, enterprise: dict, by, number: str) -> Hazard:
     fields = dict(d.fields)
     state = fields.get("state", HazardState.REGISTERED)
     if state == HazardState.CLOSED:
         fields["closed_by"] = by
     return Hazard(
-        number=placeholder,
+        number=number,
         enterprise_id=d.enterprise_id,
-        region_id=enterprise.region_id,
+        region_id=enterprise["region_id"],
         sector_id=d.sector_id,
         level=d.level,
         clause_id=d.clause_id,
@@ -334,58 +347,98 @@ def _listings_and_extensions(drafts, hazards, by, now, events: list) -> None:
                     data={**mark, "level": d.listing["level"], "doc_no": d.listing["doc_no"]},
                 )
             )
-    ExtensionRequest.objects.bulk_create(extensions, batch_size=BATCH)
-    Supervision.objects.bulk_create(listings, batch_size=BATCH)
+    copy_objects(extensions)
+    copy_objects(listings)
 
 
 def _history(hazards: list[Hazard], by, now) -> None:
     """One creation record per hazard in its field history, as a saved hazard would have."""
     model = get_history_model_for_model(Hazard)
-    records = []
-    for h in hazards:
-        values = {
-            f.attname: getattr(h, f.attname)
-            for f in Hazard._meta.fields
-            if f.attname not in ("created_at", "updated_at")
-        }
-        records.append(
-            model(
-                **values,
-                history_date=now,
-                history_type="+",
-                history_user=by,
-                history_change_reason=IMPORT_MARK,
-            )
-        )
-    model.objects.bulk_create(records, batch_size=BATCH)
-
-
-def _number(hazards: list[Hazard]) -> None:
-    """Give each hazard its number (county code - year of finding - sequence), in the batch's
-    order, locking each county's sequence row only for this last step of the transaction."""
-    wanted: dict[tuple[str, int], list[Hazard]] = {}
-    for h in hazards:
-        wanted.setdefault((h.region_id[:6], h.found_date.year), []).append(h)
-    HazardSequence.objects.bulk_create(
-        [HazardSequence(county_code=c, year=y) for c, y in wanted], ignore_conflicts=True
+    extra = {
+        "history_date": now,
+        "history_type": "+",
+        "history_user_id": by.pk,
+        "history_change_reason": IMPORT_MARK,
+    }
+    fields = [f for f in model._meta.concrete_fields if f.attname != "history_id"]
+    ids = take_ids(model, len(hazards))
+    columns = ["history_id", *(f.column for f in fields)]
+    copy_rows(
+        model._meta.db_table,
+        columns,
+        (
+            [
+                history_id,
+                *(
+                    extra[f.attname] if f.attname in extra else _plain(getattr(h, f.attname))
+                    for f in fields
+                ),
+            ]
+            for history_id, h in zip(ids, hazards, strict=True)
+        ),
     )
-    pairs = []
-    for (county, year), group in sorted(wanted.items()):
-        sequence = HazardSequence.objects.select_for_update().get(county_code=county, year=year)
-        for offset, h in enumerate(group, start=1):
-            h.number = f"{county}-{year}-{sequence.last + offset:05d}"
-            pairs.append((h.pk, h.number))
-        sequence.last += len(group)
-        sequence.save(update_fields=["last"])
-    history = get_history_model_for_model(Hazard)._meta.db_table
-    with connection.cursor() as cursor:
-        for start in range(0, len(pairs), 5000):
-            chunk = pairs[start : start + 5000]
-            values = ",".join(["(%s, %s)"] * len(chunk))
-            flat = [v for pair in chunk for v in pair]
-            for table in (Hazard._meta.db_table, history):
-                cursor.execute(
-                    f"UPDATE {table} AS t SET number = v.number FROM (VALUES {values}) "
-                    "AS v(id, number) WHERE t.id = v.id",
-                    flat,
-                )
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def number_key(region_id: str, found_date: date) -> str:
+    """The numbering a hazard belongs to: its county code and the year it was found."""
+    return f"{region_id[:6]}-{found_date.year}"
+
+
+def numbers_reserve(counts: dict[str, int]) -> dict[str, list[int]]:
+    """Take a block of numbers for each numbering ("county-year": how many) in a transaction of
+    its own, so a county's numbering lock is held only for this moment, not while the batch is
+    inserted. Call it outside any other transaction. The blocks belong to the caller, who keeps
+    them and uses them (on a retry too): together with numbers_release, numbering stays
+    without gaps."""
+    keys = sorted(counts)
+    with transaction.atomic():
+        HazardSequence.objects.bulk_create(
+            [HazardSequence(county_code=k[:6], year=int(k[7:])) for k in keys],
+            ignore_conflicts=True,
+        )
+        blocks = {}
+        for key in keys:
+            sequence = HazardSequence.objects.select_for_update().get(
+                county_code=key[:6], year=int(key[7:])
+            )
+            blocks[key] = [sequence.last + 1, sequence.last + counts[key]]
+            sequence.last += counts[key]
+            sequence.save(update_fields=["last"])
+    return blocks
+
+
+def numbers_release(blocks: dict[str, list[int]]) -> dict[str, list[int]]:
+    """Give back the blocks no number was taken after; returns those still held."""
+    held = {}
+    with transaction.atomic():
+        for key, (first, last) in sorted(blocks.items()):
+            sequence = HazardSequence.objects.select_for_update().get(
+                county_code=key[:6], year=int(key[7:])
+            )
+            if sequence.last == last:
+                sequence.last = first - 1
+                sequence.save(update_fields=["last"])
+            else:
+                held[key] = [first, last]
+    return held
+
+
+def _numbers(drafts: list[Draft], enterprises: dict, blocks: dict[str, list[int]]) -> list[str]:
+    """Each draft's number from the reserved blocks, in the batch's order; every block used."""
+    taken = {key: first for key, (first, _) in blocks.items()}
+    numbers = []
+    for d in drafts:
+        key = number_key(enterprises[d.enterprise_id]["region_id"], d.found_date)
+        if key not in taken or taken[key] > blocks[key][1]:
+            raise ServiceError(
+                "预留的隐患编号与导入的隐患不符，请重新上传文件。", kind=Kind.CONFLICT
+            )
+        numbers.append(f"{key}-{taken[key]:05d}")
+        taken[key] += 1
+    if any(taken[key] != last + 1 for key, (_, last) in blocks.items()):
+        raise ServiceError("预留的隐患编号与导入的隐患不符，请重新上传文件。", kind=Kind.CONFLICT)
+    return numbers

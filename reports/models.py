@@ -221,6 +221,12 @@ class LedgerImport(TimeStampedModel):
     notes = models.JSONField(
         "读取说明", default=list, blank=True, help_text="跳过的标题、合计和表尾行等。"
     )
+    numbers = models.JSONField(
+        "预留编号",
+        default=dict,
+        blank=True,
+        help_text="确认导入时为本文件预留的隐患编号段（县-年度: [起, 止]），中断后再次导入时沿用。",
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_region_path = "region"

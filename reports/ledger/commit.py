@@ -1,12 +1,14 @@
 """Committing a clean ledger preview: the new enterprises and every new hazard of the file, or
 none of them. Rows recognised as hazards of the system change nothing.
 
-The commit is one transaction. Hazards are inserted in bulk (hazards.bulk) and numbered last,
-so a county's numbering lock is held only for that final step, not for the whole file. If the
-process dies part-way, PostgreSQL rolls the transaction back: nothing of the file is in the
-database, the preview stays 待确认导入 and committing it again imports it whole. Progress is
-written on a connection of its own, so it is visible while the transaction runs. Large files
-are committed by a core Job."""
+First the numbers the new hazards need are reserved in a short transaction of their own and
+kept on the import, so a county's numbering lock is held for milliseconds and registrations in
+the county go on during the commit. Then the commit is one transaction, written in bulk
+(hazards.bulk). If the process dies part-way, PostgreSQL rolls that transaction back: nothing
+of the file is in the database, the preview stays 待确认导入, and committing it again imports
+it whole with the numbers kept for it (no gap). A commit refused for a reason gives its numbers
+back when nobody took one after them. Progress is written on a connection of its own, so it is
+visible while the transaction runs. Large files are committed by a core Job."""
 
 from __future__ import annotations
 
@@ -24,7 +26,13 @@ from core.logs import timed
 from core.models import Job
 from enterprises.models import Enterprise
 from enterprises.services import enterprise_create
-from hazards.bulk import Draft, hazards_register_bulk
+from hazards.bulk import (
+    Draft,
+    hazards_register_bulk,
+    number_key,
+    numbers_release,
+    numbers_reserve,
+)
 from hazards.choices import HazardState
 
 from ..choices import ImportStatus
@@ -78,23 +86,64 @@ def ledger_import_commit(
 ) -> int:
     """Create every new hazard (and new enterprise) of a clean preview, or none of them."""
     report = progress or (lambda n: None)
+    numbers = _reserve(batch, by)
+    report(5)
+    try:
+        with transaction.atomic():
+            batch = LedgerImport.objects.select_for_update().get(pk=batch.pk)
+            _check_committable(batch, by)
+            enterprises = _create_enterprises(batch, by)
+            drafts = [_draft(row, enterprises) for row in batch.rows if not row.get("existing")]
+            if drafts:
+                hazards_register_bulk(
+                    by=by,
+                    drafts=drafts,
+                    numbers=numbers,
+                    progress=lambda n: report(5 + n * 90 // 100),
+                )
+            batch.status = ImportStatus.COMMITTED
+            batch.committed_at = timezone.now()
+            batch.created_count = len(drafts)
+            batch.save(update_fields=["status", "committed_at", "created_count", "updated_at"])
+    except ServiceError:
+        ledger_import_release(batch=batch)
+        raise
+    return batch.created_count
+
+
+def _reserve(batch: LedgerImport, by) -> dict[str, list[int]]:
+    """The numbers of the file's new hazards: those kept from an earlier attempt, or a block
+    per county and year taken now and kept on the import (its own short transaction)."""
     with transaction.atomic():
         batch = LedgerImport.objects.select_for_update().get(pk=batch.pk)
         _check_committable(batch, by)
-        enterprises = _create_enterprises(batch, by)
-        drafts = [_draft(row, enterprises) for row in batch.rows if not row.get("existing")]
-        if drafts:
-            hazards_register_bulk(
-                by=by,
-                drafts=drafts,
-                tag=str(batch.pk),
-                progress=lambda n: report(5 + n * 90 // 100),
+        if not batch.numbers:
+            counts: dict[str, int] = {}
+            new = {e["credit_code"]: e["region_id"] for e in batch.new_enterprises}
+            rows = [r for r in batch.rows if not r.get("existing")]
+            regions = dict(
+                Enterprise.objects.filter(
+                    pk__in={r["enterprise_id"] for r in rows if r.get("enterprise_id")}
+                ).values_list("pk", "region_id")
             )
-        batch.status = ImportStatus.COMMITTED
-        batch.committed_at = timezone.now()
-        batch.created_count = len(drafts)
-        batch.save(update_fields=["status", "committed_at", "created_count", "updated_at"])
-    return batch.created_count
+            for r in rows:
+                region = regions.get(r.get("enterprise_id")) or new.get(r.get("new_enterprise"))
+                key = number_key(region, date.fromisoformat(r["found_date"]))
+                counts[key] = counts.get(key, 0) + 1
+            batch.numbers = numbers_reserve(counts) if counts else {}
+            batch.save(update_fields=["numbers", "updated_at"])
+        return batch.numbers
+
+
+def ledger_import_release(*, batch: LedgerImport) -> None:
+    """Give back the numbers kept for an import that was not committed (those nobody took a
+    number after); the rest stay with it for its next attempt."""
+    with transaction.atomic():
+        batch = LedgerImport.objects.select_for_update().get(pk=batch.pk)
+        if batch.status == ImportStatus.COMMITTED or not batch.numbers:
+            return
+        batch.numbers = numbers_release(batch.numbers)
+        batch.save(update_fields=["numbers", "updated_at"])
 
 
 def _create_enterprises(batch: LedgerImport, by) -> dict[str, int]:

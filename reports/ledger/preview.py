@@ -59,6 +59,11 @@ def ledger_import_remap(*, batch: LedgerImport, by, columns: list[str]) -> Ledge
             )
         if key:
             seen[key] = header
+    if batch.numbers:  # kept from a refused commit: the rows may change now
+        from .commit import ledger_import_release
+
+        ledger_import_release(batch=batch)
+        batch.refresh_from_db()
     with timed(log, "ledger import remap", by=by, batch=batch.pk) as figures:
         _validate(batch, by, columns)
         batch.save()

@@ -1,7 +1,7 @@
 """A ledger commit is all or nothing even when its process dies: a real worker process is
 killed mid-commit (SIGKILL), after its progress became visible; nothing of the file is in the
-database, the county's numbers are untouched, and committing again imports the whole file with
-numbers that leave no gap."""
+database, the numbers reserved for it stay with the import, and committing again imports the
+whole file with those numbers, leaving no gap."""
 
 from __future__ import annotations
 
@@ -101,7 +101,10 @@ def test_a_killed_commit_leaves_nothing_and_a_second_commit_imports_it_whole(per
     assert not Hazard.objects.exists()
     assert LedgerImport.objects.get(pk=batch.pk).status == ImportStatus.PREVIEW
     county, year = enterprise.region_id[:6], (today() - timedelta(days=30)).year
-    assert not HazardSequence.objects.filter(county_code=county, year=year, last__gt=0).exists()
+    # The numbers were reserved for the import before its transaction began, and stay with it.
+    kept = LedgerImport.objects.get(pk=batch.pk).numbers
+    assert kept == {f"{county}-{year}": [1, ROWS]}
+    assert HazardSequence.objects.get(county_code=county, year=year).last == ROWS
 
     created = ledger_import_commit(batch=batch, by=personas.inspector)
     assert created == ROWS
