@@ -256,18 +256,8 @@ def _events(d: Draft, h: Hazard, by, now) -> list[HazardEvent]:
             to_state=h.state,
             actor=by,
             created_at=now,
-            comment=IMPORT_MARK,
+            comment=f"{IMPORT_MARK}：{d.note}" if d.note else IMPORT_MARK,
             data={"level": d.level, "deadline": d.deadline.isoformat(), **mark},
-        ),
-        HazardEvent(
-            hazard=h,
-            action=Action.EDIT,
-            from_state=h.state,
-            to_state=h.state,
-            actor=by,
-            created_at=now,
-            comment=d.note,
-            data=mark,
         ),
     ]
     if h.state == HazardState.CLOSED:

@@ -220,7 +220,7 @@ def _draft(row: dict, enterprises: dict[str, int]) -> Draft:
         listing=(
             {**listing, "issuing_unit": row["supervisor_unit"] or "历史台账"} if listing else None
         ),
-        note=f"从历史隐患台账导入，按原台账记为“{state.label}”{old}。",
+        note=f"按原台账记为“{state.label}”{old}。",
         ledger_number=row.get("number_old", ""),
     )
 

@@ -7,6 +7,7 @@ import logging
 
 from core.errors import Kind, ServiceError
 from core.logs import timed
+from core.spreadsheets import cell_text
 
 from ..choices import ImportStatus
 from ..models import LedgerImport
@@ -122,7 +123,9 @@ def column_mapping(batch: LedgerImport) -> list[dict]:
             "header": header,
             "key": batch.columns[i] if i < len(batch.columns) else "",
             "label": FIELD_LABELS.get(batch.columns[i], "") if i < len(batch.columns) else "",
-            "samples": [str(cells[i])[:20] for _, cells in rows if i < len(cells) and cells[i]],
+            "samples": [
+                cell_text(cells[i])[:20] for _, cells in rows if i < len(cells) and cells[i]
+            ],
         }
         for i, header in enumerate(batch.source.get("headers", []))
     ]
