@@ -90,7 +90,7 @@ def ledger_import_commit(
     report(5)
     try:
         with transaction.atomic():
-            batch = LedgerImport.objects.select_for_update().get(pk=batch.pk)
+            batch = _locked(batch.pk)
             _check_committable(batch, by)
             enterprises = _create_enterprises(batch, by)
             drafts = [_draft(row, enterprises) for row in batch.rows if not row.get("existing")]
@@ -111,11 +111,17 @@ def ledger_import_commit(
     return batch.created_count
 
 
+def _locked(pk: int) -> LedgerImport:
+    """The import, locked, without the original sheet it keeps for re-mapping (the commit
+    reads only the validated rows)."""
+    return LedgerImport.objects.select_for_update().defer("source").get(pk=pk)
+
+
 def _reserve(batch: LedgerImport, by) -> dict[str, list[int]]:
     """The numbers of the file's new hazards: those kept from an earlier attempt, or a block
     per county and year taken now and kept on the import (its own short transaction)."""
     with transaction.atomic():
-        batch = LedgerImport.objects.select_for_update().get(pk=batch.pk)
+        batch = _locked(batch.pk)
         _check_committable(batch, by)
         if not batch.numbers:
             counts: dict[str, int] = {}
@@ -139,7 +145,7 @@ def ledger_import_release(*, batch: LedgerImport) -> None:
     """Give back the numbers kept for an import that was not committed (those nobody took a
     number after); the rest stay with it for its next attempt."""
     with transaction.atomic():
-        batch = LedgerImport.objects.select_for_update().get(pk=batch.pk)
+        batch = _locked(batch.pk)
         if batch.status == ImportStatus.COMMITTED or not batch.numbers:
             return
         batch.numbers = numbers_release(batch.numbers)
@@ -251,7 +257,7 @@ def progress_outside(job_id: int) -> Callable[[int], None]:
 
 def ledger_import_commit_job(job: Job, progress: Callable[[int], None]) -> None:
     """Job handler for a large commit."""
-    batch = LedgerImport.objects.get(pk=job.params["import_id"])
+    batch = LedgerImport.objects.defer("source").get(pk=job.params["import_id"])
     try:
         count = ledger_import_commit(
             batch=batch, by=job.created_by, progress=progress_outside(job.pk)
