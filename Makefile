@@ -36,8 +36,8 @@ lint: install
 bench: install-test  ## province benchmark (1 000 000 hazards; BENCH_ARGS=--quick for 100 000)
 	@$(UV) run python bench/run.py $(BENCH_ARGS)
 
-bench-ledger: install-test  ## only the 100 000-row ledger export and 10 000-row import check
-	@$(UV) run python bench/run.py --only export,import $(BENCH_ARGS)
+bench-ledger: install-test  ## only the ledger steps: 100 000-row export, 10 000-row import check and commit
+	@$(UV) run python bench/run.py --only export,import,commit $(BENCH_ARGS)
 
 backup: install  ## one dated archive of the database and uploaded files (BACKUP_DIR, default var/backups)
 	@DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(UV) run python manage.py backup

@@ -38,6 +38,11 @@ urlpatterns = [
     path("ledger-imports/", ledger_api.ledger_import_create, name="ledger_import_list"),
     path("ledger-imports/<int:pk>/", ledger_api.ledger_import_detail, name="ledger_import_detail"),
     path(
+        "ledger-imports/<int:pk>/mapping/",
+        ledger_api.ledger_import_mapping,
+        name="ledger_import_mapping",
+    ),
+    path(
         "ledger-imports/<int:pk>/commit/",
         ledger_api.ledger_import_commit,
         name="ledger_import_commit",

@@ -30,6 +30,7 @@ import struct
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
+from typing import NamedTuple
 from xml.parsers import expat
 
 from django.conf import settings
@@ -53,6 +54,7 @@ MAX_CELL_FORMATS = 64_000  # Excel's own limit on cell formats
 MAX_XML_DEPTH = 64
 MAX_TOKEN_BYTES = 1024 * 1024  # one tag with its attributes
 CHUNK_BYTES = 64 * 1024
+MAX_FORMULAS_LISTED = 10_000  # formula cells without a stored result, reported by position
 
 DEFAULT_UPLOAD_BYTES = 20 * 1024 * 1024
 XML_SUFFIXES = (".xml", ".rels")
@@ -98,6 +100,30 @@ def read_rows(
         raise SpreadsheetError("文件是空的，请选择填写好的 .xlsx 文件。")
     check_upload_size(len(data))
     inspect_workbook(data, max_rows=max_rows, max_columns=max_columns)
+    rows = read_grid(data, max_rows=max_rows, max_columns=max_columns).rows
+    header = [normalize_header(cell) for cell in rows[0][1]]
+    return header, iter(rows[1:])
+
+
+class Grid(NamedTuple):
+    """The non-blank rows of the first sheet as (Excel row number, cells), and the cells that
+    hold a formula whose result the file does not store, as (row number, zero-based column)."""
+
+    rows: list[tuple[int, list]]
+    formulas_without_value: list[tuple[int, int]]
+
+
+def read_grid(data: bytes, *, max_rows: int, max_columns: int = MAX_COLUMNS) -> Grid:
+    """Every non-blank row of the first sheet, for imports that find their header themselves.
+
+    A formula cell is read as the result Excel stored with it (as openpyxl's data_only does);
+    files written by programs such as openpyxl store none, and those cells are listed.
+    `max_rows` counts the rows after the first non-blank one.
+    """
+    if not data:
+        raise SpreadsheetError("文件是空的，请选择填写好的 .xlsx 文件。")
+    check_upload_size(len(data))
+    extent = inspect_workbook(data, max_rows=max_rows, max_columns=max_columns)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)
@@ -114,15 +140,15 @@ def read_rows(
         raise SpreadsheetError(f"无法读取该 Excel 文件：{exc.__class__.__name__}。") from exc
     if not rows:
         raise SpreadsheetError("工作表是空的，没有表头和数据。")
-    header = [normalize_header(cell) for cell in rows[0][1]]
-    return header, iter(rows[1:])
+    return Grid(rows, extent.formulas_without_value if extent else [])
 
 
 # ---------------------------------------------------------------- inspection before parsing
 
 
-def inspect_workbook(data: bytes, *, max_rows: int, max_columns: int = MAX_COLUMNS) -> None:
-    """Refuse a file that is not a plain .xlsx within the caps, reading it only as a stream."""
+def inspect_workbook(data: bytes, *, max_rows: int, max_columns: int = MAX_COLUMNS):
+    """Refuse a file that is not a plain .xlsx within the caps, reading it only as a stream.
+    Returns the first sheet's watcher (its formula cells without a stored result)."""
     if not data.startswith(b"PK"):
         raise SpreadsheetError(_not_a_zip(data))
     _check_end_record(data)
@@ -133,10 +159,14 @@ def inspect_workbook(data: bytes, *, max_rows: int, max_columns: int = MAX_COLUM
             names = {info.filename: info for info in members}
             sheet = _first_sheet(archive, names)
             _check_content_types(archive, names)
+            extent = None
             for info in members:
                 if info.filename.lower().endswith(XML_SUFFIXES) or info is sheet:
                     watcher = _watcher(archive, info, info is sheet, max_rows, max_columns)
                     _scan_part(archive, info, watcher)
+                    if info is sheet:
+                        extent = watcher
+            return extent
     except SpreadsheetError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
@@ -399,6 +429,8 @@ class _CellExtent(_Plain):
         self.row = self.col = 0  # zero-based, as calamine's row_index / col_index
         self.cell: tuple[int, int] | None = None
         self.valued = False
+        self.formula = self.in_value = self.value_text = False
+        self.formulas_without_value: list[tuple[int, int]] = []
 
     def start(self, tag: str, attrs: dict) -> None:
         self.depth += 1
@@ -418,9 +450,11 @@ class _CellExtent(_Plain):
                 self.cell = (int(match.group(2)) - 1, self.col)
             else:
                 self.cell = (self.row, self.col)
-            self.valued = False
+            self.valued = self.formula = self.value_text = False
         elif tag == "v" or tag == "is":
-            self.valued = True
+            self.valued = self.in_value = True
+        elif tag == "f":
+            self.formula = True
         elif tag == "row":
             ref = attrs.get("r")
             if ref:
@@ -437,13 +471,22 @@ class _CellExtent(_Plain):
         if tag == "c":
             if self.valued and self.cell is not None:
                 self._check(*self.cell)
+            if self.formula and not self.value_text and self.cell is not None:
+                if len(self.formulas_without_value) < MAX_FORMULAS_LISTED:
+                    self.formulas_without_value.append((self.cell[0] + 1, self.cell[1]))
             self.cell = None
             self.col += 1
+        elif tag == "v" or tag == "is":
+            self.in_value = False
         elif tag == "row":
             self.row += 1
             self.col = 0
         elif tag == "sheetData":
             self.in_data = False
+
+    def chars(self, text: str) -> None:
+        if self.in_value and not self.value_text and text.strip():
+            self.value_text = True
 
     def _check(self, row: int, col: int) -> None:
         if row + 1 > self.max_rows + 1:
@@ -517,6 +560,9 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, watcher: _Plain)
     parser.EntityDeclHandler = _dtd
     parser.StartElementHandler = watcher.start
     parser.EndElementHandler = watcher.end
+    if hasattr(watcher, "chars"):
+        parser.buffer_text = True
+        parser.CharacterDataHandler = watcher.chars
     fed = 0
     try:
         with archive.open(info) as stream:

@@ -302,6 +302,27 @@ class LedgerImport(TimeStampedModel):
     new_enterprises = models.JSONField("待新建企业", default=list, blank=True)
     committed_at = models.DateTimeField("导入时间", null=True, blank=True)
     created_count = models.PositiveIntegerField("新增隐患数", default=0)
+    existing_count = models.PositiveIntegerField(
+        "已有隐患数", default=0, help_text="文件中已是系统中隐患的行：导入时不新增也不修改。"
+    )
+    source = models.JSONField(
+        "原始表格",
+        default=dict,
+        blank=True,
+        help_text="表头所在行、表头和各行原始内容，修改列对应时重新校验。",
+    )
+    columns = models.JSONField(
+        "列对应", default=list, blank=True, help_text="文件每一列对应的字段。"
+    )
+    notes = models.JSONField(
+        "读取说明", default=list, blank=True, help_text="跳过的标题、合计和表尾行等。"
+    )
+    numbers = models.JSONField(
+        "预留编号",
+        default=dict,
+        blank=True,
+        help_text="确认导入时为本文件预留的隐患编号段（县-年度: [起, 止]），中断后再次导入时沿用。",
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_region_path = "region"

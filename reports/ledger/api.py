@@ -3,6 +3,7 @@
 GET  /api/v1/hazards/ledger.xlsx?<filters>      → the file, or 202 with a job to poll
 POST /api/v1/ledger-imports/ (multipart `file`)  → preview with an error per bad row
 GET  /api/v1/ledger-imports/{id}/                → the same preview
+POST /api/v1/ledger-imports/{id}/mapping/        → the preview again, with the user's columns
 POST /api/v1/ledger-imports/{id}/commit/         → 200 with the count, or 202 with a job
 """
 
@@ -29,8 +30,8 @@ from ..models import LedgerImport
 from ..web import XLSX, download
 from .commit import ledger_import_start_commit
 from .export import ledger_export
+from .preview import column_mapping, ledger_import_preview, ledger_import_remap
 from .selectors import own_imports
-from .validate import ledger_import_preview
 
 PREVIEW_ROWS = 50
 ERRORS_SHOWN = 1000
@@ -79,7 +80,10 @@ ImportPreviewSerializer = inline_serializer(
         "status": serializers.CharField(),
         "status_display": serializers.CharField(),
         "row_count": serializers.IntegerField(),
+        "existing_count": serializers.IntegerField(),
         "error_count": serializers.IntegerField(),
+        "notes": serializers.ListField(child=serializers.CharField()),
+        "columns": serializers.ListField(child=serializers.DictField()),
         "errors": serializers.ListField(child=serializers.DictField()),
         "new_enterprises": serializers.ListField(child=serializers.DictField()),
         "rows": serializers.ListField(child=serializers.DictField()),
@@ -97,7 +101,10 @@ def _preview(batch: LedgerImport, request) -> dict:
         "status": batch.status,
         "status_display": batch.get_status_display(),
         "row_count": batch.row_count,
+        "existing_count": batch.existing_count,
         "error_count": len(batch.errors),
+        "notes": batch.notes,
+        "columns": column_mapping(batch),
         "errors": batch.errors[:ERRORS_SHOWN],
         "new_enterprises": batch.new_enterprises,
         "rows": batch.rows[:PREVIEW_ROWS],
@@ -144,6 +151,29 @@ def ledger_import_create(request):
 @schema(ApiSchema())
 def ledger_import_detail(request, pk: int):
     return Response(_preview(_own_batch(request, pk), request))
+
+
+@extend_schema(
+    summary="修改台账导入的列对应并重新校验",
+    description=(
+        "`columns`：文件每一列对应的字段键（与预览中 columns[].key 相同，空字符串表示不导入该列），"
+        "按列的顺序给出。返回重新校验后的预览。"
+    ),
+    request=inline_serializer(
+        "LedgerImportMapping",
+        {"columns": serializers.ListField(child=serializers.CharField(allow_blank=True))},
+    ),
+    responses={200: ImportPreviewSerializer, **error_responses(400, 409)},
+    tags=["ledger-imports"],
+)
+@api_view(["POST"])
+@schema(ApiSchema())
+def ledger_import_mapping(request, pk: int):
+    columns = request.data.get("columns") if hasattr(request.data, "get") else None
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        raise ServiceError("请按列的顺序给出每一列对应的字段（columns）。", field="columns")
+    batch = ledger_import_remap(batch=_own_batch(request, pk), by=request.user, columns=columns)
+    return Response(_preview(batch, request))
 
 
 @extend_schema(

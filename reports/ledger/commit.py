@@ -1,7 +1,14 @@
-"""Committing a clean ledger preview: every hazard (and new enterprise) of the file is registered
-through hazards.services, or none of them. The workflow steps of an old hazard are not replayed:
-each hazard gets its registration record and one note saying it came from the ledger (with its
-old number). Large files are committed by a core Job."""
+"""Committing a clean ledger preview: the new enterprises and every new hazard of the file, or
+none of them. Rows recognised as hazards of the system change nothing.
+
+First the numbers the new hazards need are reserved in a short transaction of their own and
+kept on the import, so a county's numbering lock is held for milliseconds and registrations in
+the county go on during the commit. Then the commit is one transaction, written in bulk
+(hazards.bulk). If the process dies part-way, PostgreSQL rolls that transaction back: nothing
+of the file is in the database, the preview stays 待确认导入, and committing it again imports
+it whole with the numbers kept for it (no gap). A commit refused for a reason gives its numbers
+back when nobody took one after them. Progress is written on a connection of its own, so it is
+visible while the transaction runs. Large files are committed by a core Job."""
 
 from __future__ import annotations
 
@@ -11,19 +18,24 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from core.audit import AuditKind, audit_record
 from core.errors import Kind, ServiceError
 from core.jobs import job_enqueue
 from core.logs import timed
-from core.models import Job, Sector
+from core.models import Job
 from enterprises.models import Enterprise
 from enterprises.services import enterprise_create
-from hazards.choices import Action, HazardState
-from hazards.models import Clause, Hazard, HazardEvent, Supervision
-from hazards.services import hazard_register
+from hazards.bulk import (
+    Draft,
+    hazards_register_bulk,
+    number_key,
+    numbers_release,
+    numbers_reserve,
+)
+from hazards.choices import HazardState
 
 from ..choices import ImportStatus
 from ..models import LedgerImport
@@ -72,44 +84,78 @@ def _check_committable(batch: LedgerImport, by) -> None:
 def ledger_import_commit(
     *, batch: LedgerImport, by, progress: Callable[[int], None] | None = None
 ) -> int:
-    """Create every hazard (and new enterprise) of a clean preview, or none of them."""
-    with transaction.atomic():
-        batch = LedgerImport.objects.select_for_update().get(pk=batch.pk)
-        _check_committable(batch, by)
-        _create_all(batch, by, progress)
-        batch.status = ImportStatus.COMMITTED
-        batch.committed_at = timezone.now()
-        batch.created_count = len(batch.rows)
-        batch.save(update_fields=["status", "committed_at", "created_count", "updated_at"])
-        audit_record(
-            AuditKind.IMPORT,
-            f"导入隐患台账（{batch.created_count} 条）",
-            user=by,
-            target=f"台账导入 #{batch.pk} {batch.file_name}",
-        )
+    """Create every new hazard (and new enterprise) of a clean preview, or none of them."""
+    report = progress or (lambda n: None)
+    numbers = _reserve(batch, by)
+    report(5)
+    try:
+        with transaction.atomic():
+            batch = _locked(batch.pk)
+            _check_committable(batch, by)
+            enterprises = _create_enterprises(batch, by)
+            drafts = [_draft(row, enterprises) for row in batch.rows if not row.get("existing")]
+            if drafts:
+                hazards_register_bulk(
+                    by=by,
+                    drafts=drafts,
+                    numbers=numbers,
+                    progress=lambda n: report(5 + n * 90 // 100),
+                )
+            batch.status = ImportStatus.COMMITTED
+            batch.committed_at = timezone.now()
+            batch.created_count = len(drafts)
+            batch.save(update_fields=["status", "committed_at", "created_count", "updated_at"])
+            audit_record(
+                AuditKind.IMPORT,
+                f"导入隐患台账（{batch.created_count} 条）",
+                user=by,
+                target=f"台账导入 #{batch.pk} {batch.file_name}",
+            )
+    except ServiceError:
+        ledger_import_release(batch=batch)
+        raise
     return batch.created_count
 
 
-def _create_all(batch: LedgerImport, by, progress: Callable[[int], None] | None) -> None:
-    """The new enterprises, then each row's hazard; a row that fails names its row number."""
-    enterprises = _create_enterprises(batch, by)
-    clauses = Clause.objects.in_bulk([r["clause_id"] for r in batch.rows if r.get("clause_id")])
-    sectors = Sector.objects.in_bulk()
-    total = max(len(batch.rows), 1)
-    for index, row in enumerate(batch.rows, start=1):
-        try:
-            _create_hazard(row, by, enterprises, clauses, sectors)
-        except ServiceError as exc:
-            raise ServiceError(
-                f"第 {row['row']} 行无法导入：{exc.message}", kind=Kind.CONFLICT
-            ) from exc
-        except Enterprise.DoesNotExist as exc:
-            raise ServiceError(
-                f"第 {row['row']} 行无法导入：企业不存在或不在您的管辖范围内。",
-                kind=Kind.CONFLICT,
-            ) from exc
-        if progress is not None and index % 200 == 0:
-            progress(index * 100 // total)
+def _locked(pk: int) -> LedgerImport:
+    """The import, locked, without the original sheet it keeps for re-mapping (the commit
+    reads only the validated rows)."""
+    return LedgerImport.objects.select_for_update().defer("source").get(pk=pk)
+
+
+def _reserve(batch: LedgerImport, by) -> dict[str, list[int]]:
+    """The numbers of the file's new hazards: those kept from an earlier attempt, or a block
+    per county and year taken now and kept on the import (its own short transaction)."""
+    with transaction.atomic():
+        batch = _locked(batch.pk)
+        _check_committable(batch, by)
+        if not batch.numbers:
+            counts: dict[str, int] = {}
+            new = {e["credit_code"]: e["region_id"] for e in batch.new_enterprises}
+            rows = [r for r in batch.rows if not r.get("existing")]
+            regions = dict(
+                Enterprise.objects.filter(
+                    pk__in={r["enterprise_id"] for r in rows if r.get("enterprise_id")}
+                ).values_list("pk", "region_id")
+            )
+            for r in rows:
+                region = regions.get(r.get("enterprise_id")) or new.get(r.get("new_enterprise"))
+                key = number_key(region, date.fromisoformat(r["found_date"]))
+                counts[key] = counts.get(key, 0) + 1
+            batch.numbers = numbers_reserve(counts) if counts else {}
+            batch.save(update_fields=["numbers", "updated_at"])
+        return batch.numbers
+
+
+def ledger_import_release(*, batch: LedgerImport) -> None:
+    """Give back the numbers kept for an import that was not committed (those nobody took a
+    number after); the rest stay with it for its next attempt."""
+    with transaction.atomic():
+        batch = _locked(batch.pk)
+        if batch.status == ImportStatus.COMMITTED or not batch.numbers:
+            return
+        batch.numbers = numbers_release(batch.numbers)
+        batch.save(update_fields=["numbers", "updated_at"])
 
 
 def _create_enterprises(batch: LedgerImport, by) -> dict[str, int]:
@@ -140,89 +186,91 @@ def _create_enterprises(batch: LedgerImport, by) -> dict[str, int]:
     return created
 
 
-def _create_hazard(row: dict, by, enterprises: dict, clauses: dict, sectors: dict) -> Hazard:
-    enterprise_id = row.get("enterprise_id") or enterprises[row["new_enterprise"]]
-    deadline = date.fromisoformat(row["deadline"])
-    optional_dates = {
-        key: date.fromisoformat(row[key]) if row.get(key) else None
-        for key in ("completed_date", "recheck_date", "closed_date")
-    }
+def _draft(row: dict, enterprises: dict[str, int]) -> Draft:
+    """A validated ledger row as a hazard to register."""
+
+    def day(key: str) -> date | None:
+        return date.fromisoformat(row[key]) if row.get(key) else None
+
     remarks = row["remarks"]
     if row.get("clause_note"):
         remarks = f"{remarks}\n原判定依据：{row['clause_note']}".strip()
     if row.get("rechecked_by_name") and not row.get("rechecked_by_id"):
         remarks = f"{remarks}\n复查人：{row['rechecked_by_name']}".strip()
-    hazard = hazard_register(
-        by=by,
-        enterprise=enterprise_id,
+    state = HazardState(row["state"])
+    old = f"（原台账编号：{row['number_old']}）" if row.get("number_old") else ""
+    deadline = day("deadline")
+    extended = day("extended_to")
+    listing = row.get("supervision")
+    return Draft(
+        row=row["row"],
+        enterprise_id=row.get("enterprise_id") or enterprises[row["new_enterprise"]],
+        sector_id=row["sector_id"],
         level=row["level"],
         place=row["place"],
         description=row["description"],
+        found_date=day("found_date"),
         deadline=deadline,
-        found_date=date.fromisoformat(row["found_date"]),
-        clause=clauses.get(row.get("clause_id")),
-        sector=sectors[row["sector_id"]],
-        source=row["source"],
-        state=row["state"],
-        measures=row["measures"],
-        responsible_person=row["responsible_person"],
-        funds=Decimal(row["funds"]) if row.get("funds") else None,
-        recheck_unit=row["recheck_unit"],
-        rechecked_by_id=row.get("rechecked_by_id"),
-        recheck_opinion=row["recheck_opinion"],
-        supervisor_unit=row["supervisor_unit"],
-        supervisor_person=row["supervisor_person"],
-        remarks=remarks,
-        **optional_dates,
+        clause_id=row.get("clause_id"),
+        fields={
+            "state": state,
+            "source": row["source"],
+            "measures": row["measures"],
+            "responsible_person": row["responsible_person"],
+            "funds": Decimal(row["funds"]) if row.get("funds") else None,
+            "completed_date": day("completed_date"),
+            "recheck_unit": row["recheck_unit"],
+            "rechecked_by_id": row.get("rechecked_by_id"),
+            "recheck_date": day("recheck_date"),
+            "recheck_opinion": row["recheck_opinion"],
+            "closed_date": day("closed_date"),
+            "supervisor_unit": row["supervisor_unit"],
+            "supervisor_person": row["supervisor_person"],
+            "remarks": remarks,
+        },
+        extended_to=extended if extended and extended != deadline else None,
+        listing=(
+            {**listing, "issuing_unit": row["supervisor_unit"] or "历史台账"} if listing else None
+        ),
+        note=f"按原台账记为“{state.label}”{old}。",
+        ledger_number=row.get("number_old", ""),
     )
-    _after_register(hazard, row, by)
-    return hazard
 
 
-def _after_register(hazard: Hazard, row: dict, by) -> None:
-    """What registration cannot take: an extended deadline, a listing, the import note."""
-    changed = []
-    if row.get("extended_to") and row["extended_to"] != row["deadline"]:
-        hazard.current_deadline = date.fromisoformat(row["extended_to"])
-        changed.append("current_deadline")
-    listing = row.get("supervision")
-    if listing:
-        closed = hazard.state == HazardState.CLOSED
-        Supervision.objects.create(
-            hazard=hazard,
-            level=listing["level"],
-            doc_no=listing["doc_no"],
-            issuing_unit=hazard.supervisor_unit
-            or (by.department.name if by.department else "历史台账"),
-            deadline=hazard.current_deadline,
-            listed_by=by,
-            removed_by=by if closed else None,
-            removed_at=timezone.now() if closed else None,
-        )
-        if not closed:
-            hazard.supervision_level = listing["level"]
-            changed.append("supervision_level")
-    if changed:
-        hazard._history_user = by
-        hazard.save(update_fields=[*changed, "updated_at"])
-    old = f"（原台账编号：{row['number_old']}）" if row.get("number_old") else ""
-    HazardEvent.objects.create(
-        hazard=hazard,
-        action=Action.EDIT,
-        from_state=hazard.state,
-        to_state=hazard.state,
-        actor=by,
-        comment=f"从历史隐患台账导入，按原台账记为“{hazard.get_state_display()}”{old}。",
-        data={"ledger_import": True, "ledger_number": row.get("number_old", "")},
-    )
+def progress_outside(job_id: int) -> Callable[[int], None]:
+    """A progress recorder writing on its own connection, so the job page sees the progress
+    while the commit's transaction is still open (an update on the commit's own connection
+    would only show once it commits)."""
+    last = {"value": -1}
+
+    def record(percent: int) -> None:
+        value = max(0, min(99, int(percent)))
+        if value == last["value"]:
+            return
+        last["value"] = value
+        side = connections.create_connection("default")
+        try:
+            side.set_autocommit(True)
+            with side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {Job._meta.db_table} SET progress = %s WHERE id = %s", [value, job_id]
+                )
+        finally:
+            side.close()
+
+    return record
 
 
 def ledger_import_commit_job(job: Job, progress: Callable[[int], None]) -> None:
     """Job handler for a large commit."""
-    batch = LedgerImport.objects.get(pk=job.params["import_id"])
+    batch = LedgerImport.objects.defer("source").get(pk=job.params["import_id"])
     try:
-        count = ledger_import_commit(batch=batch, by=job.created_by, progress=progress)
+        count = ledger_import_commit(
+            batch=batch, by=job.created_by, progress=progress_outside(job.pk)
+        )
     except ServiceError as exc:
         job.message = exc.message
         raise
     job.message = f"导入完成：新增隐患 {count} 条。"
+    if batch.existing_count:
+        job.message += f"系统中已有的 {batch.existing_count} 条未作改动。"

@@ -25,9 +25,15 @@ from core.errors import ServiceError
 from core.jobs import job_enqueue
 from core.logs import timed
 from core.models import Job
-from hazards.choices import HazardLevel, HazardSource, HazardState, SupervisionLevel
+from hazards.choices import (
+    ExtensionStatus,
+    HazardLevel,
+    HazardSource,
+    HazardState,
+    SupervisionLevel,
+)
 from hazards.filtersets import HazardFilterSet
-from hazards.models import Hazard, Supervision
+from hazards.models import ExtensionRequest, Hazard, Supervision
 
 from .workbook import write_ledger
 
@@ -126,8 +132,20 @@ def ledger_rows(queryset: QuerySet[Hazard]) -> Iterator[tuple]:
     )
     for hazard_id, doc_no in listings.iterator(chunk_size=CHUNK):
         doc_numbers[hazard_id] = doc_no  # later listings overwrite earlier ones
+    extended = _approved_extensions(queryset)
     for r in queryset.values_list(*VALUE_FIELDS, "pk").iterator(chunk_size=CHUNK):
-        yield _row((*r[:-1], doc_numbers.get(r[-1])))
+        yield _row((*r[:-1], doc_numbers.get(r[-1]), extended.get(r[-1])))
+
+
+def _approved_extensions(queryset: QuerySet[Hazard]) -> dict[int, Any]:
+    """The deadline of each hazard's latest approved extension: 延期至 shows only those, never
+    a deadline moved otherwise (a failed re-check sets a new one, which is no extension)."""
+    approved = (
+        ExtensionRequest.objects.filter(hazard__in=_ids(queryset), status=ExtensionStatus.APPROVED)
+        .order_by("hazard_id", "decided_at", "pk")
+        .values_list("hazard_id", "approved_deadline")
+    )
+    return dict(approved.iterator(chunk_size=CHUNK))  # later approvals overwrite earlier ones
 
 
 def _ids(queryset: QuerySet[Hazard]) -> QuerySet:
@@ -136,7 +154,7 @@ def _ids(queryset: QuerySet[Hazard]) -> QuerySet:
 
 
 def _row(r: tuple) -> tuple:
-    """One hazard's values (VALUE_FIELDS and its 文号) as the ledger's columns.
+    """One hazard's values (VALUE_FIELDS, its 文号 and 延期至) as the ledger's columns.
 
     Longer than most functions on purpose: one unpacking and one tuple in column order keep
     every column next to its source, and it runs once per exported row without further calls.
@@ -175,6 +193,7 @@ def _row(r: tuple) -> tuple:
         supervisor_person,
         remarks,
         doc_no,
+        extended_to,
     ) = r
     town = region_level == RegionLevel.TOWN
     listed = bool(supervision_level)
@@ -195,7 +214,7 @@ def _row(r: tuple) -> tuple:
         responsible_person or None,
         float(funds) if funds is not None else None,
         deadline,
-        current_deadline if current_deadline != deadline else None,
+        extended_to,
         STATES.get(state, state),
         "是" if listed else "否",
         SUPERVISION_LEVELS.get(supervision_level) if listed else None,

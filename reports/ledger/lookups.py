@@ -14,6 +14,7 @@ from accounts.models import User
 from core.choices import RegionLevel
 from core.models import Region, Sector
 from enterprises.models import Enterprise
+from hazards.bulk import StandardsInForce
 from hazards.models import Clause, Hazard, JudgmentStandard, Supervision
 
 from .parse import parse_date
@@ -31,13 +32,20 @@ class Lookups:
     regions_by_pair: dict[tuple[str, str], Region]
     default_region: Region | None
     clauses: dict[int, Clause]
-    clauses_by_standard_ref: dict[tuple[str, str], Clause]
+    clauses_by_standard_ref: dict[tuple[str, str], list[Clause]]
     standard_sectors: dict[int, set[int]]
     users: dict[str, int]
     existing: set[tuple[int, str, date]]
     doc_nos: set[str]
     can_create_enterprises: bool
     new_enterprises: dict[str, dict] = field(default_factory=dict)
+    # Hazards of the system by number: {number: in the user's scope}.
+    numbers: dict[str, bool] = field(default_factory=dict)
+    # Existing hazards by (enterprise, description, found date) → their number.
+    existing_numbers: dict[tuple, str] = field(default_factory=dict)
+    applicable_by_sector: dict[tuple, list] = field(default_factory=dict)
+    in_force: StandardsInForce = field(default_factory=StandardsInForce)
+    nearest: dict[tuple, list[str]] = field(default_factory=dict)
 
 
 def _chunks(items: list, size: int = 2000):
@@ -69,13 +77,22 @@ def load_lookups(by, values: list[dict]) -> Lookups:
         regions_by_pair=pairs,
         default_region=default_region,
         clauses=clauses,
-        clauses_by_standard_ref={(c.standard.name, c.ref): c for c in clauses.values()},
+        clauses_by_standard_ref=_by_standard_ref(clauses.values()),
         standard_sectors=_standard_sectors(),
         users=_people(by, values),
         existing=set(),
+        numbers=_numbers(by, values),
         doc_nos=_taken_doc_nos(values),
         can_create_enterprises=by.has_role(*ENTERPRISE_EDITOR_ROLES),
     )
+
+
+def _by_standard_ref(clauses) -> dict[tuple[str, str], list[Clause]]:
+    """Clauses by (standard name, ref): a revised standard keeps its name and refs."""
+    found: dict[tuple[str, str], list[Clause]] = {}
+    for clause in clauses:
+        found.setdefault((clause.standard.name, clause.ref), []).append(clause)
+    return found
 
 
 def _enterprises(by, values: list[dict]) -> tuple[dict, dict, set[int]]:
@@ -135,6 +152,27 @@ def _people(by, values: list[dict]) -> dict[str, int]:
     return {k: v[0] for k, v in users.items() if len(v) == 1}
 
 
+def _numbers(by, values: list[dict]) -> dict[str, bool]:
+    """The hazards the rows' 隐患编号 name, and whether each is in the user's scope."""
+    numbers = sorted({v["number"] for v in values if v.get("number")})
+    found: dict[str, bool] = {}
+    for chunk in _chunks(numbers):
+        found.update(
+            dict.fromkeys(
+                Hazard.objects.filter(number__in=chunk).values_list("number", flat=True), False
+            )
+        )
+        found.update(
+            dict.fromkeys(
+                Hazard.objects.for_user(by)
+                .filter(number__in=chunk)
+                .values_list("number", flat=True),
+                True,
+            )
+        )
+    return found
+
+
 def _taken_doc_nos(values: list[dict]) -> set[str]:
     doc_nos = sorted({v["supervision_doc_no"] for v in values if v.get("supervision_doc_no")})
     taken: set[str] = set()
@@ -165,6 +203,9 @@ def load_existing(lookups: Lookups, rows: list[dict]) -> None:
         return
     for chunk in _chunks(ids):
         found = Hazard.objects.filter(enterprise_id__in=chunk, found_date__in=dates).values_list(
-            "enterprise_id", "description", "found_date"
+            "enterprise_id", "description", "found_date", "number"
         )
-        lookups.existing.update((e, d.strip(), f.isoformat()) for e, d, f in found)
+        for e, d, f, number in found:
+            key = (e, d.strip(), f.isoformat())
+            lookups.existing.add(key)
+            lookups.existing_numbers[key] = number

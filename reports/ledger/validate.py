@@ -7,11 +7,14 @@ How states of the old ledger are imported (also explained on the preview page):
 - 已整改 / 待复查: imported as 待复查; needs 整改完成日期. 已复查 / 复查通过: imported as
   已复查; needs 整改完成日期 and 复查日期.
 - 整改中: imported as 整改中. 未整改 / 已登记 / blank: imported as 已登记.
+
+A row whose 隐患编号 is a hazard of the system, or which names the same enterprise, found date
+and description as one, is that hazard: it is recognised as existing and changes nothing.
+A row already 已销号, 挂牌督办 or extended needs the authority the workflow gives those steps.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from decimal import InvalidOperation
 from typing import Any
@@ -19,22 +22,18 @@ from typing import Any
 from django.utils import timezone
 
 from core.errors import Kind, ServiceError
-from core.logs import timed
 from core.models import Region
 from core.spreadsheets import cell_text
 from enterprises.credit_code import credit_code_error
+from hazards.bulk import import_refusals
 from hazards.choices import HazardLevel, HazardSource, HazardState
 from hazards.services import REGISTER_ROLES
 
-from ..choices import ImportStatus
-from ..models import LedgerImport
-from .clauses import match_clause
+from .clauses import match_clause, nearest_clauses
 from .lookups import Lookups, known_enterprise, load_existing, load_lookups
-from .parse import REQUIRED, parse_date, parse_money, read_ledger
+from .parse import REQUIRED, parse_date, parse_money
 from .vocabulary import LEVELS, SOURCE_WORDS, STATES, SUPERVISION_LEVELS, YES
 from .workbook import LEDGER_COLUMNS
-
-log = logging.getLogger(__name__)
 
 DATE_KEYS = (
     "found_date",
@@ -45,20 +44,26 @@ DATE_KEYS = (
     "closed_date",
 )
 DATE_LABELS = {c.key: c.header for c in LEDGER_COLUMNS}
+SOURCE_LABELS = {label: value for value, label in HazardSource.choices}
+# The columns the lookups read before the rows are validated one by one.
+LOOKUP_KEYS = ("credit_code", "enterprise", "rechecked_by", "number", "supervision_doc_no")
 
 
 class _Row:
     """Collects the cleaned values and the problems of one ledger row."""
 
-    def __init__(self, number: int, values: dict[str, Any]):
+    def __init__(self, number: int, values: dict[str, Any], formulas: tuple[str, ...] = ()):
         self.number, self.values, self.errors = number, values, []
         self.clean: dict[str, Any] = {"row": number}
+        self.formulas = formulas  # keys of cells holding a formula with no stored result
 
     def text(self, key: str, limit: int | None = None) -> str:
         value = cell_text(self.values.get(key))
         return value[:limit] if limit else value
 
     def date(self, key: str) -> date | None:
+        if key in self.formulas:
+            return None
         try:
             return parse_date(self.values.get(key))
         except (ValueError, OverflowError):
@@ -150,20 +155,29 @@ def _sector(row: _Row, lookups: Lookups) -> None:
 def _clause(row: _Row, lookups: Lookups, level: str | None) -> None:
     text = row.text("clause")
     sector = lookups.sector_by_id.get(row.clean.get("sector_id"))
-    clause = match_clause(text, sector, lookups) if text and sector else None
+    on = row.clean.get("found_date")  # a date here: made ISO text at the end of the row
+    clause = match_clause(text, sector, lookups, on) if text and sector else None
     if clause is not None:
         row.clean["clause_id"] = clause.pk
     elif level == HazardLevel.MAJOR:
         if not text:
             row.errors.append("重大事故隐患须填写判定依据（判定标准条款）")
         elif sector is not None:
-            row.errors.append(f"判定依据“{text[:40]}”无法对应到适用于“{sector.name}”的判定标准条款")
+            key = (text, sector.pk, on)
+            if key not in lookups.nearest:
+                lookups.nearest[key] = nearest_clauses(text, sector, lookups, on)
+            near = lookups.nearest[key]
+            offer = f"。最接近的条款：{'；'.join(near)}" if near else ""
+            row.errors.append(
+                f"判定依据“{text[:40]}”无法对应到发现日期施行、适用于“{sector.name}”的"
+                f"判定标准条款{offer}"
+            )
     elif text:
         row.clean["clause_note"] = text
 
 
 def _state(row: _Row, found: date | None) -> None:
-    raw = row.text("state")
+    raw = row.text("state").replace(" ", "").rstrip("。.")
     completed, rechecked, closed = (
         row.clean.get("completed_date"),
         row.clean.get("recheck_date"),
@@ -171,7 +185,7 @@ def _state(row: _Row, found: date | None) -> None:
     )
     if raw not in STATES:
         row.errors.append(
-            f"整改状态“{raw}”无法识别（可填：已登记、整改中、已整改、已复查、已销号）"
+            f"整改状态“{raw}”无法识别（可填：未整改、整改中、已整改/已完成、已复查、已销号）"
         )
         return
     state = STATES[raw]
@@ -189,7 +203,9 @@ def _state(row: _Row, found: date | None) -> None:
         row.clean["closed_date"] = closed or completed
         row.clean["completed_date"] = completed or closed
     elif state in (HazardState.AWAITING_RECHECK, HazardState.RECHECKED) and not completed:
-        row.errors.append(f"状态为“{HazardState(state).label}”的隐患须填写整改完成日期")
+        row.errors.append(
+            f"原台账为“{raw}”（导入为“{HazardState(state).label}”），须填写整改完成日期"
+        )
     if state == HazardState.RECHECKED and not rechecked:
         row.errors.append("已复查的隐患须填写复查日期")
     row.clean["state"] = str(state)
@@ -204,7 +220,8 @@ def _dates(row: _Row) -> date | None:
     found, deadline = row.clean["found_date"], row.clean["deadline"]
     for key, label in REQUIRED.items():
         if key in ("found_date", "deadline") and row.clean[key] is None and row.text(key) == "":
-            row.errors.append(f"{label}不能为空")
+            if key not in row.formulas:
+                row.errors.append(f"{label}不能为空")
     if found and found > today:
         row.errors.append("发现日期不能晚于今天")
     if found and deadline and deadline < found:
@@ -243,12 +260,18 @@ def _supervision(row: _Row, lookups: Lookups, level: str | None, seen: dict[str,
         row.clean["supervision"] = {"level": str(grade), "doc_no": doc_no}
 
 
-def validate_row(row: _Row, lookups: Lookups, seen: dict) -> None:
+def validate_row(row: _Row, lookups: Lookups, seen: dict, by) -> None:
+    """Every problem of one row, all at once, and its cleaned values."""
+    for key in row.formulas:
+        row.errors.append(
+            f"“{DATE_LABELS.get(key, key)}”是公式，但文件中没有保存公式的计算结果"
+            "（由程序生成、未用 Excel 打开保存过的文件常见）。请用 Excel 或 WPS 打开文件、保存后再上传"
+        )
     _enterprise(row, lookups)
     _sector(row, lookups)
     description = row.text("description")
     place = row.text("place", 128) or "（原台账未注明）"
-    if not description:
+    if not description and "description" not in row.formulas:
         row.errors.append("隐患描述不能为空")
     level_text = row.text("level")
     level = LEVELS.get(level_text)
@@ -260,8 +283,7 @@ def validate_row(row: _Row, lookups: Lookups, seen: dict) -> None:
         )
     source_text, source = row.text("source"), HazardSource.INSPECTION
     if source_text:
-        labels = {label: value for value, label in HazardSource.choices}
-        source = labels.get(source_text) or next(
+        source = SOURCE_LABELS.get(source_text) or next(
             (value for word, value in SOURCE_WORDS if word in source_text), None
         )
         if source is None:
@@ -298,21 +320,41 @@ def validate_row(row: _Row, lookups: Lookups, seen: dict) -> None:
     for key in DATE_KEYS:
         if isinstance(row.clean.get(key), date):
             row.clean[key] = row.clean[key].isoformat()
-    _duplicate(row, lookups, seen["hazard"])
+    if _existing(row, lookups, seen["hazard"]):
+        return
+    if row.clean.get("state"):
+        row.errors += import_refusals(
+            by,
+            state=row.clean["state"],
+            listing_level=(row.clean.get("supervision") or {}).get("level", ""),
+            extended=bool(row.clean.get("extended_to")),
+        )
 
 
-def _duplicate(row: _Row, lookups: Lookups, seen: dict) -> None:
+def _existing(row: _Row, lookups: Lookups, seen: dict) -> bool:
+    """Whether the row is a hazard of the system already (then it changes nothing and its
+    other problems do not matter); a repeat of an earlier row of the file is an error."""
+    number = row.clean["number_old"]
     owner = row.clean.get("enterprise_id") or row.clean.get("new_enterprise")
     found, description = row.clean.get("found_date"), row.clean.get("description")
-    if not owner or not found or not description:
-        return
     key = (owner, description, found)
-    if key in lookups.existing:
-        row.errors.append("系统中已有同一企业、同一发现日期、相同描述的隐患（重复导入）")
-    elif key in seen:
-        row.errors.append(f"与第 {seen[key]} 行重复（同一企业、发现日期和隐患描述）")
+    if number in lookups.numbers:
+        if not lookups.numbers[number]:
+            row.errors = [f"隐患编号 {number} 是您管辖范围以外的隐患，不能导入"]
+            return True
+        existing = number
     else:
-        seen[key] = row.number
+        existing = lookups.existing_numbers.get(key) if owner and found and description else None
+    if existing:
+        row.errors = []
+        row.clean["existing"] = existing
+        return True
+    if owner and found and description:
+        if key in seen:
+            row.errors.append(f"与第 {seen[key]} 行重复（同一企业、发现日期和隐患描述）")
+        else:
+            seen[key] = row.number
+    return False
 
 
 def check_can_import(by) -> None:
@@ -320,42 +362,24 @@ def check_can_import(by) -> None:
         raise ServiceError("只有执法检查员、审核人员和管理员可以导入隐患台账。", kind=Kind.ROLE)
 
 
-def ledger_import_preview(*, by, data: bytes, file_name: str) -> LedgerImport:
-    """Validate an uploaded ledger and keep the result for the user to review and commit.
-
-    A problem with the file as a whole raises SpreadsheetError; row problems are stored.
-    """
-    check_can_import(by)
-    with timed(log, "ledger import preview", by=by, bytes=len(data)) as figures:
-        batch = _preview(by, data, file_name)
-        figures.update(batch=batch.pk, rows=batch.row_count, errors=len(batch.errors))
-    return batch
-
-
-def _preview(by, data: bytes, file_name: str) -> LedgerImport:
-    cleaned, errors, new_enterprises = validate_rows(by, read_ledger(data))
-    return LedgerImport.objects.create(
-        file_name=file_name[:255],
-        uploaded_by=by,
-        region=by.scope_region,
-        status=ImportStatus.FAILED if errors else ImportStatus.PREVIEW,
-        row_count=len(cleaned),
-        rows=cleaned,
-        errors=errors,
-        new_enterprises=new_enterprises,
-    )
-
-
-def validate_rows(by, raw: list[tuple[int, dict[str, Any]]]) -> tuple[list, list, list]:
-    """The cleaned rows, the problems per bad row and the enterprises to create, for `by`."""
-    texts = [{k: cell_text(v) for k, v in values.items()} for _, values in raw]
+def validate_rows(
+    by, raw: list[tuple[int, dict[str, Any]]], formulas: dict[int, tuple[str, ...]] | None = None
+) -> tuple[list, list, list]:
+    """The cleaned rows, the problems per bad row and the enterprises to create, for `by`.
+    `formulas`: per row number, the keys of its cells holding a formula with no stored result."""
+    formulas = formulas or {}
+    texts = [
+        {k: cell_text(values[k]) for k in LOOKUP_KEYS if k in values}
+        | {"found_date": values.get("found_date")}
+        for _, values in raw
+    ]
     lookups = load_lookups(by, texts)
     load_existing(lookups, [known_enterprise(values, lookups) for values in texts])
     seen: dict[str, dict] = {"hazard": {}, "doc_no": {}}
     cleaned, errors = [], []
     for number, values in raw:
-        row = _Row(number, values)
-        validate_row(row, lookups, seen)
+        row = _Row(number, values, formulas.get(number, ()))
+        validate_row(row, lookups, seen, by)
         cleaned.append(row.clean)
         if row.errors:
             errors.append(
@@ -366,4 +390,6 @@ def validate_rows(by, raw: list[tuple[int, dict[str, Any]]]) -> tuple[list, list
                     "messages": row.errors,
                 }
             )
-    return cleaned, errors, list(lookups.new_enterprises.values())
+    wanted = {r.get("new_enterprise") for r in cleaned if not r.get("existing")}
+    new = [e for code, e in lookups.new_enterprises.items() if code in wanted]
+    return cleaned, errors, new

@@ -14,8 +14,10 @@ from ..choices import ImportStatus
 from ..web import XLSX, download
 from .commit import ledger_import_start_commit
 from .export import ledger_export
+from .parse import FIELD_LABELS
+from .preview import column_mapping, ledger_import_preview, ledger_import_remap
 from .selectors import own_imports
-from .validate import check_can_import, ledger_import_preview
+from .validate import check_can_import
 
 PREVIEW_ROWS = 50
 ERRORS_SHOWN = 500
@@ -79,8 +81,29 @@ def import_detail(request, pk: int):
             "preview": batch.rows[:PREVIEW_ROWS],
             "errors": batch.errors[:ERRORS_SHOWN],
             "new_enterprises": batch.new_enterprises[:200],
+            "columns": column_mapping(batch),
+            "fields": FIELD_LABELS.items(),
+            "new_count": batch.row_count - batch.existing_count,
         },
     )
+
+
+@login_required
+@require_POST
+def import_mapping(request, pk: int):
+    """Read the kept rows again with the columns the user chose (column-<i> = field key)."""
+    check_can_import(request.user)
+    batch = get_object_or_404(own_imports(request.user), pk=pk)
+    columns = [
+        request.POST.get(f"column-{i}", "") for i in range(len(batch.source.get("headers", [])))
+    ]
+    try:
+        ledger_import_remap(batch=batch, by=request.user, columns=columns)
+    except ServiceError as exc:
+        message_user(request, exc)
+    else:
+        messages.success(request, "已按新的列对应重新校验。")
+    return redirect(batch)
 
 
 @login_required
@@ -95,7 +118,8 @@ def import_commit(request, pk: int):
         message_user(request, exc)
         return redirect(batch)
     if isinstance(outcome, int):
-        messages.success(request, f"导入完成：新增隐患 {outcome} 条。")
+        kept = f"系统中已有的 {batch.existing_count} 条未作改动。" if batch.existing_count else ""
+        messages.success(request, f"导入完成：新增隐患 {outcome} 条。{kept}")
         return redirect("hazards:hazard_list")
     messages.info(request, "数据较多，正在后台导入，请稍候。")
     return redirect(outcome)
