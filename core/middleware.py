@@ -100,3 +100,27 @@ class PrivateCacheMiddleware:
         if (signed_in or request.path.startswith("/api/")) and "private" not in chosen:
             response.headers["Cache-Control"] = "private, no-store"
         return response
+
+
+class ChineseNotFoundMiddleware:
+    """With DEBUG on (the demo of `make run`), a page that does not exist still shows the
+    site's Chinese 404 page, not Django's English debugging page. The API keeps its JSON."""
+
+    MARKER = b"DEBUG = True</code>"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and not request.path.startswith("/api/")
+            and response.get("Content-Type", "").startswith("text/html")
+            and not getattr(response, "streaming", False)
+            and self.MARKER in response.content
+        ):
+            from core.views import error_404
+
+            return error_404(request)
+        return response

@@ -124,3 +124,16 @@ def test_timed_work_logs_its_figures_and_outcome(caplog):
     first, second = (r.getMessage() for r in caplog.records)
     assert first.startswith("export user=- rows=3 file=a.xlsx done in ")
     assert second.startswith("import user=- failed (ValueError) in ")
+
+
+def test_the_demo_shows_the_chinese_404_page_even_with_debug_on(client, settings, personas):
+    """`make run` runs with DEBUG on: a missing page is still the site's own page."""
+    settings.DEBUG = True
+    client.force_login(personas.inspector)
+    for url in ("/no-such-page/", "/hazards/999999/"):
+        response = client.get(url)
+        body = response.content.decode()
+        assert response.status_code == 404 and "DEBUG = True" not in body, url
+        assert "页面不存在" in body or "未找到" in body, url
+    api = client.get("/api/v1/hazards/999999/")
+    assert api.status_code == 404 and api["Content-Type"].startswith("application/json")
