@@ -38,6 +38,7 @@ from tests.enterprises.test_import import good_row, xlsx
 from tests.factories import UserFactory
 from tests.hazard_helpers import jpeg_bytes, register
 from tests.inspections.conftest import checked_visit, enterprise, team  # noqa: F401 - fixtures
+from tests.reports.monthly_helpers import file
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,8 @@ KINDS = {
     "reports/notices/<pk>": "notice",
     "reports/notifications/<pk>": "notification",
     "reports/<pk>": "report",
+    "reports/<>/versions/<number>": "report_version",
+    "accounts/users/<pk>": "managed_user",
     "reports/filing/<code>": "city",
     "ledger/import/<pk>": "ledger_import",
     "jobs/<pk>": "job",
@@ -145,6 +148,7 @@ def world(team, enterprise, settings, tmp_path):  # noqa: F811
     report_build_county(
         region=Region.objects.get(code="150623"), year=today.year, month=today.month, on=today
     )
+    county_report = MonthlyReport.objects.get(region_id="150623")
     job = Job.objects.create(
         kind="ledger_export", title="导出", created_by=team.inspector, state="done"
     )
@@ -176,7 +180,9 @@ def world(team, enterprise, settings, tmp_path):  # noqa: F811
         ).pk,
         "notice": Notice.objects.filter(hazard=late).first().pk,
         "notification": Notification.objects.create(user=team.inspector, title="通知").pk,
-        "report": MonthlyReport.objects.get(region_id="150623").pk,
+        "report": county_report.pk,
+        "report_version": file(county_report, team.reviewer).versions.get().number,
+        "managed_user": team.inspector.pk,
         "ledger_import": LedgerImport.objects.create(
             file_name="t.xlsx", uploaded_by=team.inspector, region_id="150623"
         ).pk,
@@ -213,6 +219,8 @@ def _visible_to(kind: str, persona: str) -> bool:
         return persona in (*INSIDE, "housing")
     if kind == "city":
         return persona in ("leader", "admin")
+    if kind == "managed_user":  # 用户管理 is the administrators' alone
+        return persona == "admin"
     if kind in OWNER_KINDS:
         return persona == "inspector"
     return persona in INSIDE

@@ -169,10 +169,11 @@ def ledger_import_detail(request, pk: int):
 @api_view(["POST"])
 @schema(ApiSchema())
 def ledger_import_mapping(request, pk: int):
+    batch = _own_batch(request, pk)  # someone else's import reads as missing, whatever the body
     columns = request.data.get("columns") if hasattr(request.data, "get") else None
     if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
         raise ServiceError("请按列的顺序给出每一列对应的字段（columns）。", field="columns")
-    batch = ledger_import_remap(batch=_own_batch(request, pk), by=request.user, columns=columns)
+    batch = ledger_import_remap(batch=batch, by=request.user, columns=columns)
     return Response(_preview(batch, request))
 
 
