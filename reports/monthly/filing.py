@@ -251,7 +251,7 @@ def _tell_city(county: MonthlyReport, what: str, before: dict | None, after: dic
         },
     ]
     city_report.save(update_fields=["stale", "stale_changes", "updated_at"])
-    services.notify_filers(city_report, f"待更新：{county.region.name}{what}了月报")
+    services.notify_filers(city_report, f"待更新：{county.region.name}月报{what}")
 
 
 def figure_changes(before: dict | None, after: dict | None) -> list[str]:
