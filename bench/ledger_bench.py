@@ -108,8 +108,8 @@ def _remove(batch, last_id: int) -> None:
     taken for them and the import go."""
     from simple_history.utils import get_history_model_for_model
 
-    from hazards.bulk import numbers_release
     from hazards.models import Hazard
+    from hazards.numbering import numbers_release
 
     Hazard.objects.filter(pk__gt=last_id).delete()
     get_history_model_for_model(Hazard).objects.filter(id__gt=last_id).delete()

@@ -28,14 +28,9 @@ from core.logs import timed
 from core.models import Job
 from enterprises.models import Enterprise
 from enterprises.services import enterprise_create
-from hazards.bulk import (
-    Draft,
-    hazards_register_bulk,
-    number_key,
-    numbers_release,
-    numbers_reserve,
-)
+from hazards.bulk import Draft, hazards_register_bulk
 from hazards.choices import HazardState
+from hazards.numbering import number_key, numbers_release, numbers_reserve
 
 from ..choices import ImportStatus
 from ..models import LedgerImport
