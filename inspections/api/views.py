@@ -207,7 +207,8 @@ class InspectionViewSet(
         request=DocumentIssueSerializer,
         responses={201: DocumentSerializer, **error_responses(409)},
     )
-    @action(detail=True, methods=["get", "post"])
+    # The visit's few documents in one answer, not a page (the schema says so too).
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     @idempotent
     def documents(self, request, pk=None):
         """GET：本次检查的执法文书；POST：制作并编号一份文书。"""

@@ -2,7 +2,8 @@
 
 A county inspector (token auth) calls the main endpoints with generated input: every list and
 detail, registering enterprises and hazards, editing them, and a few workflow steps. Each answer
-must not be a 5xx, its status code must be documented, and its body must match the schema.
+must not be a 5xx, its status code and headers must be documented, its body must match the schema,
+invalid input must be refused and a call without the token must be refused.
 Bounded in examples per operation (and so in time); derandomized so a run is reproducible.
 """
 
@@ -19,6 +20,9 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    ignored_auth,
+    negative_data_rejection,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -36,6 +40,9 @@ CHECKS = [
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
+    response_headers_conformance,
+    negative_data_rejection,
+    ignored_auth,
 ]
 
 # (method, path) → examples. Paths not listed are not exercised here (files, imports, schema).
@@ -77,6 +84,25 @@ OPERATIONS: dict[tuple[str, str], int] = {
     ("GET", "/api/v1/ledger-imports/{id}/"): 10,
     ("GET", "/api/v1/hazards/ledger.xlsx"): 10,
     ("GET", "/api/v1/me/"): 5,
+    ("GET", "/api/v1/dashboard/"): 10,
+    ("POST", "/api/v1/hazards/{id}/approve-extension/"): 5,
+    ("POST", "/api/v1/hazards/{id}/refuse-extension/"): 5,
+    ("POST", "/api/v1/hazards/{id}/confirm-basis/"): 5,
+    ("POST", "/api/v1/hazards/{id}/list-supervision/"): 5,
+    ("POST", "/api/v1/hazards/{id}/remove-supervision/"): 5,
+    ("POST", "/api/v1/hazards/{id}/recheck-pass/"): 5,
+    ("POST", "/api/v1/hazards/{id}/recheck-fail/"): 5,
+    ("POST", "/api/v1/hazards/{id}/record-dual-report/"): 5,
+    ("POST", "/api/v1/hazards/{id}/record-urging/"): 5,
+    ("POST", "/api/v1/hazards/{id}/report-progress/"): 5,
+    ("POST", "/api/v1/inspections/"): 10,
+    ("POST", "/api/v1/inspections/{id}/checklist/"): 5,
+    ("POST", "/api/v1/inspections/{id}/findings/"): 5,
+    ("POST", "/api/v1/inspections/{id}/commit/"): 5,
+    ("GET", "/api/v1/inspections/{id}/documents/"): 5,
+    ("POST", "/api/v1/plans/"): 10,
+    ("POST", "/api/v1/draws/"): 5,
+    ("POST", "/api/v1/reports/{id}/submit/"): 5,
 }
 
 

@@ -79,3 +79,18 @@ def test_an_enterprise_out_of_scope_reads_like_one_that_does_not_exist(api, team
     assert "enterprise" in hidden.json()["fields"] and "enterprise" in missing.json()["fields"]
     assert str(other_county.pk) in hidden.json()["fields"]["enterprise"][0]
     assert not Inspection.objects.exists()
+
+
+def test_a_visits_documents_are_one_list_as_the_schema_says(api, team, enterprise):
+    from inspections import services
+    from inspections.choices import DocumentType
+
+    from .conftest import checked_visit
+
+    inspection, _, _ = checked_visit(team, enterprise)
+    services.document_issue(by=team.inspector, inspection=inspection, type=DocumentType.RECORD)
+    body = api.get(f"/api/v1/inspections/{inspection.pk}/documents/").json()
+    assert isinstance(body, list) and len(body) == 1
+    schema = api.get("/api/v1/schema/?format=json").json()
+    answer = schema["paths"]["/api/v1/inspections/{id}/documents/"]["get"]["responses"]["200"]
+    assert answer["content"]["application/json"]["schema"]["type"] == "array"
