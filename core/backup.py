@@ -159,9 +159,8 @@ def backup_restore(*, file: Path) -> RestoreResult:
     wrong = {t: (n, counts.get(t)) for t, n in manifest["counts"].items() if counts.get(t) != n}
     if wrong:
         raise ServiceError(f"恢复后的记录数与备份清单不符：{wrong}")
-    if media_files(media_root) and any(
-        media_files(media_root).get(r) != v for r, v in manifest["media"].items()
-    ):
+    present = media_files(media_root)
+    if any(present.get(r) != v for r, v in manifest["media"].items()):
         raise ServiceError("恢复后的上传文件与备份清单不符。")
     # Cached counts and figures belong to whatever data the cache saw before: forget them.
     clear = getattr(cache, "delete_pattern", None)
