@@ -117,7 +117,14 @@ def test_pages_api_and_login_work_without_redis_and_counts_are_right_when_it_ret
                 data={"username": "inspector", "password": "pass-12345"},
                 timeout=30,
             )
-            assert outage_token.status_code == 200 and outage_token.json()["token"] == token
+            # A new token is issued (each is stored hashed with its own expiry) and works.
+            assert outage_token.status_code == 200 and outage_token.json()["token"] != token
+            me = requests.get(
+                base + "/api/v1/me/",
+                headers={"Authorization": f"Token {outage_token.json()['token']}"},
+                timeout=30,
+            )
+            assert me.status_code == 200 and me.json()["username"] == "inspector"
             # Password guessing is still stopped: the lock-out is kept in the database.
             for _ in range(5):
                 wrong = requests.post(
