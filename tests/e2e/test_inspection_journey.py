@@ -52,7 +52,7 @@ def test_inspector_fails_a_clause_on_a_phone(team, phone, login, live_server):  
     results = dict(inspection.checklist.values_list("clause_id", "result"))
     assert results == {clauses[0].pk: "pass", clauses[1].pk: "na", clauses[2].pk: "fail"}
     assert inspection.checklist.get(clause=clauses[2]).remark == "甲醇罐区可燃气体报警仪未投用"
-    phone.locator("#findings").get_by_text("甲醇罐区可燃气体报警仪未投用").wait_for()
+    phone.locator("#findings li.finding", has_text="甲醇罐区可燃气体报警仪未投用").wait_for()
     assert "重大事故隐患" in phone.locator("#findings").inner_text()
     # Big tap targets and nothing wider than the screen.
     box = phone.locator(f"#clause-{clauses[0].pk} label.btn").first.bounding_box()
