@@ -16,7 +16,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Count
-from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -40,29 +39,29 @@ def enforcement_figures(
     from inspections.choices import DocumentType
     from inspections.models import EnforcementDocument
 
-    stopped = set(
-        EnforcementDocument.objects.filter(
+    # The stoppage is read in Python: a JSON key's `__in` is not portable to SQLite, and a
+    # county issues few 处理措施决定书 a year.
+    stopped = {
+        (enterprise, issued_at)
+        for enterprise, issued_at, data in EnforcementDocument.objects.filter(
             inspection__region__code__startswith=region.prefix,
             type=DocumentType.MEASURES,
             voided_at__isnull=True,
             issued_at__date__gte=min(start, year_start),
             issued_at__date__lte=end,
-        )
-        .annotate(stoppage=KeyTextTransform("stoppage", "data"))
-        .filter(stoppage__in=[Stoppage.PARTIAL, Stoppage.FULL])
-        .values_list("inspection__enterprise", "issued_at")
-    )
-    urged = set(
-        HazardEvent.objects.filter(
-            hazard__region__code__startswith=region.prefix, action=Action.RECORD_URGING
-        )
-        .annotate(
-            kind=KeyTextTransform("urging_kind", "data"),
-            day=KeyTextTransform("urging_date", "data"),
-        )
-        .filter(day__gte=min(start, year_start).isoformat(), day__lte=end.isoformat())
-        .values_list("kind", "hazard__enterprise", "day")
-    )
+        ).values_list("inspection__enterprise", "issued_at", "data")
+        if (data or {}).get("stoppage") in (Stoppage.PARTIAL, Stoppage.FULL)
+    }
+    # Read in Python as well: comparing JSON keys is not portable to SQLite either, and the
+    # events are few (the partial index finds them).
+    first_day, last_day = min(start, year_start).isoformat(), end.isoformat()
+    urged = set()
+    for enterprise, data in HazardEvent.objects.filter(
+        hazard__region__code__startswith=region.prefix, action=Action.RECORD_URGING
+    ).values_list("hazard__enterprise", "data"):
+        day = str((data or {}).get("urging_date") or "")
+        if first_day <= day <= last_day:
+            urged.add(((data or {}).get("urging_kind"), enterprise, day))
     result = []
     for first in (start, year_start):
         figures = {
