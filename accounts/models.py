@@ -50,6 +50,14 @@ class User(AbstractUser):
         help_text="行政执法证件号码，印在执法文书的执法人员签名处。",
     )
 
+    enterprises = models.ManyToManyField(
+        "enterprises.Enterprise",
+        verbose_name="所属企业",
+        blank=True,
+        related_name="accounts",
+        help_text="企业用户只能查看和办理这些企业的事项（集团企业可关联多家）。",
+    )
+
     objects = ScopedUserManager()
     scope_region_path = "region"
     scope_sector_paths: tuple[str, ...] = ()
@@ -74,10 +82,16 @@ class User(AbstractUser):
         return self.region
 
     @property
-    def scope_blocked(self) -> bool:
-        """Enterprise accounts read only their own enterprise, through a portal that does not
-        exist yet: until then they see nothing."""
+    def is_enterprise_account(self) -> bool:
         return self.role == Role.ENTERPRISE and not self.is_superuser
+
+    @cached_property
+    def scope_enterprise_ids(self) -> list[int] | None:
+        """None for staff (scoped by territory); for an enterprise account, the ids of the
+        enterprises it holds (empty: it sees nothing)."""
+        if not self.is_enterprise_account:
+            return None
+        return list(self.enterprises.values_list("pk", flat=True))
 
     @cached_property
     def scope_sector_ids(self) -> list[int] | None:

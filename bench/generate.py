@@ -538,6 +538,8 @@ def build_bulk(cur, ref: dict, sizes: dict, rng: random.Random, as_of: date, tim
                         region,
                         sector,
                         None,
+                        0,
+                        "",
                     )
                 )
                 inspectors.write(_line(ins, inspector))
@@ -706,6 +708,8 @@ def build_bulk(cur, ref: dict, sizes: dict, rng: random.Random, as_of: date, tim
                     ent_region[e],
                     ent_sector[e],
                     None,
+                    0,
+                    "",
                 )
             )
             inspectors.write(_line(inspection_id, c["inspector"]))
@@ -756,6 +760,8 @@ def build_bulk(cur, ref: dict, sizes: dict, rng: random.Random, as_of: date, tim
             "region_id",
             "sector_id",
             "plan_id",
+            "unchecked_count",
+            "unchecked_reason",
         ],
         inspections,
         f"检查 inspections ({counts['inspections']})",

@@ -31,12 +31,16 @@ class ScopedQuerySet(models.QuerySet):
     sector: plans, draws; "self" for departments). A model with `scope_all_sectors = True` sums up
     every sector (the monthly report): a sector department does not see it. The user's territory is a region subtree (code prefix); a sector
     department adds a sector filter, and sees only rows of departments of its own kind.
+    An enterprise account has no territory: it sees rows of its own enterprises, through
+    `scope_enterprise_path` ("pk" for Enterprise), and nothing of a model that does not declare it.
     """
 
     def for_user(self, user) -> ScopedQuerySet:
         scope = effective_scope(user)
         if scope is None:
             return self.none()
+        if scope.enterprise_ids is not None:
+            return self._for_enterprises(scope.enterprise_ids)
         qs = self
         if scope.region_prefix is not None:
             path = self.model.scope_region_path
@@ -51,6 +55,15 @@ class ScopedQuerySet(models.QuerySet):
             lookup = "kind" if department_path == "self" else f"{department_path}__kind"
             qs = qs.filter(**{lookup: scope.department_kind})
         return qs
+
+    def _for_enterprises(self, enterprise_ids) -> ScopedQuerySet:
+        """An enterprise account sees rows of its own enterprises, and only of models that
+        declare `scope_enterprise_path` ("pk" for the enterprise itself); nothing else."""
+        path = getattr(self.model, "scope_enterprise_path", None)
+        if path is None:
+            return self.none()
+        lookup = "pk__in" if path == "pk" else f"{path}__in"
+        return self.filter(**{lookup: list(enterprise_ids)})
 
     def _sector_condition(self, sector_ids: list[int]) -> Q:
         condition = Q(pk__in=[])
@@ -137,6 +150,8 @@ class SectorQuerySet(models.QuerySet):
         scope = effective_scope(user)
         if scope is None:
             return self.none()
+        if scope.enterprise_ids is not None:
+            return self.filter(enterprises__in=list(scope.enterprise_ids)).distinct()
         return self if scope.sector_ids is None else self.filter(pk__in=scope.sector_ids)
 
 
