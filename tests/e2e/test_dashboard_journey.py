@@ -36,7 +36,7 @@ def test_leader_lands_on_the_dashboard_and_drills_into_overdue(
 ):
     from django.core.cache import cache
 
-    cache.clear()
+    cache.delete_pattern("*")
     _hazards(personas)
 
     desktop = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")

@@ -30,9 +30,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    cache.clear()
+    """This run's keys only (its own key prefix): other runs share the Redis database."""
+    cache.delete_pattern("*")
     yield
-    cache.clear()
+    cache.delete_pattern("*")
 
 
 def _closed(hazard, on: date, personas):
@@ -277,7 +278,7 @@ PERIODS = [
 def test_every_figure_equals_raw_sql(world, client, who):
     user = _users(world)[who]
     for params, start, end in PERIODS:
-        cache.clear()
+        cache.delete_pattern("*")
         response = _get(client, user, reverse("dashboard:dashboard"), **params)
         assert response.status_code == 200
         data = response.context["data"]
@@ -370,7 +371,7 @@ def test_city_and_province_rows(world, client):
     labels = [r["label"] for r in city["by_region"]]
     assert labels[-1] == "鄂尔多斯市（本级）" and "鄂托克前旗" in labels and "东胜区" in labels
     assert city["cards"]["major_found"]["value"] == 5  # A: 3, B: 1, the city itself: 1
-    cache.clear()
+    cache.delete_pattern("*")
     everything = _get(client, users["admin"], reverse("dashboard:dashboard")).context["data"]
     assert [r["label"] for r in everything["by_region"]] == ["山西省", "内蒙古自治区"]
     assert everything["cards"]["major_found"]["value"] == 6
@@ -386,7 +387,7 @@ def test_api_returns_the_page_figures(world, client):
         {"start": "2026-02-01", "end": "2026-05-31"},
     ):
         page = _get(client, world.leader, reverse("dashboard:dashboard"), **params).context["data"]
-        cache.clear()
+        cache.delete_pattern("*")
         response = client.get(reverse("api:dashboard"), params)
         assert response.status_code == 200
         assert response.json() == json.loads(json.dumps(page))

@@ -23,9 +23,9 @@ MAY = {"period": "month"}  # today is 2026-05-20: the period is 2026-05-01..2026
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    cache.clear()
+    cache.delete_pattern("*")
     yield
-    cache.clear()
+    cache.delete_pattern("*")
 
 
 def _dashboard(client, user, **params):
