@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "core.middleware.RejectNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.SessionRefreshMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.ServiceErrorMiddleware",
     "core.middleware.ChineseNotFoundMiddleware",
@@ -164,7 +165,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Sessions end after a working day of inactivity or when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle clock moves on at most once per this many seconds (core.middleware.SessionRefreshMiddleware).
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 300)
 
 # Lock-out after repeated failed logins (per user name and address).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

@@ -1,5 +1,6 @@
 """Request guards shared by every page."""
 
+from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -124,3 +125,37 @@ class ChineseNotFoundMiddleware:
 
             return error_404(request)
         return response
+
+
+class SessionRefreshMiddleware:
+    """Sessions end after SESSION_COOKIE_AGE of inactivity. Instead of writing the session on
+    every request, a signed-in session is saved (and its expiry moved on) at most once per
+    SESSION_REFRESH_SECONDS: a page view costs no database write, and the idle limit holds
+    within that margin."""
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Only a session-based sign-in: a token call carries no session and must not start one.
+        if session is not None and session.get(SESSION_KEY) is not None:
+            import time
+
+            from django.conf import settings
+
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now
+        return response
+
+
+def session_refreshed_at_login(sender, request, user, **kwargs):
+    """A session saved at login has just had its expiry set: the idle clock starts there."""
+    if request is not None and hasattr(request, "session"):
+        import time
+
+        request.session[SessionRefreshMiddleware.KEY] = int(time.time())

@@ -89,3 +89,35 @@ def test_profile_token_create_and_revoke(client, personas):
     assert AuthToken.objects.filter(user=personas.inspector).count() == 1
     client.post(reverse("accounts:token_revoke"))
     assert not AuthToken.objects.filter(user=personas.inspector).exists()
+
+
+def test_a_session_ends_after_the_idle_limit_and_moves_on_at_most_once_per_interval(
+    client, personas, settings
+):
+    """Using the app moves the idle limit on, but a page view within the refresh interval
+    writes nothing to the session table."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from freezegun import freeze_time
+
+    settings.SESSION_REFRESH_SECONDS = 300
+    with freeze_time("2026-05-20 08:00:00"):
+        client.post(reverse("accounts:login"), {"username": "inspector", "password": "pass-12345"})
+        key = client.session.session_key
+        first = Session.objects.get(pk=key).expire_date
+    with freeze_time("2026-05-20 08:02:00"), CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("hazards:hazard_list")).status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert Session.objects.get(pk=key).expire_date == first
+    with freeze_time("2026-05-20 08:06:00"):
+        assert client.get(reverse("hazards:hazard_list")).status_code == 200
+    moved = Session.objects.get(pk=key).expire_date
+    assert (moved - first).total_seconds() == 6 * 60
+    # Idle for longer than SESSION_COOKIE_AGE: the session is over.
+    with freeze_time(moved + timedelta(seconds=60)):
+        response = client.get(reverse("hazards:hazard_list"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
