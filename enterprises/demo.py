@@ -16,6 +16,9 @@ from .choices import EnterpriseStatus, RiskGrade, Scale, StandardizationLevel
 from .credit_code import ALPHABET, check_character
 from .models import Enterprise
 
+# The demo enterprise account `qiye` holds this one (鄂托克前旗, hazardous chemicals).
+QIYE_ENTERPRISE_NAME = "内蒙古上庙能源化工有限公司"
+
 # Fictitious enterprises: (name, sector code, scale, risk, key supervision)
 FRONT_BANNER = [
     ("内蒙古上庙能源化工有限公司", "hazchem", Scale.ABOVE, RiskGrade.RED, True),
@@ -142,3 +145,8 @@ def seed_enterprises() -> int:
             enterprise.save()
             created += 1
     return created
+
+
+def qiye_enterprise() -> Enterprise:
+    """The enterprise the demo enterprise account holds (the registry must be seeded)."""
+    return Enterprise.objects.get(name=QIYE_ENTERPRISE_NAME)
