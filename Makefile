@@ -27,8 +27,9 @@ demo: migrate
 run: demo
 	@scripts/run.sh
 
-test: install-test
-	@$(UV) run pytest $(PYTEST_ARGS)
+PYTEST_WORKERS ?= 2
+test: install-test  ## every test, in PYTEST_WORKERS parallel processes (each with its own database)
+	@$(UV) run pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	@$(UV) run ruff check . && $(UV) run ruff format --check .
