@@ -162,6 +162,9 @@ def test_the_queue_says_why_each_hazard_waits_and_switches_to_the_unit(
     assert rows[number["sign_off"]] == ["待销号"]
     assert rows[number["recheck"]] == ["待复查"]
     assert rows[number["late"]] == ["进展报告逾期"]
+    # The list says how many rows it holds; the menu's badge counts the same personal queue.
+    assert page.locator("[data-row-count]").inner_text() == "共 4 条"
+    assert page.locator("#queue-count").text_content().strip() == "4"
     late_row = page.locator("#hazard-table tbody tr", has_text=number["late"])
     assert "进展报告逾期 10 天" in late_row.inner_text()
     _fits(page, size)
@@ -172,6 +175,7 @@ def test_the_queue_says_why_each_hazard_waits_and_switches_to_the_unit(
     page.wait_for_url("**/hazards/queue/?scope=unit")
     rows = _rows(page)
     assert rows[number["colleagues"]] == ["待复查"] and len(rows) == 5
+    assert page.locator("[data-row-count]").inner_text() == "共 5 条"
     assert page.get_by_role("link", name="本单位全部").get_attribute("aria-current") == "page"
     _fits(page, size)
     found["queue (unit)"] = violations(page)
@@ -274,6 +278,7 @@ def test_a_county_admin_manages_its_users_in_the_app(personas, page_of, login, l
     other = personas.inspector_b
     response = page.goto(f"{live_server.url}/accounts/users/{other.pk}/")
     assert response.status == 404
+    page.get_by_text("页面不存在，或该数据不在您的管辖范围内。").wait_for()
     assert page.goto(f"{live_server.url}/accounts/users/?q=inspector_b").ok
     assert "inspector_b" not in page.locator("#user-table").inner_text()
 
