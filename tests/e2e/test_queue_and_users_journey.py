@@ -183,6 +183,16 @@ def test_the_queue_says_why_each_hazard_waits_and_switches_to_the_unit(
     page.wait_for_url("**/hazards/queue/")
     assert number["colleagues"] not in _rows(page)
 
+    # From the row to the decision: the approval form shows the request's reason and measures.
+    page.get_by_role("link", name=number["extension"]).click()
+    page.locator("#steps").get_by_role("button", name="批准延期", exact=True).click()
+    page.locator("#steps .collapsing").wait_for(state="detached")
+    request = page.locator("#form-approve-extension .extension-request")
+    assert "设备到货延迟" in request.inner_text()
+    assert "停用储罐并专人值守" in request.inner_text()
+    _fits(page, size)
+    found["approval form"] = violations(page)
+
     # An inspector's own queue: only the hazards they found or acted on.
     login(page, "inspector")
     page.goto(f"{live_server.url}/hazards/queue/")
