@@ -143,6 +143,38 @@ def redis_server(folder: Path, port: int):
     return started(command, dict(os.environ), folder / "redis.log", ready, "redis")
 
 
+def cpu_seconds(root_pids: list[int]) -> float:
+    """CPU time (user + system) of these processes and all their descendants, including the
+    children they have already reaped, from /proc: what the servers cost, whatever else the
+    machine is doing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parent: dict[int, int] = {}
+    usage: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parent[pid] = int(fields[1])
+        usage[pid] = sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    wanted = set(root_pids)
+    total = 0
+    for pid in usage:
+        p = pid
+        while p and p not in wanted:
+            p = parent.get(p, 0)
+        if p:
+            total += usage[pid]
+    return total / tick
+
+
+def postmaster_pid(server) -> int:
+    return int((server.data / "postmaster.pid").read_text().split()[0])
+
+
 # ---------------------------------------------------------------- data
 
 
@@ -450,10 +482,10 @@ def drill(args: argparse.Namespace) -> dict:
         two_env = {**env, "DATABASE_REPLICA_URL": pair.replica.url(DATABASE)}
         one_port, a_port, b_port, proxy_port = (free_port() for _ in range(4))
         print("网站进程、代理和 worker …", flush=True)
-        stack.enter_context(gunicorn(env, work / "one.log", one_port))
-        stack.enter_context(gunicorn(two_env, work / "a.log", a_port))
-        stack.enter_context(gunicorn(two_env, work / "b.log", b_port))
-        stack.enter_context(proxy(work / "proxy.log", proxy_port, [a_port, b_port]))
+        web_one = stack.enter_context(gunicorn(env, work / "one.log", one_port))
+        web_a = stack.enter_context(gunicorn(two_env, work / "a.log", a_port))
+        web_b = stack.enter_context(gunicorn(two_env, work / "b.log", b_port))
+        relay = stack.enter_context(proxy(work / "proxy.log", proxy_port, [a_port, b_port]))
         for name in ("w1", "w2"):
             stack.enter_context(celery_worker(env, work / f"{name}.log", name))
         result["workers_ready"] = 2
@@ -467,11 +499,29 @@ def drill(args: argparse.Namespace) -> dict:
                 result[label] = {"load_cmd": args.load_cmd, "exit_code": code}
             return result
         sessions = prepare_sessions(one, users, args.users, args.writers)
+        groups = {
+            "one_node": {"web": [web_one.pid]},
+            "two_nodes": {"web": [web_a.pid, web_b.pid, relay.pid]},
+        }
         for label, base in (("one_node", one), ("two_nodes", two)):
+            print(f"预热：{label} …", flush=True)
+            run_load(base, sessions, min(10, args.seconds / 2), f"warm{label}")
             pair.caught_up()
             before = (select_calls(pair.primary), select_calls(pair.replica))
+            servers = {
+                **groups[label],
+                "primary": [postmaster_pid(pair.primary)],
+                "replica": [postmaster_pid(pair.replica)],
+            }
+            cpu_before = {k: cpu_seconds(v) for k, v in servers.items()}
+            load_before = os.getloadavg()[0]
             print(f"负载：{label}，{args.seconds} 秒 …", flush=True)
             load = run_load(base, sessions, args.seconds, label)
+            cpu = {k: cpu_seconds(v) - cpu_before[k] for k, v in servers.items()}
+            load["host_load_avg"] = round((load_before + os.getloadavg()[0]) / 2, 1)
+            load["cpu_ms_per_request"] = {
+                k: round(1000 * v / max(1, load["requests"]), 1) for k, v in cpu.items()
+            }
             pair.caught_up()
             primary_reads = select_calls(pair.primary) - before[0]
             replica_reads = select_calls(pair.replica) - before[1]
@@ -518,7 +568,8 @@ def _line(label: str, load: dict) -> str:
     return (
         f"{label}: {load['req_per_s']} req/s, p50 {load['p50_ms']} ms, p95 {load['p95_ms']} ms,"
         f" 错误 {load['errors']}，登记 {load['writes']} 次，陈旧读 {load['stale_reads']}，"
-        f"从库读占比 {load['replica_share']:.0%}"
+        f"从库读占比 {load['replica_share']:.0%}；主机平均负载 {load['host_load_avg']}；"
+        f"每请求 CPU 毫秒 {load['cpu_ms_per_request']}"
     )
 
 
@@ -544,15 +595,18 @@ def verdicts(result: dict) -> list[tuple[str, str, bool]]:
 
 def table(result: dict) -> str:
     lines = [
-        "| 布局 | req/s | p50 | p95 | 错误 | 登记 | 陈旧读 | 无 Cookie 读不到 | 主库 SELECT | 从库 SELECT | 从库占比 |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| 布局 | req/s | p50 | p95 | 错误 | 登记 | 陈旧读 | 无 Cookie 读不到 | 主库 SELECT |"
+        " 从库 SELECT | 从库占比 | 每请求 CPU（网站/主库/从库） | 主机负载 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for label, name in (("one_node", "一个节点（主库）"), ("two_nodes", "两个节点 + 从库")):
         r = result[label]
+        c = r["cpu_ms_per_request"]
         lines.append(
             f"| {name} | {r['req_per_s']} | {r['p50_ms']} ms | {r['p95_ms']} ms | {r['errors']} |"
             f" {r['writes']} | {r['stale_reads']} | {r['unpinned_misses']} |"
             f" {r['primary_selects']} | {r['replica_selects']} | {r['replica_share']:.1%} |"
+            f" {c['web']} / {c['primary']} / {c['replica']} ms | {r['host_load_avg']} |"
         )
     lines.append("")
     lines += [
