@@ -499,42 +499,44 @@ def drill(args: argparse.Namespace) -> dict:
                 result[label] = {"load_cmd": args.load_cmd, "exit_code": code}
             return result
         sessions = prepare_sessions(one, users, args.users, args.writers)
-        groups = {
-            "one_node": {"web": [web_one.pid]},
-            "two_nodes": {"web": [web_a.pid, web_b.pid, relay.pid]},
-        }
+        groups = {"one_node": [web_one.pid], "two_nodes": [web_a.pid, web_b.pid, relay.pid]}
         for label, base in (("one_node", one), ("two_nodes", two)):
-            print(f"预热：{label} …", flush=True)
-            run_load(base, sessions, min(10, args.seconds / 2), f"warm{label}")
-            pair.caught_up()
-            before = (select_calls(pair.primary), select_calls(pair.replica))
-            servers = {
-                **groups[label],
-                "primary": [postmaster_pid(pair.primary)],
-                "replica": [postmaster_pid(pair.replica)],
-            }
-            cpu_before = {k: cpu_seconds(v) for k, v in servers.items()}
-            load_before = os.getloadavg()[0]
-            print(f"负载：{label}，{args.seconds} 秒 …", flush=True)
-            load = run_load(base, sessions, args.seconds, label)
-            cpu = {k: cpu_seconds(v) - cpu_before[k] for k, v in servers.items()}
-            load["host_load_avg"] = round((load_before + os.getloadavg()[0]) / 2, 1)
-            load["cpu_ms_per_request"] = {
-                k: round(1000 * v / max(1, load["requests"]), 1) for k, v in cpu.items()
-            }
-            pair.caught_up()
-            primary_reads = select_calls(pair.primary) - before[0]
-            replica_reads = select_calls(pair.replica) - before[1]
-            load["primary_selects"] = primary_reads
-            load["replica_selects"] = replica_reads
-            load["replica_share"] = round(replica_reads / max(1, primary_reads + replica_reads), 3)
-            result[label] = load
-            print(f"  {_line(label, load)}", flush=True)
+            result[label] = measure(pair, base, sessions, args.seconds, groups[label], label)
         result["paused_replica"] = paused_replica_check(pair, sessions, two)
         result["ratio_two_to_one"] = round(
             result["two_nodes"]["req_per_s"] / max(0.1, result["one_node"]["req_per_s"]), 2
         )
     return result
+
+
+def measure(pair: PrimaryReplica, base: str, sessions: dict, seconds: float, web: list, label):
+    """Warm the layout up, then load it for `seconds`: answers, SELECTs per server, CPU."""
+    print(f"预热：{label} …", flush=True)
+    run_load(base, sessions, min(10, seconds / 2), f"warm{label}")
+    pair.caught_up()
+    before = (select_calls(pair.primary), select_calls(pair.replica))
+    servers = {
+        "web": web,
+        "primary": [postmaster_pid(pair.primary)],
+        "replica": [postmaster_pid(pair.replica)],
+    }
+    cpu_before = {k: cpu_seconds(v) for k, v in servers.items()}
+    load_before = os.getloadavg()[0]
+    print(f"负载：{label}，{seconds} 秒 …", flush=True)
+    load = run_load(base, sessions, seconds, label)
+    cpu = {k: cpu_seconds(v) - cpu_before[k] for k, v in servers.items()}
+    load["host_load_avg"] = round((load_before + os.getloadavg()[0]) / 2, 1)
+    load["cpu_ms_per_request"] = {
+        k: round(1000 * v / max(1, load["requests"]), 1) for k, v in cpu.items()
+    }
+    pair.caught_up()
+    primary_reads = select_calls(pair.primary) - before[0]
+    replica_reads = select_calls(pair.replica) - before[1]
+    load["primary_selects"] = primary_reads
+    load["replica_selects"] = replica_reads
+    load["replica_share"] = round(replica_reads / max(1, primary_reads + replica_reads), 3)
+    print(f"  {_line(label, load)}", flush=True)
+    return load
 
 
 def paused_replica_check(pair: PrimaryReplica, sessions: dict, base: str) -> dict:
@@ -620,9 +622,11 @@ def main() -> int:
     parser.add_argument("--hazards", type=int, default=20_000, help="隐患条数（默认 20000）")
     parser.add_argument("--seconds", type=float, default=30, help="每种布局的负载秒数")
     parser.add_argument("--users", type=int, default=20, help="浏览的用户数")
-    parser.add_argument("--writers", type=int, default=3, help="登记隐患的用户数")
+    parser.add_argument("--writers", type=int, default=3, help="登记隐患的用户数（至少 1）")
     parser.add_argument("--load-cmd", help="改用这个命令施加负载（目标地址在 DRILL_TARGET 中）")
     args = parser.parse_args()
+    if args.writers < 1 or args.users < 1:
+        parser.error("--users 和 --writers 至少为 1")
 
     def interrupted(signum, frame):
         raise KeyboardInterrupt  # unwinds through every cleanup

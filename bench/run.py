@@ -465,6 +465,8 @@ def table(rows: list[dict]) -> str:
             budget.append(f"p95 ≤ {r['budget_p95_ms']} ms")
         if "budget_queries" in r:
             budget.append(f"≤ {r['budget_queries']} SQL")
+        if "drill_ok" in r:
+            budget.append("零错误、零陈旧读、从库读 ≥ 50%")
         if "ratio_list_to_this" in r:
             budget.append(f"列表首页 p50 是它的 {r['ratio_list_to_this']} 倍")
         lines.append(
@@ -561,8 +563,9 @@ def run_drill() -> list[dict]:
     print("多节点演练（bench/drill.py）…", flush=True)
     command = [sys.executable, str(ROOT / "bench" / "drill.py")]
     command += os.environ.get("BENCH_DRILL_ARGS", "").split()
-    code = subprocess.run(command, cwd=ROOT).returncode
     out = OUT / "drill.json"
+    out.unlink(missing_ok=True)
+    code = subprocess.run(command, cwd=ROOT).returncode
     if not out.exists():
         return [{"name": "多节点演练", "error": f"drill exited with {code}"}]
     result = json.loads(out.read_text())
