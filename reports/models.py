@@ -378,8 +378,14 @@ class SelfCheckSummary(models.Model):
     major_count = models.PositiveIntegerField("其中重大事故隐患数", default=0)
     no_major_declared = models.BooleanField("本月未发现重大事故隐患", default=False)
     note = models.TextField("说明", blank=True)
+    # Empty only for summaries loaded without an account (the demo without its enterprise user).
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="报送人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     filed_at = models.DateTimeField("报送时间")
     due_date = models.DateField("报送截止日期")

@@ -188,6 +188,31 @@ def selfcheck_missing(user, year: int, month: int) -> QuerySet[Enterprise]:
     )
 
 
+@dataclass(frozen=True)
+class Standing:
+    """How many of a region's operating enterprises filed a month's summary."""
+
+    year: int
+    month: int
+    filed: int
+    operating: int
+
+    @property
+    def missing(self) -> int:
+        return max(self.operating - self.filed, 0)
+
+
+def selfcheck_standing_for_report(region: Region, year: int, month: int) -> Standing:
+    """The self-inspection summaries a monthly progress report of (year, month) can count: the
+    previous month's, due by the configured day of the report's month (the report's own month
+    is not due until after the report is)."""
+    year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    operating = Enterprise.objects.filter(
+        region__code__startswith=region.prefix, status=EnterpriseStatus.OPERATING
+    ).count()
+    return Standing(year, month, selfcheck_filed_count(region, year, month), operating)
+
+
 def selfcheck_filed_count(region: Region, year: int, month: int) -> int:
     """Enterprises of the region that filed the month's summary (已报自查月报企业数)."""
     return SelfCheckSummary.objects.filter(

@@ -15,7 +15,8 @@ from core.errors import Kind, ServiceError
 from core.models import Region
 from enterprises.choices import EnterpriseStatus
 from hazards.choices import HazardLevel, HazardSource
-from reports.models import SelfCheckSummary
+from reports.models import MonthlyReport, SelfCheckSummary
+from reports.monthly.services import report_build_county
 from reports.selfcheck import services
 from tests.factories import EnterpriseFactory
 from tests.hazard_helpers import register
@@ -243,3 +244,16 @@ def test_an_enterprise_account_sees_only_its_own_summaries_and_no_missing_list(w
     client.force_login(world.stranger)
     assert world.filer.name not in client.get(reverse("selfcheck:summary_list")).content.decode()
     assert client.get(reverse("selfcheck:missing_list")).status_code == 403
+
+
+def test_the_monthly_report_shows_how_many_enterprises_filed_the_previous_months_summary(
+    world, client
+):
+    file(world)  # October's, due on 5 November: the November report counts it
+    county = Region.objects.get(code="150623")
+    with freeze_time(TODAY):
+        report_build_county(region=county, year=2026, month=11, on=TODAY)
+    report = MonthlyReport.objects.get(region=county, year=2026, month=11)
+    client.force_login(world.p.reviewer)
+    body = client.get(report.get_absolute_url()).content.decode()
+    assert "2026年10月已报自查月报企业数 <strong>1</strong> 家" in body
