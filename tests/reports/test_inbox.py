@@ -186,3 +186,13 @@ def test_the_regulator_sees_when_and_by_whom_on_pages_and_lists(served, client):
         assert "已签收" in body and signed in body, name
     letter = client.get(reverse("notices:notice_detail", args=[served.letter.pk])).content.decode()
     assert "未签收" in letter
+
+
+def test_the_notices_api_gives_the_acknowledgement_time(served, client):
+    at = timezone.make_aware(datetime(2026, 6, 5, 9, 30))
+    with freeze_time(at):
+        services.notice_acknowledge(notice=served.overdue, by=served.account)
+    client.force_login(served.team.reviewer)
+    data = client.get(f"/api/v1/notices/{served.overdue.pk}/").json()
+    assert data["acknowledged_at"].startswith("2026-06-05T09:30")
+    assert client.get(f"/api/v1/notices/{served.letter.pk}/").json()["acknowledged_at"] is None
