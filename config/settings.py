@@ -388,6 +388,10 @@ REPORTS_MONTHLY_BUILD_DAY = env_int("REPORTS_MONTHLY_BUILD_DAY", 20)
 REPORTS_MONTHLY_DUE_DAY = env_int("REPORTS_MONTHLY_DUE_DAY", 28)
 if not (1 <= REPORTS_MONTHLY_BUILD_DAY <= 28 and 1 <= REPORTS_MONTHLY_DUE_DAY <= 28):
     raise ImproperlyConfigured("REPORTS_MONTHLY_BUILD_DAY and _DUE_DAY must be between 1 and 28.")
+# An enterprise's monthly self-inspection summary for a month is due by this day of the next month.
+REPORTS_SELFCHECK_DUE_DAY = env_int("REPORTS_SELFCHECK_DUE_DAY", 5)
+if not 1 <= REPORTS_SELFCHECK_DUE_DAY <= 28:
+    raise ImproperlyConfigured("REPORTS_SELFCHECK_DUE_DAY must be between 1 and 28.")
 REPORTS_SMS_BACKEND = env_str("REPORTS_SMS_BACKEND", "reports.notices.delivery.LoggingSmsBackend")
 
 CELERY_BEAT_SCHEDULE: dict = {
@@ -461,6 +465,8 @@ HAZARD_EXTENSION_WINDOW_WORKDAYS = env_int("HAZARD_EXTENSION_WINDOW_WORKDAYS", 2
 HAZARD_EXTENSION_MAX_APPROVED = env_int("HAZARD_EXTENSION_MAX_APPROVED", 1)
 HAZARD_EXTENSION_MAX_DAYS = env_int("HAZARD_EXTENSION_MAX_DAYS", 90)
 HAZARD_PHOTO_MAX_BYTES = env_int("HAZARD_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+# The minutes of a workers' congress report (双报告): PDF, image or Word (.docx).
+HAZARD_MINUTES_MAX_BYTES = env_int("HAZARD_MINUTES_MAX_BYTES", 10 * 1024 * 1024)
 HAZARD_PHOTO_MAX_PIXELS = env_int("HAZARD_PHOTO_MAX_PIXELS", 50_000_000)
 # Photos in one upload (a registration or an "add photos"), and on one hazard in all.
 HAZARD_PHOTOS_PER_REQUEST = env_int("HAZARD_PHOTOS_PER_REQUEST", 20)

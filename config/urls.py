@@ -16,6 +16,8 @@ urlpatterns = [
     path("reports/", include("reports.notices.urls")),
     path("reports/", include("reports.monthly.urls")),
     path("ledger/", include("reports.ledger.urls")),
+    path("inbox/", include("reports.inbox.urls")),
+    path("selfcheck/", include("reports.selfcheck.urls")),
     path("dashboard/", include("reports.dashboard.urls")),
     path("api/v1/", include(("config.api", "api"), namespace="api")),
     path("admin/", admin.site.urls),

@@ -27,6 +27,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from core.models import Department, Job, Region, Sector
 from enterprises.services import enterprise_import_preview
+from hazards.minutes import workers_report_record
 from hazards.models import Clause, JudgmentStandard
 from hazards.services import hazard_add_photo
 from inspections import services as inspection_services
@@ -47,6 +48,9 @@ KINDS = {
     "hazards/<pk>": "hazard",
     "hazards/<>/steps/<action>": "action",
     "hazards/photos/<pk>": "photo",
+    "hazards/<>/minutes/<minutes_pk>": "workers_report",
+    "inbox/notices/<pk>": "notice",
+    "inbox/documents/<pk>": "document",
     "hazards/standards/<pk>": "standard",
     "inspections/visits/<pk>": "inspection",
     "inspections/visits/<>/checklist/<clause_pk>": "checklist_clause",
@@ -141,6 +145,9 @@ def world(team, enterprise, settings, tmp_path):  # noqa: F811
     )
     hazard = hazards[0]
     photo = hazard_add_photo(by=team.inspector, hazard=hazard, kind="before", data=jpeg_bytes())
+    minutes = workers_report_record(
+        hazard=hazard, by=team.inspector, reported_on=today, data=jpeg_bytes(), file_name="纪要.jpg"
+    )
     plan = inspection_services.plan_create(by=team.reviewer, name="年度计划", year=today.year)
     draw = inspection_services.draw_run(by=team.reviewer, plan=plan, count=1)
     late = register(team.inspector, enterprise=enterprise, found=today - timedelta(days=60))
@@ -157,6 +164,7 @@ def world(team, enterprise, settings, tmp_path):  # noqa: F811
         "hazard": hazard.pk,
         "action": "start-rectification",
         "photo": photo.pk,
+        "workers_report": minutes.pk,
         "standard": JudgmentStandard.objects.first().pk,
         "clause": Clause.objects.first().pk,
         "sector": Sector.objects.get(code="hazchem").pk,
