@@ -1,4 +1,10 @@
-"""What every API view shares: the documented errors, and input PostgreSQL cannot store."""
+"""What every API view shares: the documented errors, input PostgreSQL cannot store, and query
+parameters held to their published types."""
+
+import re
+
+from django.db import models
+from django_filters import filters as df
 
 from core.errors import ServiceError, has_chinese
 
@@ -52,12 +58,77 @@ def reject_nul(request) -> None:
         raise ServiceError(f"{next(iter(errors))}：{NUL_MESSAGE}", fields=errors)
 
 
+# Filters that take several values (?state=a&state=b, ?ordering=a,b).
+_MULTIPLE = (df.MultipleChoiceFilter, df.BaseCSVFilter)
+_INTEGER = re.compile(r"-?[0-9]+")
+_POSITIVE = re.compile(r"[0-9]*[1-9][0-9]*")
+
+
+def _integer_filter(model, flt) -> bool:
+    """A number filter on an integer column is published as an integer."""
+    try:
+        field = model._meta.get_field(flt.field_name)
+    except Exception:  # noqa: BLE001 - a method filter or a path through a relation
+        return False
+    return isinstance(field, models.IntegerField)
+
+
+def _filter_problem(model, flt, values: list[str]) -> str | None:
+    if len(values) > 1 and not isinstance(flt, _MULTIPLE):
+        return "只能填写一个值。"
+    value = values[0]
+    if value == "" or isinstance(flt, _MULTIPLE):
+        return None  # empty means "any", as on the list page; a choice list checks itself
+    if isinstance(flt, df.BooleanFilter) and value not in ("true", "false"):
+        return "应为 true 或 false。"
+    if isinstance(flt, df.NumberFilter) and _integer_filter(model, flt):
+        if not _INTEGER.fullmatch(value):
+            return "应为整数。"
+    return None
+
+
+def query_problems(params, filterset_class, paginated: bool) -> dict:
+    """What the list's FilterSet would silently ignore although the schema refuses it: a
+    parameter given twice, a yes/no that is neither true nor false, a fraction for a whole
+    number, a page size that is not a positive whole number."""
+    errors = {}
+    if filterset_class is not None:
+        model = filterset_class._meta.model
+        for name, flt in filterset_class.base_filters.items():
+            values = params.getlist(name)
+            if values and (problem := _filter_problem(model, flt, values)):
+                errors[name] = [problem]
+    if paginated:
+        for name in ("page", "page_size"):
+            values = params.getlist(name)
+            if len(values) > 1:
+                errors[name] = ["只能填写一个值。"]
+            elif name == "page_size" and values and values[0]:
+                if not _POSITIVE.fullmatch(values[0]):
+                    errors[name] = ["每页条数应为正整数。"]
+    return errors
+
+
+def reject_bad_query(request, view) -> None:
+    """Refuse (400) list query parameters that do not match the published schema."""
+    if request.method != "GET" or getattr(view, "action", None) not in (None, "list"):
+        return
+    filterset_class = getattr(view, "filterset_class", None)
+    paginated = getattr(view, "paginator", None) is not None
+    errors = query_problems(request.query_params, filterset_class, paginated)
+    if errors:
+        name, problems = next(iter(errors.items()))
+        raise ServiceError(f"{name}：{problems[0]}", fields=errors)
+
+
 class ApiDefaults:
-    """Mixed into every API view: its schema documents the usual errors, and input that holds
-    a NUL character is refused with 400 before any query."""
+    """Mixed into every API view: its schema documents the usual errors, input that holds
+    a NUL character is refused with 400 before any query, and so are list query parameters
+    that do not match their published type."""
 
     schema = ApiSchema()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         reject_nul(request)
+        reject_bad_query(request, self)
