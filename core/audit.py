@@ -126,8 +126,7 @@ def audit_entries_for(user):
         return None
     if user.is_superuser:
         return AuditEntry.objects.all()
-    from accounts.choices import Role
-
-    if not (user.is_staff or user.role == Role.ADMIN) or user.region is None:
+    administrator = user.is_staff or getattr(user, "is_administrator", False)
+    if not administrator or user.region is None:
         return None
     return AuditEntry.objects.filter(region__code__startswith=user.region.prefix)

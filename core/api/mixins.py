@@ -83,21 +83,22 @@ def _filter_problem(model, flt, values: list[str]) -> str | None:
         return "应为 true 或 false。"
     if isinstance(flt, df.NumberFilter) and _integer_filter(model, flt):
         if not _INTEGER.fullmatch(value):
-            return "应为整数。"
+            return "请填写合法的整数值。"
     return None
 
 
 def query_problems(params, filterset_class, paginated: bool) -> dict:
-    """What the list's FilterSet would silently ignore although the schema refuses it: a
+    """Parameter name → (label, messages) for what the list's FilterSet would silently ignore although the schema refuses it: a
     parameter given twice, a yes/no that is neither true nor false, a fraction for a whole
     number, a page size that is not a positive whole number."""
-    errors = {}
+    errors, labels = {}, {"page": "页码", "page_size": "每页条数"}
     if filterset_class is not None:
         model = filterset_class._meta.model
         for name, flt in filterset_class.base_filters.items():
             values = params.getlist(name)
             if values and (problem := _filter_problem(model, flt, values)):
                 errors[name] = [problem]
+                labels[name] = str(flt.label or name)
     if paginated:
         for name in ("page", "page_size"):
             values = params.getlist(name)
@@ -105,8 +106,8 @@ def query_problems(params, filterset_class, paginated: bool) -> dict:
                 errors[name] = ["只能填写一个值。"]
             elif name == "page_size" and values and values[0]:
                 if not _POSITIVE.fullmatch(values[0]):
-                    errors[name] = ["每页条数应为正整数。"]
-    return errors
+                    errors[name] = ["应为正整数。"]
+    return {name: (labels.get(name, name), problems) for name, problems in errors.items()}
 
 
 def reject_bad_query(request, view) -> None:
@@ -115,10 +116,11 @@ def reject_bad_query(request, view) -> None:
         return
     filterset_class = getattr(view, "filterset_class", None)
     paginated = getattr(view, "paginator", None) is not None
-    errors = query_problems(request.query_params, filterset_class, paginated)
-    if errors:
-        name, problems = next(iter(errors.items()))
-        raise ServiceError(f"{name}：{problems[0]}", fields=errors)
+    problems = query_problems(request.query_params, filterset_class, paginated)
+    if problems:
+        label, messages = next(iter(problems.values()))
+        fields = {name: messages for name, (_, messages) in problems.items()}
+        raise ServiceError(f"{label}：{messages[0]}", fields=fields)
 
 
 class ApiDefaults:

@@ -18,22 +18,14 @@ from schemathesis.specs.openapi.checks import ensure_resource_availability, use_
 from accounts.tokens import token_issue
 from config.wsgi import application
 from core.api.schema import operation_links
+from hazards.workflow import TABLE
 from tests.api.test_schemathesis import CHECKS_AFTER_AUTH
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
-HAZARD_STEPS = {
-    "start-rectification",
-    "request-extension",
-    "submit-rectification",
-    "recheck",
-    "recheck-pass",
-    "recheck-fail",
-    "record-dual-report",
-    "report-progress",
-    "photos",
-}
+# Every workflow step of a hazard, and its photos.
+HAZARD_STEPS = {t.action.value for t in TABLE.values()} | {"recheck", "photos"}
 
 
 RUN = run_settings(
