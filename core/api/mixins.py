@@ -3,6 +3,7 @@ parameters held to their published types."""
 
 import re
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django_filters import filters as df
 
@@ -68,7 +69,7 @@ def _integer_filter(model, flt) -> bool:
     """A number filter on an integer column is published as an integer."""
     try:
         field = model._meta.get_field(flt.field_name)
-    except Exception:  # noqa: BLE001 - a method filter or a path through a relation
+    except FieldDoesNotExist:  # a method filter or a path through a relation
         return False
     return isinstance(field, models.IntegerField)
 
@@ -88,9 +89,9 @@ def _filter_problem(model, flt, values: list[str]) -> str | None:
 
 
 def query_problems(params, filterset_class, paginated: bool) -> dict:
-    """Parameter name → (label, messages) for what the list's FilterSet would silently ignore although the schema refuses it: a
-    parameter given twice, a yes/no that is neither true nor false, a fraction for a whole
-    number, a page size that is not a positive whole number."""
+    """Parameter name → (label, messages) for what the list's FilterSet would silently ignore
+    although the schema refuses it: a parameter given twice, a yes/no that is neither true nor
+    false, a fraction for a whole number, a page size that is not a positive whole number."""
     errors, labels = {}, {"page": "页码", "page_size": "每页条数"}
     if filterset_class is not None:
         model = filterset_class._meta.model

@@ -85,3 +85,18 @@ def test_an_export_records_the_client_behind_the_proxy(client, personas):
     assert (through_proxy.address, through_proxy.region_id) == (CLIENT, "150623")
     # A forged header from a client that is no proxy is not believed.
     assert direct.address == "192.0.2.7"
+
+
+def test_the_admin_list_of_the_log_is_scoped_the_same_way(client, personas, county_admins):
+    admin_a, _ = county_admins
+    admin_a.is_staff = True
+    admin_a.save(update_fields=["is_staff"])
+    from django.contrib.auth.models import Permission
+
+    admin_a.user_permissions.add(Permission.objects.get(codename="view_auditentry"))
+    audit_record(AuditKind.EXPORT, "前旗导出", user=personas.inspector)
+    audit_record(AuditKind.EXPORT, "鄂旗导出", user=personas.inspector_b)
+    client.force_login(admin_a)
+    page = client.get("/admin/core/auditentry/")
+    assert page.status_code == 200
+    assert "前旗导出" in page.content.decode() and "鄂旗导出" not in page.content.decode()
