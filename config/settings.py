@@ -302,6 +302,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.add_links",
+        "core.api.schema.empty_filters",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DepartmentKindEnum": "core.choices.DepartmentKind",
         "HazardLevelEnum": "hazards.choices.HazardLevel",
