@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/", include("reports.monthly.urls")),
     path("ledger/", include("reports.ledger.urls")),
     path("dashboard/", include("reports.dashboard.urls")),
+    path("tipoffs/", include("tipoffs.urls")),
     path("api/v1/", include(("config.api", "api"), namespace="api")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
