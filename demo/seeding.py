@@ -15,6 +15,7 @@ from enterprises.demo import seed_enterprises
 from hazards.demo import seed_hazards
 from inspections.demo import seed_inspections
 from reports.demo import seed_reports
+from tipoffs.demo import seed_tipoffs
 
 from .models import DemoSeed
 
@@ -25,6 +26,7 @@ PARTS: list[tuple[str, str, Callable[[], int | None]]] = [
     ("hazards", "隐患", seed_hazards),
     ("inspections", "检查", seed_inspections),
     ("reports", "督办通知和月报", seed_reports),
+    ("tipoffs", "群众举报", seed_tipoffs),
 ]
 
 
