@@ -26,6 +26,13 @@ from .models import Tipoff, TipoffPhoto
 from .workflow import APPROVERS, HANDLERS, TABLE
 
 PAGE_SIZE = 20
+DONE_MESSAGES = {
+    "accept": "已受理。",
+    "reject": "已作不予受理处理。",
+    "transfer": "已转办。",
+    "verify": "已查实，隐患已登记。",
+    "not-verified": "已按未查实办结。",
+}
 
 
 def client_key(group, request) -> str:
@@ -162,7 +169,7 @@ def tipoff_step(request, pk: int, action: str):
         except ServiceError as exc:
             add_to_form(form, exc, request=request)
         else:
-            messages.success(request, f"已{transition.action.label}。")
+            messages.success(request, DONE_MESSAGES[action])
             return redirect(tipoff.get_absolute_url())
     tipoff.refresh_from_db()
     return _detail(request, tipoff, forms={action: form}, status=400)
