@@ -20,6 +20,7 @@ from core.filtering import filter_results
 from hazards.forms import read_photos
 
 from . import services
+from .choices import TipoffState
 from .filtersets import TipoffFilterSet
 from .forms import RewardForm, StatusForm, TipoffForm, step_form
 from .models import Tipoff, TipoffPhoto
@@ -123,7 +124,9 @@ def _detail(request, tipoff: Tipoff, *, forms=None, reward_form=None, phone=None
         (t, forms.get(t.action.value) or step_form(t.action.value, user, tipoff)) for t in steps
     ]
     can_reward = (
-        tipoff.state == "verified" and not tipoff.reward_approved_by_id and user.has_role(*HANDLERS)
+        tipoff.state == TipoffState.VERIFIED
+        and not tipoff.reward_approved_by_id
+        and user.has_role(*HANDLERS)
     )
     can_approve = (
         tipoff.reward_amount is not None

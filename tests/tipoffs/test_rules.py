@@ -357,3 +357,19 @@ def test_the_api_takes_the_same_steps_and_audits_the_identity(client, personas):
     assert AuditEntry.objects.filter(kind=AuditKind.TIPOFF_IDENTITY).count() == 1
     client.force_login(personas.leader)
     assert client.get(f"{base}/identity/").status_code == 403
+
+
+def test_the_pages_take_the_steps_and_show_a_missing_reason_in_chinese(client, personas):
+    tipoff = submit()
+    client.force_login(personas.reviewer)
+    reject = reverse("tipoffs:tipoff_step", args=[tipoff.pk, "reject"])
+    refused = client.post(reject, {"reject-reason": ""})
+    body = refused.content.decode()
+    assert refused.status_code == 400, body
+    assert "该字段是必填项" in body
+    accept = reverse("tipoffs:tipoff_step", args=[tipoff.pk, "accept"])
+    assert client.post(accept, {}, follow=True).content.decode().count("已受理。") == 1
+    tipoff.refresh_from_db()
+    assert tipoff.state == TipoffState.ACCEPTED
+    unknown = reverse("tipoffs:tipoff_step", args=[tipoff.pk, "sign-off"])
+    assert client.post(unknown).status_code == 404
