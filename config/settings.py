@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "hazards",
     "inspections",
     "reports",
+    "tipoffs",
     "demo",
 ]
 
@@ -315,6 +316,7 @@ SPECTACULAR_SETTINGS = {
         "PhotoKindEnum": "hazards.choices.PhotoKind",
         "StandardStatusEnum": "hazards.choices.StandardStatus",
         "BasisKindEnum": "hazards.choices.BasisKind",
+        "TipoffStateEnum": "tipoffs.choices.TipoffState",
     },
 }
 
@@ -476,6 +478,14 @@ HAZARD_PHOTO_MAX_PIXELS = env_int("HAZARD_PHOTO_MAX_PIXELS", 50_000_000)
 # Photos in one upload (a registration or an "add photos"), and on one hazard in all.
 HAZARD_PHOTOS_PER_REQUEST = env_int("HAZARD_PHOTOS_PER_REQUEST", 20)
 HAZARD_PHOTOS_PER_HAZARD = env_int("HAZARD_PHOTOS_PER_HAZARD", 60)
+# Public reports (群众举报): photos per report, and how often one client address may file a
+# report or look up a tracking code (django-ratelimit rates, e.g. "5/h").
+TIPOFF_PHOTOS_MAX = env_int("TIPOFF_PHOTOS_MAX", 5)
+TIPOFF_RATE = env_str("TIPOFF_RATE", "5/h")
+TIPOFF_STATUS_RATE = env_str("TIPOFF_STATUS_RATE", "30/h")
+# The counts live in the cache; Redis is only a cache, so while it is down the public page
+# stays open rather than refusing every citizen.
+RATELIMIT_FAIL_OPEN = True
 
 # Dashboard: 重点监管企业执法检查覆盖率 counts from 1 January of the period's year (annual);
 # false makes it follow the chosen period.

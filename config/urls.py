@@ -19,6 +19,7 @@ urlpatterns = [
     path("inbox/", include("reports.inbox.urls")),
     path("selfcheck/", include("reports.selfcheck.urls")),
     path("dashboard/", include("reports.dashboard.urls")),
+    path("tipoffs/", include("tipoffs.urls")),
     path("api/v1/", include(("config.api", "api"), namespace="api")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

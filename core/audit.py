@@ -28,6 +28,7 @@ class AuditKind(models.TextChoices):
     DOCUMENT_DOWNLOAD = "document_download", "下载文书"
     REFUSAL = "refusal", "拒绝访问"
     ADMIN_CHANGE = "admin_change", "后台修改"
+    TIPOFF_IDENTITY = "tipoff_identity", "查看举报人信息"
 
 
 class AuditEntry(models.Model):

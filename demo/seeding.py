@@ -16,6 +16,7 @@ from hazards.demo import seed_hazards
 from inspections.demo import seed_inspections
 from reports.demo import seed_reports
 from reports.selfcheck.demo import seed_selfcheck
+from tipoffs.demo import seed_tipoffs
 
 from .models import DemoSeed
 
@@ -27,6 +28,7 @@ PARTS: list[tuple[str, str, Callable[[], int | None]]] = [
     ("inspections", "检查", seed_inspections),
     ("reports", "督办通知和月报", seed_reports),
     ("selfcheck", "企业自查月报和签收", seed_selfcheck),
+    ("tipoffs", "群众举报", seed_tipoffs),
 ]
 
 

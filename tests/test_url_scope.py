@@ -40,6 +40,7 @@ from tests.factories import UserFactory
 from tests.hazard_helpers import jpeg_bytes, register
 from tests.inspections.conftest import checked_visit, enterprise, team  # noqa: F401 - fixtures
 from tests.reports.monthly_helpers import file
+from tipoffs import services as tipoff_services
 
 pytestmark = pytest.mark.django_db
 
@@ -87,9 +88,23 @@ KINDS = {
     "api/v1/draws/<pk>": "draw",
     "api/v1/standards/<pk>": "standard",
     "api/v1/clauses/<pk>": "clause",
+    "tipoffs/staff/<pk>": "tipoff",
+    "tipoffs/staff/<>/steps/<action>": "tipoff_action",
+    "tipoffs/staff/photos/<pk>": "tipoff_photo",
+    "api/v1/tipoffs/<pk>": "tipoff",
 }
 # Reference data everybody reads, and what everybody may open.
-GLOBAL_KINDS = {"standard", "clause", "checklist_clause", "sector", "action", "public_id"}
+GLOBAL_KINDS = {
+    "standard",
+    "clause",
+    "checklist_clause",
+    "sector",
+    "action",
+    "public_id",
+    "tipoff_action",
+}
+# Public pages anybody may open without signing in.
+PUBLIC_NAMES = {"tipoffs:tipoff_create", "tipoffs:tipoff_status"}
 # Objects that are their creator's alone.
 OWNER_KINDS = {"enterprise_import", "ledger_import", "job", "notification"}
 # Not checked here: the Django admin (staff only, its own permissions), the API's catch-all.
@@ -160,7 +175,17 @@ def world(team, enterprise, settings, tmp_path):  # noqa: F811
         kind="ledger_export", title="导出", created_by=team.inspector, state="done"
     )
     job.result.save("t.xlsx", ContentFile(b"x"))
+    tipoff = tipoff_services.tipoff_submit(
+        region="150623101",
+        what="举报范围测试内容",
+        where="举报范围测试某加油站",
+        phone="13900000000",
+        photos=[("a.jpg", jpeg_bytes())],
+    )
     objects = {
+        "tipoff": tipoff.pk,
+        "tipoff_action": "accept",
+        "tipoff_photo": tipoff.photos.get().pk,
         "hazard": hazard.pk,
         "action": "start-rectification",
         "photo": photo.pk,
@@ -206,7 +231,7 @@ def world(team, enterprise, settings, tmp_path):  # noqa: F811
         "enterprise_account": UserFactory(username="qiye", role=Role.ENTERPRISE, department=None),
         "nobody": UserFactory(username="nobody", role=Role.LEADER, region=None, department=None),
     }
-    markers = [hazard.number, enterprise.name, document.number]
+    markers = [hazard.number, enterprise.name, document.number, tipoff.where]
     return objects, people, markers
 
 
@@ -249,6 +274,7 @@ def test_every_url_with_every_persona_in_and_out_of_scope(world, client):
             anonymous.status_code == 200
             and "public_id" not in route
             and name not in ("core:favicon", "healthz", "accounts:login", "api:auth_token")
+            and name not in PUBLIC_NAMES
         ):
             problems.append(f"anonymous 200 {url}")
         for persona, user in people.items():

@@ -101,6 +101,7 @@ def world(keep_connection, team, settings, tmp_path):  # noqa: F811
     from hazards.models import Clause, JudgmentStandard
     from inspections import services as inspections
     from reports.ledger.preview import ledger_import_preview
+    from tipoffs.services import tipoff_submit
 
     settings.MEDIA_ROOT = tmp_path
     inspector, reviewer = team.inspector, team.reviewer
@@ -129,6 +130,10 @@ def world(keep_connection, team, settings, tmp_path):  # noqa: F811
     draw = inspections.draw_run(by=reviewer, plan=plan, count=2, seed=7)
     batch = ledger_import_preview(by=inspector, data=_ledger_file(), file_name="台账.xlsx")
     job = _job(team)
+    tipoffs = [
+        tipoff_submit(region="150623101", what="举报内容", where="某企业", phone=phone)
+        for phone in ("", "13900000000", "")
+    ]
     tokens = {
         "inspector": token_issue(user=inspector)[1],
         "reviewer": token_issue(user=reviewer)[1],
@@ -150,6 +155,7 @@ def world(keep_connection, team, settings, tmp_path):  # noqa: F811
             "jobs": [job.pk],
             "notices": _notice(team),
             "reports": _report(team),
+            "tipoffs": [t.pk for t in tipoffs],
         },
         # Second path parameters, paired with the first.
         "pairs": {

@@ -68,6 +68,16 @@ R = "reviewer"  # who calls an operation when not the inspector
 
 # (method, path) → (examples, persona). The coverage test below holds this to the schema.
 OPERATIONS: dict[tuple[str, str], tuple[int, str]] = {
+    ("GET", "/api/v1/tipoffs/"): (5, "inspector"),
+    ("GET", "/api/v1/tipoffs/{id}/"): (3, "inspector"),
+    ("GET", "/api/v1/tipoffs/{id}/identity/"): (3, "inspector"),
+    ("POST", "/api/v1/tipoffs/{id}/accept/"): (3, "inspector"),
+    ("POST", "/api/v1/tipoffs/{id}/reject/"): (3, "inspector"),
+    ("POST", "/api/v1/tipoffs/{id}/transfer/"): (3, "inspector"),
+    ("POST", "/api/v1/tipoffs/{id}/verify/"): (3, "inspector"),
+    ("POST", "/api/v1/tipoffs/{id}/not-verified/"): (3, "inspector"),
+    ("POST", "/api/v1/tipoffs/{id}/reward/"): (3, "inspector"),
+    ("POST", "/api/v1/tipoffs/{id}/approve-reward/"): (3, R),
     ("POST", "/api/v1/auth/token/"): (10, "inspector"),
     ("GET", "/api/v1/me/"): (3, "inspector"),
     ("GET", "/api/v1/dashboard/"): (8, "inspector"),

@@ -85,6 +85,7 @@ def test_reset_rebuilds_the_demo_from_scratch(client):
         "hazards",
         "inspections",
         "reports",
+        "tipoffs",
     }
 
 
