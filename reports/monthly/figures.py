@@ -8,9 +8,11 @@ all show the same figures. Counts "at the end of the period" are derived from da
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
@@ -122,6 +124,48 @@ SUMMARY_GROUPS: list[tuple[str, list[str]]] = [
         ["stock_opening", "stock_new", "stock_closed", "stock_carried", "stock_old"],
     ),
 ]
+# The breakdown tables' columns, as the paper form heads them in two rows: (group label, [(key, sub label)]).
+FORM_GROUPS = [
+    ("检查单位数", [("units_inspected", "")]),
+    (
+        "一般隐患",
+        [
+            ("general_found", "发现"),
+            ("general_self", "其中企业自查"),
+            ("general_dept", "其中部门检查"),
+            ("general_rectified", "已整改"),
+            ("general_rate", "整改率(%)"),
+            ("general_overdue", "逾期未改"),
+        ],
+    ),
+    (
+        "重大事故隐患",
+        [
+            ("major_found", "发现"),
+            ("major_self", "其中企业自查"),
+            ("major_dept", "其中部门检查"),
+            ("major_closed", "已整改销号"),
+            ("major_rate", "整改率(%)"),
+            ("major_overdue", "逾期未改"),
+            ("major_in_plan", "列入治理计划"),
+            ("major_five_complete", "五落实"),
+        ],
+    ),
+    ("挂牌督办", [("supervised", "合计"), ("supervised_province", "其中省级")]),
+    ("整改资金(万元)", [("funds", "")]),
+    (
+        "动态清零",
+        [
+            ("stock_opening", "期初存量"),
+            ("stock_new", "本期新增"),
+            ("stock_closed", "本期销号"),
+            ("stock_carried", "结转下期"),
+            ("stock_old", "2023年及以前未销号"),
+        ],
+    ),
+]
+
+
 NOTE_NO_INSPECTIONS = "本系统尚无执法检查记录，“检查单位数”按本期发现隐患的企业数（去重）统计。"
 
 
@@ -345,10 +389,27 @@ def _assemble(start: date, end: date, year_start: date, parts: dict) -> dict:
     }
 
 
+@contextmanager
+def _without_jit():
+    """PostgreSQL's JIT would spend seconds compiling these wide conditional aggregates (its
+    cost estimate counts the 挂牌督办 sub-queries once per row) to save milliseconds: off for
+    the transaction that counts."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def region_figures(region: Region, *, start: date, end: date, year_start: date) -> dict:
     """The whole figure set of one region and period, as stored in a monthly snapshot: the
     period's figures, the same figures from `year_start` (本年累计), and the breakdowns, each
     row with its year's figures. One region's queries; counties_figures does many at once."""
+    with _without_jit():
+        return _region_figures(region, start=start, end=end, year_start=year_start)
+
+
+def _region_figures(region: Region, *, start: date, end: date, year_start: date) -> dict:
     from .enforcement import enforcement_by_prefix, units_inspected
 
     span = {"start": start, "end": end, "year_start": year_start}
@@ -377,10 +438,17 @@ def counties_figures(
     """region_figures of many counties at once, keyed by county code: the hazards are counted
     in three grouped queries (by county, by town, by county and sector) and the enforcement
     and inspection records in a few more, whatever the number of counties."""
-    from .enforcement import enforcement_by_prefix, units_inspected
-
     if not counties:
         return {}
+    with _without_jit():
+        return _counties_figures(counties, start=start, end=end, year_start=year_start)
+
+
+def _counties_figures(
+    counties: list[Region], *, start: date, end: date, year_start: date
+) -> dict[str, dict]:
+    from .enforcement import enforcement_by_prefix, units_inspected
+
     span = {"start": start, "end": end, "year_start": year_start}
     digits = SIGNIFICANT_DIGITS[RegionLevel.COUNTY]
     prefixes = [c.prefix for c in counties]
