@@ -350,6 +350,21 @@ def subregion_rows(region: Region, rows: dict[str, dict], children: list[Region]
     return result
 
 
+def _by_town_and_sector(hazards: QuerySet[Hazard], *, start: date, end: date, year_start: date):
+    """(town code, sector id, summable aggregates) of every town and sector with hazards."""
+    town = Substr("region__code", 1, SIGNIFICANT_DIGITS[RegionLevel.TOWN])
+    sums = {k: v for k, v in _both(start, end, year_start).items() if "units_inspected" not in k}
+    rows = (
+        _annotated(hazards, end)
+        .annotate(town_key=town, sector_key=F("sector_id"))
+        .order_by()
+        .values("town_key", "sector_key")
+        .annotate(**sums)
+    )
+    for row in rows:
+        yield row.pop("town_key"), str(row.pop("sector_key")), row
+
+
 def _sectors() -> list[Sector]:
     return list(Sector.objects.order_by("order", "code"))
 
@@ -454,16 +469,44 @@ def _counties_figures(
     prefixes = [c.prefix for c in counties]
     county_key = Substr("region__code", 1, digits)
     hazards = Hazard.objects.alias(county_key=county_key).filter(county_key__in=prefixes)
-    totals_ = grouped_many(hazards, **span, keys=[county_key])
-    town_key = Substr("region__code", 1, SIGNIFICANT_DIGITS[RegionLevel.TOWN])
+    # Sums per county, per town and per county and sector, added up from one scan grouped by
+    # town and sector (hashed: no distinct count in it) …
+    raw: dict[tuple, dict] = {}
+    for town, sector, row in _by_town_and_sector(hazards, **span):
+        for level in (("county", town[:digits]), ("town", town), ("sector", town[:digits], sector)):
+            into = raw.setdefault(level, {})
+            for key, value in row.items():
+                into[key] = (into.get(key) or 0) + (value or 0)
+    # … and the enterprises with hazards found (检查单位数 without visits), counted apart.
+    for name, first in ((_M, start), (_Y, year_start)):
+        found = (
+            hazards.filter(found_date__gte=first, found_date__lte=end)
+            .annotate(town_key=Substr("region__code", 1, SIGNIFICANT_DIGITS[RegionLevel.TOWN]))
+            .order_by()
+            .values_list("town_key", "sector_id", "enterprise_id")
+            .distinct()
+        )
+        enterprises: dict[tuple, set] = {}
+        for town, sector, enterprise in found:
+            for level in (
+                ("county", town[:digits]),
+                ("town", town),
+                ("sector", town[:digits], str(sector)),
+            ):
+                enterprises.setdefault(level, set()).add(enterprise)
+        for level, row in raw.items():
+            row[name + "units_inspected"] = len(enterprises.get(level, ()))
+    split = {level: _split(row) for level, row in raw.items()}
     towns: dict[str, dict[str, dict]] = {}
-    for key, row in grouped(hazards, **span, key=town_key).items():
-        towns.setdefault(key[:digits], {})[key] = row
     sectors: dict[str, dict[str, dict]] = {}
-    for (prefix, sector), (month, year) in grouped_many(
-        hazards, **span, keys=[county_key, "sector_id"]
-    ).items():
-        sectors.setdefault(prefix, {})[sector] = month | {YEAR: year}
+    totals_ = {}
+    for (kind, *key), (month, year) in split.items():
+        if kind == "county":
+            totals_[key[0]] = (month, year)
+        elif kind == "town":
+            towns.setdefault(key[0][:digits], {})[key[0]] = month | {YEAR: year}
+        else:
+            sectors.setdefault(key[0], {})[key[1]] = month | {YEAR: year}
     enforcement = enforcement_by_prefix(prefixes, **span)
     children: dict[str, list[Region]] = {}
     for child in Region.objects.filter(parent__in=counties).order_by("code"):
@@ -472,8 +515,8 @@ def _counties_figures(
     result = {}
     for county in counties:
         p = county.prefix
-        if (p,) in totals_:
-            total, year_total = totals_[(p,)]
+        if p in totals_:
+            total, year_total = totals_[p]
         else:
             total = _empty()
             year_total = total.pop(YEAR)
