@@ -352,7 +352,12 @@ def job_monthly(info: dict) -> dict:
         built = monthly_reports_build(on=on, force=True)
         seconds = time.perf_counter() - started
         transaction.set_rollback(True)
-    return {"seconds": seconds, "county_reports": len(built), "on": str(on)}
+    return {
+        "seconds": seconds,
+        "county_reports": len(built),
+        "ms_per_county": round(seconds * 1000 / max(len(built), 1)),
+        "on": str(on),
+    }
 
 
 JOBS = {
@@ -448,6 +453,7 @@ def table(rows: list[dict]) -> str:
                     "checked",
                     "created",
                     "county_reports",
+                    "ms_per_county",
                     "errors",
                     "registrations_during",
                     "register_max_seconds",

@@ -36,6 +36,49 @@ def summary_rows(total: dict, year_total: dict) -> list[tuple[str, list[tuple]]]
     ]
 
 
+# The breakdown tables' figures, in column order; the page marks these red when not zero.
+TABLE_KEYS = [key for _, columns in fig.FORM_GROUPS for key, _ in columns]
+ALARM_KEYS = frozenset({"general_overdue", "major_overdue", "stock_old"})
+MONTH, YEAR_TO_DATE = "本月", "本年累计"
+
+
+def _cells(row: dict | None) -> list[tuple]:
+    """(value, kind) of each column: "—" where there is no figure (a rate of nothing found, or
+    a version filed before its rows had 本年累计); kind is "rate", "alarm" or ""."""
+    row = row or {}
+    cells = []
+    for key in TABLE_KEYS:
+        value = row.get(key)
+        kind = "rate" if key.endswith("_rate") else ("alarm" if key in ALARM_KEYS else "")
+        cells.append(("—" if value is None else value, kind))
+    return cells
+
+
+def breakdown(rows: list[dict], total: dict, year_total: dict) -> list[dict]:
+    """The rows of a breakdown table: each region or sector, then 合计, each with its 本月 and
+    its 本年累计 figures."""
+    lines = [
+        {
+            "n": str(n),
+            "label": row.get("label", ""),
+            "month": _cells(row),
+            "year": _cells(row.get(fig.YEAR)),
+            "total": False,
+        }
+        for n, row in enumerate(rows, start=1)
+    ]
+    lines.append(
+        {
+            "n": "",
+            "label": "合计",
+            "month": _cells(total),
+            "year": _cells(year_total or None),
+            "total": True,
+        }
+    )
+    return lines
+
+
 def report_context(report: MonthlyReport, version: MonthlyReportVersion | None = None) -> dict:
     """What the page, the PDF and the Excel show: a version as filed, or the report as it
     stands now (a draft's entered figures and texts included)."""
@@ -64,9 +107,15 @@ def report_context(report: MonthlyReport, version: MonthlyReportVersion | None =
         "year_period": figures.get("year_period", {}),
         "notes": figures.get("notes", []),
         "sections": [
-            ("按地区统计", figures.get("by_region", [])),
-            ("按行业领域统计", figures.get("by_sector", [])),
+            ("按地区统计", "地区", breakdown(figures.get("by_region", []), total, year_total)),
+            (
+                "按行业领域统计",
+                "行业领域",
+                breakdown(figures.get("by_sector", []), total, year_total),
+            ),
         ],
+        "month_label": MONTH,
+        "year_label": YEAR_TO_DATE,
     }
 
 
@@ -115,13 +164,10 @@ def _workbook(report: MonthlyReport, context: dict) -> bytes:
 
     book = Workbook()
     write_summary(book.active, report, context)
-    for title, rows, head in (
-        ("按地区", context["by_region"], "地区"),
-        ("按行业领域", context["by_sector"], "行业领域"),
-    ):
+    for (_, head, lines), title in zip(context["sections"], ("按地区", "按行业领域"), strict=True):
         sheet = book.create_sheet()
         sheet.title = title
-        write_form(sheet, report, context, rows, head)
+        write_form(sheet, report, context, lines, head)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

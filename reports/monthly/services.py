@@ -61,8 +61,21 @@ def monthly_reports_build(*, on: date, force: bool = False) -> list[MonthlyRepor
 def _build_month(on: date) -> list[MonthlyReport]:
     built = []
     counties = counties_with_enterprises()
-    for county in counties:
-        report = report_build_county(region=county, year=on.year, month=on.month, on=on)
+    done = set(
+        MonthlyReport.objects.filter(region__in=counties, year=on.year, month=on.month).values_list(
+            "region_id", flat=True
+        )
+    )
+    todo = [c for c in counties if c.code not in done]
+    # Every county's figures at once (a few grouped queries), then one report each.
+    start, end = report_period(on.year, on.month, on)
+    figures = fig.counties_figures(
+        todo, start=start, end=end, year_start=reporting_year_start(on.year)
+    )
+    for county in todo:
+        report = report_build_county(
+            region=county, year=on.year, month=on.month, on=on, figures=figures[county.code]
+        )
         if report is not None:
             built.append(report)
     for city_id in sorted({c.parent_id for c in counties if c.parent_id}):
@@ -72,14 +85,18 @@ def _build_month(on: date) -> list[MonthlyReport]:
     return built
 
 
-def report_build_county(*, region: Region, year: int, month: int, on: date) -> MonthlyReport | None:
-    """Freeze one county's figures as of `on`; None when the month already has its snapshot."""
+def report_build_county(
+    *, region: Region, year: int, month: int, on: date, figures: dict | None = None
+) -> MonthlyReport | None:
+    """Freeze one county's figures as of `on` (given when computed with other counties'); None
+    when the month already has its snapshot."""
     if MonthlyReport.objects.filter(region=region, year=year, month=month).exists():
         return None
     start, end = report_period(year, month, on)
-    figures = fig.region_figures(
-        region, start=start, end=end, year_start=reporting_year_start(year)
-    )
+    if figures is None:
+        figures = fig.region_figures(
+            region, start=start, end=end, year_start=reporting_year_start(year)
+        )
     try:
         with transaction.atomic():
             report = MonthlyReport.objects.create(

@@ -1,5 +1,6 @@
 """Excel sheets of the monthly report: the summary form (every figure, 本月 and 本年累计, the
-narrative and the signature block) and the breakdowns by region and sector."""
+narrative and the signature block) and the breakdowns by region and sector, each row 本月 and
+本年累计."""
 
 from __future__ import annotations
 
@@ -7,52 +8,12 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from ..models import MonthlyReport
+from .figures import FORM_GROUPS
 
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-
-# Two-row header of the breakdown sheets: (group label, [(key, sub label)]).
-FORM_GROUPS = [
-    ("检查单位数", [("units_inspected", "")]),
-    (
-        "一般隐患",
-        [
-            ("general_found", "发现"),
-            ("general_self", "其中企业自查"),
-            ("general_dept", "其中部门检查"),
-            ("general_rectified", "已整改"),
-            ("general_rate", "整改率(%)"),
-            ("general_overdue", "逾期未改"),
-        ],
-    ),
-    (
-        "重大事故隐患",
-        [
-            ("major_found", "发现"),
-            ("major_self", "其中企业自查"),
-            ("major_dept", "其中部门检查"),
-            ("major_closed", "已整改销号"),
-            ("major_rate", "整改率(%)"),
-            ("major_overdue", "逾期未改"),
-            ("major_in_plan", "列入治理计划"),
-            ("major_five_complete", "五落实"),
-        ],
-    ),
-    ("挂牌督办", [("supervised", "合计"), ("supervised_province", "其中省级")]),
-    ("整改资金(万元)", [("funds", "")]),
-    (
-        "动态清零",
-        [
-            ("stock_opening", "期初存量"),
-            ("stock_new", "本期新增"),
-            ("stock_closed", "本期销号"),
-            ("stock_carried", "结转下期"),
-            ("stock_old", "2023年及以前未销号"),
-        ],
-    ),
-]
 
 
 def _title(sheet, report: MonthlyReport, context: dict, width: int, suffix: str = "") -> None:
@@ -137,34 +98,41 @@ def write_summary(sheet, report: MonthlyReport, context: dict) -> None:
     sheet.column_dimensions["D"].width = 14
 
 
-def write_form(sheet, report: MonthlyReport, context: dict, rows: list[dict], head: str) -> None:
-    keys = [k for _, cols in FORM_GROUPS for k, _ in cols]
-    width = 2 + len(keys)
-    _title(sheet, report, context, width, "（本月）")
+def write_form(sheet, report: MonthlyReport, context: dict, lines: list[dict], head: str) -> None:
+    """A breakdown sheet: two lines per region or sector (and for 合计), 本月 above 本年累计."""
+    width = 3 + sum(len(cols) for _, cols in FORM_GROUPS)
+    _title(sheet, report, context, width, "（本月及本年累计）")
     _header(sheet, head)
-    body = [(str(i), r["label"], r) for i, r in enumerate(rows, start=1)]
-    body.append(("", "合计", context["total"]))
-    for r, (no, label, row) in enumerate(body, start=5):
-        sheet.cell(r, 1, no)
-        sheet.cell(r, 2, label)
-        for c, key in enumerate(keys, start=3):
-            value = row.get(key)
-            sheet.cell(r, c, "—" if value is None else value)
-    last = 4 + len(body)
+    r = 5
+    for line in lines:
+        for col, value in ((1, line["n"]), (2, line["label"])):
+            sheet.merge_cells(start_row=r, start_column=col, end_row=r + 1, end_column=col)
+            sheet.cell(r, col, value)
+        for offset, (label, cells) in enumerate(
+            ((context["month_label"], line["month"]), (context["year_label"], line["year"]))
+        ):
+            sheet.cell(r + offset, 3, label)
+            for c, (value, _) in enumerate(cells, start=4):
+                sheet.cell(r + offset, c, value)
+            if line["total"]:
+                for c in range(1, width + 1):
+                    sheet.cell(r + offset, c).font = Font(bold=True)
+        r += 2
+    last = r - 1
     _box(sheet, 3, last, width)
     _texts(sheet, {**context, "narrative": []}, last + 2, width)
     sheet.column_dimensions["B"].width = 22
     for c in range(3, width + 1):
         sheet.column_dimensions[get_column_letter(c)].width = 10
-    sheet.freeze_panes = "C5"
+    sheet.freeze_panes = "D5"
 
 
 def _header(sheet, head: str) -> None:
-    """Rows 3 and 4: 序号, the grouping's name and FORM_GROUPS, merged as on the paper form."""
-    for col, label in ((1, "序号"), (2, head)):
+    """Rows 3 and 4: 序号, the grouping's name, 时段 and FORM_GROUPS, merged as on the paper form."""
+    for col, label in ((1, "序号"), (2, head), (3, "时段")):
         sheet.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
         sheet.cell(3, col, label)
-    col = 3
+    col = 4
     for group, cols in FORM_GROUPS:
         if len(cols) == 1:
             sheet.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)

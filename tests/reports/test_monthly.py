@@ -242,7 +242,7 @@ def test_report_downloads(data, client, tmp_path):
     sheet = book["按地区"]
     assert "鄂托克前旗2026年5月" in sheet["A1"].value
     total_row = next(r for r in sheet.iter_rows(values_only=True) if r[1] == "合计")
-    assert total_row[9] == a.figures["total"]["major_found"]
+    assert total_row[2] == "本月" and total_row[10] == a.figures["total"]["major_found"]
     pdf = client.get(f"/api/v1/reports/{a.pk}/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     path = tmp_path / "r.pdf"
