@@ -10,8 +10,9 @@ server time p50/p95 and the SQL queries of one request. Jobs (ledger export and 
 the daily notice job, the monthly report build) each run in their own process, inside a
 transaction that is rolled back, so peak RSS is the job's own and the data set stays as
 generated. Baselines, in the same run: the same list page through the Django admin changelist
-and the list's own SQL run with psycopg directly. Results: a table on stdout and
-bench/out/results.json.
+and the list's own SQL run with psycopg directly. The load step (`--only load`, bench/load.py)
+runs the production settings under gunicorn and drives them with locust. Results: a table on
+stdout and bench/out/results.json.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import load  # noqa: E402
 from common import OUT, ROOT, bench_environ, dataset, setup_django, use_quick_database  # noqa: E402
 from ledger_bench import COMMIT_SECONDS, job_commit, ledger_file  # noqa: E402
 
@@ -42,6 +44,7 @@ GROUPS = (
     "notices",
     "monthly",
     "drill",
+    "load",
 )
 # (budget kind, limit): "p95" in ms, "cold"/"warm" p95 in ms, "seconds" for jobs.
 LIST_P95_MS = 150
@@ -502,6 +505,8 @@ def main() -> None:
         info = dataset()
         if args.step == "web":
             result = {"rows": measure_web(groups, repeat, info)}
+        elif args.step == "load":
+            result = {"rows": load.measure_load(info)}
         else:
             result = JOBS[args.step][1](info)
             if "seconds" in result:
@@ -544,9 +549,24 @@ def main() -> None:
         rows.append(result)
     if "drill" in groups:
         rows += run_drill()
+    load_rows = []
+    if "load" in groups:
+        print(
+            "负载（gunicorn 3 个进程，locust 无界面，50 人浏览，再加 5 人登记和推进隐患）…",
+            flush=True,
+        )
+        result = run_child("load", args)
+        if "error" in result:
+            rows.append({"name": "负载", "error": result["error"]})
+        else:
+            load_rows = result["rows"]
     text = table(rows)
+    if load_rows:
+        text += "\n\n" + load.table(load_rows)
     print("\n" + text)
     failed = sum("FAIL" in verdicts(r) for r in rows)
+    failed += sum("FAIL" in load.verdicts(r) for r in load_rows)
+    rows += load_rows
     summary = {
         "dataset": {k: info[k] for k in ("sizes", "counts", "as_of", "seconds", "parts")},
         "repeat": repeat,

@@ -79,6 +79,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+# Inputs and drop-downs drawn in Python, with the markup of Django's widget templates.
+FORM_RENDERER = "core.renderers.FastWidgetRenderer"
 
 TEMPLATES = [
     {

@@ -317,14 +317,16 @@ class DocumentSequence(models.Model):
 
 
 class DataVersion(models.Model):
-    """A counter bumped after every committed change of a kind of data (e.g. hazards).
+    """A counter bumped after every committed change of a kind of data (e.g. hazards), one per
+    scope: `hazards` (the epoch), `hazards:*` (every region), `hazards:15`, `hazards:1506`,
+    `hazards:150623` (a province, city, county; see hazards.versioning).
 
-    Cached counts and figures carry it in their keys. It lives in the database, not in the
+    Cached counts and figures carry the versions of the scope they cover in their keys. It lives in the database, not in the
     cache, so a cache that was down or lost its contents never serves figures older than the
     last committed change.
     """
 
-    name = models.CharField("数据", max_length=32, primary_key=True)
+    name = models.CharField("数据（范围）", max_length=64, primary_key=True)
     value = models.BigIntegerField("版本", default=0)
 
     class Meta:

@@ -220,7 +220,7 @@ def hazards_register_bulk(
         copy_objects(events)
         report(70)
         _history(hazards, by, now)
-        bump_on_commit()
+        bump_on_commit(h.region_id for h in hazards)
     return hazards
 
 

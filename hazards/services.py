@@ -244,7 +244,7 @@ def hazard_register(
         hazard._history_user = by
         full_clean(hazard, exclude=["number", "found_by"], validate_constraints=False)
         hazard.save()
-        bump_on_commit()
+        bump_on_commit([hazard.region_id])
         event = HazardEvent.objects.create(
             hazard=hazard,
             action=Action.REGISTER,
@@ -306,7 +306,7 @@ def hazard_update(*, hazard: Hazard | int, by, comment: str = "", **changes: Any
         hazard._history_user = by
         full_clean(hazard, exclude=["number", "found_by"], validate_constraints=False)
         hazard.save()
-        bump_on_commit()
+        bump_on_commit([hazard.region_id])
         HazardEvent.objects.create(
             hazard=hazard,
             action=Action.EDIT,

@@ -269,7 +269,7 @@ def apply(
             locked.state = transition.target
         locked._history_user = by
         locked.save()
-        bump_on_commit()
+        bump_on_commit([locked.region_id])
         return HazardEvent.objects.create(
             hazard=locked,
             action=transition.action,

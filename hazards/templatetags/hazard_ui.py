@@ -16,7 +16,8 @@ def hazard_queue_count(context) -> int:
     if not user.is_authenticated:
         return 0
     # Shown on every page: counted once per data version and day rather than per request.
-    key = f"queue-count:{user.pk}:{versioning.data_version()}:{timezone.localdate().isoformat()}"
+    version = versioning.user_version(user)
+    key = f"queue-count:{user.pk}:{version}:{timezone.localdate().isoformat()}"
     count = cache.get(key)
     if count is None:
         count = services.hazard_queue(user).count()

@@ -31,7 +31,7 @@ def hazard_list(request):
     filterset = HazardFilterSet(request.GET or None, queryset=queryset, request=request)
     results, filter_errors = filter_results(filterset, queryset)
     page = VersionedCountPaginator(
-        results, page_size_of(request), version=versioning.data_version
+        results, page_size_of(request), version=lambda: versioning.user_version(request.user)
     ).get_page(request.GET.get("page"))
     _mark_progress_due(page)
     selected_states = request.GET.getlist("state")
@@ -77,7 +77,7 @@ def hazard_queue(request):
         .order_by("current_deadline", "number")
     )
     page = VersionedCountPaginator(
-        queryset, page_size_of(request), version=versioning.data_version
+        queryset, page_size_of(request), version=lambda: versioning.user_version(request.user)
     ).get_page(request.GET.get("page"))
     _mark_progress_due(page)
     reasons = services.queue_reasons(page.object_list, request.user)

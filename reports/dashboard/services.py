@@ -1,5 +1,7 @@
 """The dashboard's figures for a user and period, cached per (scope, period, day, hazard data
-version); `invalidate()` bumps the version after a hazard changes."""
+version of the scope's region); a committed hazard change bumps the versions of its county and
+ancestors only, so other counties' dashboards stay cached. `invalidate()` makes every cached
+dashboard stale."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from .periods import Period
 
 log = logging.getLogger(__name__)
 
-# Every committed hazard change bumps the data version in the key; the TTL only bounds changes
+# Every committed hazard change in the scope bumps the data version in the key; the TTL only bounds changes
 # made outside the services (the Django admin, raw SQL).
 CACHE_SECONDS = 300
 
@@ -29,7 +31,7 @@ def invalidate() -> None:
 
 def dashboard_figures(user, period_start: date, period_end: date, today: date) -> dict:
     """Every dashboard figure of `user`'s scope for the period, cached for a short while."""
-    version = versioning.data_version()
+    version = versioning.user_version(user)
     key = f"dashboard:{version}:{scope_key(user)}:{period_start}:{period_end}:{today}"
     figures = cache.get(key)
     if figures is None:

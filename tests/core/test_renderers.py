@@ -1,0 +1,58 @@
+"""The Python-drawn widgets write exactly the markup of Django's widget templates."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
+
+from core.renderers import FastWidgetRenderer
+
+CHOICES = [("", "全部"), ("major", "重大"), ("general", "一般<>&\"'"), (3, 3)]
+GROUPED = [("", "—"), ("市", [("150600", "鄂尔多斯市"), ("150623", "\u3000鄂托克前旗")])]
+
+CASES = [
+    (forms.TextInput(attrs={"class": "form-control", "placeholder": '编号"<>'}), "q", "a&b"),
+    (forms.TextInput(), "q", None),
+    (forms.TextInput(attrs={"required": True, "disabled": False}), "q", ""),
+    (forms.NumberInput(attrs={"min": 0}), "n", 12),
+    (forms.DateInput(attrs={"type": "date"}), "d", datetime.date(2026, 5, 20)),
+    (forms.DateInput(), "d", "2026-05-20"),
+    (forms.HiddenInput(), "h", mark_safe("<b>")),
+    (forms.EmailInput(), "e", "a@b.cn"),
+    (forms.CheckboxInput(attrs={"class": "form-check-input"}), "c", True),
+    (forms.CheckboxInput(), "c", False),
+    (forms.Select(choices=CHOICES, attrs={"class": "form-select"}), "level", "major"),
+    (forms.Select(choices=CHOICES), "level", None),
+    (forms.Select(choices=CHOICES, attrs={"id": "x", "data-x": "1"}), "level", 3),
+    (forms.Select(choices=GROUPED), "region", "150623"),
+    (forms.SelectMultiple(choices=CHOICES), "states", ["major", "general<>&\"'"]),
+    (forms.NullBooleanSelect(attrs={"class": "form-select"}), "overdue", "true"),
+    (forms.Select(choices=[]), "empty", None),
+    (forms.Textarea(), "t", "多行\n<文本>"),
+    (forms.CheckboxSelectMultiple(choices=CHOICES), "m", ["major"]),
+]
+
+
+@pytest.mark.parametrize(("widget", "name", "value"), CASES)
+def test_fast_renderer_writes_the_same_markup_as_the_templates(widget, name, value):
+    slow = widget.render(name, value, attrs={"id": f"id_{name}"}, renderer=DjangoTemplates())
+    fast = widget.render(name, value, attrs={"id": f"id_{name}"}, renderer=FastWidgetRenderer())
+    assert fast == slow
+
+
+def test_a_whole_form_renders_the_same():
+    class Form(forms.Form):
+        q = forms.CharField(required=False)
+        level = forms.ChoiceField(choices=CHOICES, required=False)
+        found = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+        ok = forms.BooleanField(required=False)
+
+    data = {"q": "<x>", "level": "general<>&\"'", "found": "bad", "ok": "on"}
+    slow = str(Form(data, renderer=DjangoTemplates()))
+    fast = str(Form(data, renderer=FastWidgetRenderer()))
+    assert fast == slow
+    assert "<select" in fast
