@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "hazards",
     "inspections",
     "reports",
+    "portal",
     "demo",
 ]
 
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.SessionRefreshMiddleware",
+    "accounts.enterprise_access.EnterpriseAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.ServiceErrorMiddleware",
     "core.middleware.ChineseNotFoundMiddleware",
@@ -158,6 +160,7 @@ HOME_URLS_BY_ROLE = {
     "inspector": "inspections:home",
     "reviewer": "hazards:queue",
     "leader": "dashboard:dashboard",
+    "enterprise": "portal:home",
 }
 HOME_URL_DEFAULT = "hazards:hazard_list"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -263,7 +266,10 @@ REST_FRAMEWORK = {
         "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.enterprise_access.EnterpriseApiPermission",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

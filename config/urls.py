@@ -10,6 +10,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
+    path("accounts/requests/", include("portal.request_urls")),
     path("enterprises/", include("enterprises.urls")),
     path("hazards/", include("hazards.urls")),
     path("inspections/", include("inspections.urls")),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("reports/", include("reports.monthly.urls")),
     path("ledger/", include("reports.ledger.urls")),
     path("dashboard/", include("reports.dashboard.urls")),
+    path("qiye/", include("portal.urls")),
     path("api/v1/", include(("config.api", "api"), namespace="api")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -69,6 +69,7 @@ class Enterprise(TimeStampedModel):
     objects = ScopedQuerySet.as_manager()
     scope_region_path = "region"
     scope_sector_paths = ("sector", "other_sectors")
+    scope_enterprise_path = "pk"
 
     class Meta:
         ordering = ["region", "name"]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ["core", "accounts", "enterprises", "hazards", "inspections", "reports", "demo"]
+LAYERS = ["core", "accounts", "enterprises", "hazards", "inspections", "reports", "portal", "demo"]
 
 
 def _imported_apps(path: Path) -> set[str]:
