@@ -230,3 +230,33 @@ def test_a_major_hazard_without_a_clause_is_refused_on_the_page_and_nothing_is_k
     assert response.status_code == 200
     assert "判定依据" in response.content.decode()
     assert not firms.a.hazards.exists()
+
+
+def test_through_the_api_an_enterprise_registers_self_reports_only(client, firms):
+    client.force_login(firms.account_a)
+    today = timezone.localdate()
+    body = {
+        "enterprise": firms.a.pk,
+        "level": HazardLevel.GENERAL,
+        "place": "罐区",
+        "description": "静电接地线断开",
+        "found_date": today.isoformat(),
+        "deadline": (today + timezone.timedelta(days=10)).isoformat(),
+    }
+    response = client.post("/api/v1/hazards/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["source"] == HazardSource.SELF_REPORT
+    body["source"] = HazardSource.INSPECTION
+    response = client.post("/api/v1/hazards/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "企业自查上报" in response.content.decode()
+    hazard = firms.a.hazards.get()
+    response = client.post(
+        f"/api/v1/hazards/{hazard.pk}/sign-off/", {}, content_type="application/json"
+    )
+    assert response.status_code == 404  # not on the enterprise's list of API views
+    response = client.post(
+        f"/api/v1/hazards/{hazard.pk}/start-rectification/", {}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "rectifying"
