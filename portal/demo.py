@@ -45,23 +45,24 @@ PLAN = {
 
 
 def _account(enterprise) -> User:
-    user = User.objects.filter(username=QIYE_USERNAME).first()
-    if user is None:
-        user = User(
-            username=QIYE_USERNAME,
-            name=QIYE_NAME,
-            role=Role.ENTERPRISE,
-            region=enterprise.region,
-            phone="13900000009",
-        )
-        user.set_password(DEMO_PASSWORD)
-        user.save()
+    user = User(
+        username=QIYE_USERNAME,
+        name=QIYE_NAME,
+        role=Role.ENTERPRISE,
+        region=enterprise.region,
+        phone="13900000009",
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
     user.enterprises.add(enterprise)
     return user
 
 
 def seed_portal() -> int:
-    """Create `qiye` and its self-reported hazards; returns how many records were made."""
+    """Create `qiye` and its self-reported hazards; returns how many records were made.
+    Nothing happens when the login exists (whatever was changed or deleted since)."""
+    if User.objects.filter(username=QIYE_USERNAME).exists():
+        return 0
     enterprise = qiye_enterprise()
     user = _account(enterprise)
     inspector = User.objects.get(username="inspector")

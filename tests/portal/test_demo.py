@@ -27,4 +27,6 @@ def test_qiye_holds_the_demo_enterprise_with_inspection_and_self_reported_hazard
     assert response.status_code == 302
     body = client.get("/qiye/").content.decode()
     assert all(h.number in body for h in own.exclude(state="closed"))
-    assert "企业自查上报" in body and "部门执法检查" in body
+    assert "企业自查上报" in body
+    inspected = own.exclude(source=HazardSource.SELF_REPORT).first()
+    assert inspected.number in body and inspected.get_source_display() in body
