@@ -4,7 +4,7 @@ export PATH := $(HOME)/.local/bin:$(PATH)
 export UV_LINK_MODE := copy
 UV := uv
 
-.PHONY: run test install install-test lint bench bench-ledger migrate demo uv backup restore
+.PHONY: run test install install-test lint bench bench-ledger drill migrate demo uv backup restore
 
 uv:
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv
@@ -27,8 +27,9 @@ demo: migrate
 run: demo
 	@scripts/run.sh
 
-test: install-test
-	@$(UV) run pytest $(PYTEST_ARGS)
+PYTEST_WORKERS ?= 2
+test: install-test  ## every test, in PYTEST_WORKERS parallel processes (each with its own database)
+	@$(UV) run pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	@$(UV) run ruff check . && $(UV) run ruff format --check .
@@ -38,6 +39,9 @@ bench: install-test  ## province benchmark (1 000 000 hazards; BENCH_ARGS=--quic
 
 bench-ledger: install-test  ## only the ledger steps: 100 000-row export, 10 000-row import check and commit
 	@$(UV) run python bench/run.py --only export,import,commit $(BENCH_ARGS)
+
+drill: install-test  ## two web processes, proxy, two workers, a streaming replica, under load (DRILL_ARGS)
+	@$(UV) run python bench/drill.py $(DRILL_ARGS)
 
 backup: install  ## one dated archive of the database and uploaded files (BACKUP_DIR, default var/backups)
 	@DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(UV) run python manage.py backup

@@ -33,6 +33,13 @@ ENTERPRISE_PAGE_NAMES = frozenset(
         "portal:hazard_create",
         "portal:selfcheck",
         "portal:account_request",
+        # Its inbox (签收), monthly self-inspection summaries and 双报告 minutes.
+        "inbox:inbox",
+        "inbox:notice_acknowledge",
+        "inbox:document_acknowledge",
+        "selfcheck:summary_list",
+        "hazards:workers_report",
+        "hazards:workers_minutes",
     }
 )
 # API views (api:name) an enterprise account may call: its hazards, their photos and the

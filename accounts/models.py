@@ -82,6 +82,11 @@ class User(AbstractUser):
         return self.region
 
     @property
+    def is_administrator(self) -> bool:
+        """An administrator in the app (a superuser, or the 管理员 role of a territory)."""
+        return self.is_superuser or self.role == Role.ADMIN
+
+    @property
     def is_enterprise_account(self) -> bool:
         return self.role == Role.ENTERPRISE and not self.is_superuser
 

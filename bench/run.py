@@ -41,6 +41,7 @@ GROUPS = (
     "commit",
     "notices",
     "monthly",
+    "drill",
 )
 # (budget kind, limit): "p95" in ms, "cold"/"warm" p95 in ms, "seconds" for jobs.
 LIST_P95_MS = 150
@@ -417,6 +418,8 @@ def verdicts(row: dict) -> list[str]:
         out.append("PASS" if row["queries"] <= row["budget_queries"] else "FAIL")
     if "budget_seconds" in row:
         out.append("PASS" if row["seconds"] <= row["budget_seconds"] else "FAIL")
+    if "drill_ok" in row:
+        out.append("PASS" if row["drill_ok"] else "FAIL")
     if "register_budget_seconds" in row:
         out.append(
             "PASS" if row["register_max_seconds"] <= row["register_budget_seconds"] else "FAIL"
@@ -462,6 +465,8 @@ def table(rows: list[dict]) -> str:
             budget.append(f"p95 ≤ {r['budget_p95_ms']} ms")
         if "budget_queries" in r:
             budget.append(f"≤ {r['budget_queries']} SQL")
+        if "drill_ok" in r:
+            budget.append("零错误、零陈旧读、从库读 ≥ 50%")
         if "ratio_list_to_this" in r:
             budget.append(f"列表首页 p50 是它的 {r['ratio_list_to_this']} 倍")
         lines.append(
@@ -499,6 +504,11 @@ def main() -> None:
         (OUT / f"step-{args.step}.json").write_text(json.dumps(result, ensure_ascii=False))
         return
 
+    if groups == {"drill"}:  # the drill brings its own servers and data
+        rows = run_drill()
+        print("\n" + table(rows))
+        return
+
     import generate
 
     sizes = dict(generate.QUICK if args.quick else generate.FULL)
@@ -526,6 +536,8 @@ def main() -> None:
                 f"  {result['seconds']:.2f} 秒，峰值内存 {result.get('peak_rss_mb')} MB", flush=True
             )
         rows.append(result)
+    if "drill" in groups:
+        rows += run_drill()
     text = table(rows)
     print("\n" + text)
     failed = sum("FAIL" in verdicts(r) for r in rows)
@@ -543,6 +555,35 @@ def main() -> None:
     print(
         f"\n{failed} 项未达预算；结果：bench/out/results.json（用时 {summary['bench_seconds']} 秒）"
     )
+
+
+def run_drill() -> list[dict]:
+    """bench/drill.py in its own process (private primary, replica, two web processes, proxy,
+    two workers, load); its two layouts as rows of the table. BENCH_DRILL_ARGS passes options."""
+    print("多节点演练（bench/drill.py）…", flush=True)
+    command = [sys.executable, str(ROOT / "bench" / "drill.py")]
+    command += os.environ.get("BENCH_DRILL_ARGS", "").split()
+    out = OUT / "drill.json"
+    out.unlink(missing_ok=True)
+    code = subprocess.run(command, cwd=ROOT).returncode
+    if not out.exists():
+        return [{"name": "多节点演练", "error": f"drill exited with {code}"}]
+    result = json.loads(out.read_text())
+    rows = []
+    for label, name in (("one_node", "一个节点"), ("two_nodes", "两个节点 + 从库")):
+        r = result[label]
+        rows.append(
+            {
+                "name": f"多节点演练 {name}（{r['req_per_s']} req/s，从库读 {r['replica_share']:.0%}，"
+                f"陈旧读 {r['stale_reads']}/{r['writes']}，错误 {r['errors']}）",
+                "group": "drill",
+                "p50_ms": r["p50_ms"],
+                "p95_ms": r["p95_ms"],
+                "queries": "—",
+                "drill_ok": code == 0,
+            }
+        )
+    return rows
 
 
 def _migrate() -> None:

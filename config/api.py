@@ -14,6 +14,7 @@ from reports.dashboard.api import dashboard as dashboard_api
 from reports.ledger import api as ledger_api
 from reports.monthly.api import MonthlyReportViewSet
 from reports.notices.api import NoticeViewSet
+from tipoffs.api.views import TipoffViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -28,6 +29,7 @@ router.register("standards", JudgmentStandardViewSet, basename="standard")
 router.register("clauses", ClauseViewSet, basename="clause")
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("reports", MonthlyReportViewSet, basename="report")
+router.register("tipoffs", TipoffViewSet, basename="tipoff")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth_token"),

@@ -51,11 +51,13 @@ INSTALLED_APPS = [
     "inspections",
     "reports",
     "portal",
+    "tipoffs",
     "demo",
 ]
 
 MIDDLEWARE = [
     "core.middleware.HealthzMiddleware",
+    "core.db_router.PrimaryAfterWriteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,6 +110,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The demo runs the web server and the job worker side by side on one file.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A streaming replica of the primary (optional): web requests read from it, except for a few
+# seconds after the same browser wrote (core.db_router). Writes and migrations use the primary.
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.db_router.PrimaryReplicaRouter"]
+DATABASE_PRIMARY_AFTER_WRITE_SECONDS = env_int("DATABASE_PRIMARY_AFTER_WRITE_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
@@ -296,6 +309,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.add_links",
+        "core.api.schema.empty_filters",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DepartmentKindEnum": "core.choices.DepartmentKind",
         "HazardLevelEnum": "hazards.choices.HazardLevel",
@@ -304,6 +322,7 @@ SPECTACULAR_SETTINGS = {
         "PhotoKindEnum": "hazards.choices.PhotoKind",
         "StandardStatusEnum": "hazards.choices.StandardStatus",
         "BasisKindEnum": "hazards.choices.BasisKind",
+        "TipoffStateEnum": "tipoffs.choices.TipoffState",
     },
 }
 
@@ -382,6 +401,10 @@ REPORTS_MONTHLY_BUILD_DAY = env_int("REPORTS_MONTHLY_BUILD_DAY", 20)
 REPORTS_MONTHLY_DUE_DAY = env_int("REPORTS_MONTHLY_DUE_DAY", 28)
 if not (1 <= REPORTS_MONTHLY_BUILD_DAY <= 28 and 1 <= REPORTS_MONTHLY_DUE_DAY <= 28):
     raise ImproperlyConfigured("REPORTS_MONTHLY_BUILD_DAY and _DUE_DAY must be between 1 and 28.")
+# An enterprise's monthly self-inspection summary for a month is due by this day of the next month.
+REPORTS_SELFCHECK_DUE_DAY = env_int("REPORTS_SELFCHECK_DUE_DAY", 5)
+if not 1 <= REPORTS_SELFCHECK_DUE_DAY <= 28:
+    raise ImproperlyConfigured("REPORTS_SELFCHECK_DUE_DAY must be between 1 and 28.")
 REPORTS_SMS_BACKEND = env_str("REPORTS_SMS_BACKEND", "reports.notices.delivery.LoggingSmsBackend")
 
 CELERY_BEAT_SCHEDULE: dict = {
@@ -455,10 +478,20 @@ HAZARD_EXTENSION_WINDOW_WORKDAYS = env_int("HAZARD_EXTENSION_WINDOW_WORKDAYS", 2
 HAZARD_EXTENSION_MAX_APPROVED = env_int("HAZARD_EXTENSION_MAX_APPROVED", 1)
 HAZARD_EXTENSION_MAX_DAYS = env_int("HAZARD_EXTENSION_MAX_DAYS", 90)
 HAZARD_PHOTO_MAX_BYTES = env_int("HAZARD_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+# The minutes of a workers' congress report (双报告): PDF, image or Word (.docx).
+HAZARD_MINUTES_MAX_BYTES = env_int("HAZARD_MINUTES_MAX_BYTES", 10 * 1024 * 1024)
 HAZARD_PHOTO_MAX_PIXELS = env_int("HAZARD_PHOTO_MAX_PIXELS", 50_000_000)
 # Photos in one upload (a registration or an "add photos"), and on one hazard in all.
 HAZARD_PHOTOS_PER_REQUEST = env_int("HAZARD_PHOTOS_PER_REQUEST", 20)
 HAZARD_PHOTOS_PER_HAZARD = env_int("HAZARD_PHOTOS_PER_HAZARD", 60)
+# Public reports (群众举报): photos per report, and how often one client address may file a
+# report or look up a tracking code (django-ratelimit rates, e.g. "5/h").
+TIPOFF_PHOTOS_MAX = env_int("TIPOFF_PHOTOS_MAX", 5)
+TIPOFF_RATE = env_str("TIPOFF_RATE", "5/h")
+TIPOFF_STATUS_RATE = env_str("TIPOFF_STATUS_RATE", "30/h")
+# The counts live in the cache; Redis is only a cache, so while it is down the public page
+# stays open rather than refusing every citizen.
+RATELIMIT_FAIL_OPEN = True
 
 # Dashboard: 重点监管企业执法检查覆盖率 counts from 1 January of the period's year (annual);
 # false makes it follow the chosen period.

@@ -7,7 +7,10 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-" + "x" * 60)
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qingling")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "*")
-os.environ.setdefault("QINGLING_VAR_DIR", "/tmp/qingling-test-var")
+# Parallel test processes (pytest-xdist) keep their files apart.
+os.environ.setdefault(
+    "QINGLING_VAR_DIR", "/tmp/qingling-test-var" + os.environ.get("PYTEST_XDIST_WORKER", "")
+)
 
 from .settings import *  # noqa: E402,F403
 

@@ -7,6 +7,7 @@ from django.urls import path
 from django.utils import timezone
 
 from . import services, workdays
+from .audit import audit_entries_for
 from .choices import CalendarDayKind
 from .errors import ServiceError, add_to_form
 from .models import (
@@ -143,10 +144,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("at", "kind", "username", "address", "summary", "target")
+    list_display = ("at", "kind", "username", "region", "address", "summary", "target")
     list_filter = ("kind",)
     search_fields = ("username", "summary", "target", "address")
     date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        """As on the audit page: a county's administrator reads the rows of that county."""
+        entries = audit_entries_for(request.user)
+        if entries is None:
+            return AuditEntry.objects.none()
+        return entries.select_related("region")
 
 
 @admin.register(DocumentSequence)

@@ -25,8 +25,10 @@ class AuditKind(models.TextChoices):
     IMPORT = "import", "导入"
     DOCUMENT_ISSUE = "document_issue", "出具文书"
     DOCUMENT_VOID = "document_void", "作废文书"
+    DOCUMENT_DOWNLOAD = "document_download", "下载文书"
     REFUSAL = "refusal", "拒绝访问"
     ADMIN_CHANGE = "admin_change", "后台修改"
+    TIPOFF_IDENTITY = "tipoff_identity", "查看举报人信息"
 
 
 class AuditEntry(models.Model):
@@ -34,7 +36,7 @@ class AuditEntry(models.Model):
     account changes."""
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
-    kind = models.CharField("类型", max_length=16, choices=AuditKind.choices, db_index=True)
+    kind = models.CharField("类型", max_length=24, choices=AuditKind.choices, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="用户",
@@ -46,6 +48,17 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     username = models.CharField("用户名", max_length=150, blank=True, db_index=True)
+    # The region of the object (a document's visit) or else of the actor: a county's
+    # administrator reads the rows of that county; rows without a region only a superuser.
+    region = models.ForeignKey(
+        "core.Region",
+        verbose_name="地区",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     address = models.GenericIPAddressField("来源地址", null=True, blank=True)
     summary = models.CharField("事项", max_length=255)
     target = models.CharField("对象", max_length=255, blank=True)
@@ -71,22 +84,50 @@ def audit_record(
     username: str = "",
     request=None,
     target: str = "",
+    region=None,
     **details,
 ) -> AuditEntry:
     """Append one entry. `request` supplies the address (core.clientip) and, when `user` is
-    not given, the signed-in user."""
+    not given, the signed-in user; without it the address is that of the request being served,
+    if any (a background job has none). `region` (a Region or its code) is the object's region;
+    by default the user's."""
     from core.clientip import client_address
 
     if user is None and request is not None:
         candidate = getattr(request, "user", None)
         user = candidate if candidate is not None and candidate.is_authenticated else None
+    request = request if request is not None else current_request()
     address = client_address(request) if request is not None else ""
+    if region is None and user is not None:
+        region = getattr(user, "region_id", None)
     return AuditEntry.objects.create(
         kind=kind,
         user=user if user is not None and user.pk else None,
         username=(username or getattr(user, "username", "") or "")[:150],
+        region_id=getattr(region, "pk", region) or None,
         address=address or None,
         summary=summary[:255],
         target=str(target)[:255],
         details={k: v for k, v in details.items() if v is not None},
     )
+
+
+def current_request():
+    """The request this thread is serving, as recorded by simple_history's middleware (which
+    every request passes); None outside a request."""
+    from simple_history.models import HistoricalRecords
+
+    return getattr(HistoricalRecords.context, "request", None)
+
+
+def audit_entries_for(user):
+    """The audit rows a user may read: a superuser all of them; an administrator (role or admin
+    site access) with a region those of that region and below; anyone else None (refused)."""
+    if not (user.is_authenticated and user.is_active):
+        return None
+    if user.is_superuser:
+        return AuditEntry.objects.all()
+    administrator = user.is_staff or getattr(user, "is_administrator", False)
+    if not administrator or user.region is None:
+        return None
+    return AuditEntry.objects.filter(region__code__startswith=user.region.prefix)

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 
-from .audit import AuditEntry, AuditKind
+from .audit import AuditKind, audit_entries_for
 
 PAGE_SIZE = 50
 
@@ -24,10 +24,12 @@ def _day(value: str | None) -> date | None:
 
 @login_required
 def audit_list(request):
-    """Only administrators (access to the admin site) read the audit log."""
-    if not (request.user.is_superuser or request.user.is_staff):
+    """Administrators read the audit log: a superuser all of it, a county's administrator the
+    rows of that county."""
+    entries = audit_entries_for(request.user)
+    if entries is None:
         raise PermissionDenied("只有系统管理员可以查看审计日志。")
-    entries = AuditEntry.objects.all()
+    entries = entries.select_related("region")
     q = request.GET.get("q", "").strip()[:100]
     if q:
         words = Q(username__icontains=q) | Q(summary__icontains=q) | Q(target__icontains=q)

@@ -19,7 +19,7 @@ from django.db import models
 
 # The folders under MEDIA_ROOT that models write to (see the upload_to of each FileField), and
 # tmp/ for photos kept from a refused registration form (hazards.pending).
-MANAGED_FOLDERS = ("hazards", "documents", "jobs", "tmp")
+MANAGED_FOLDERS = ("hazards", "documents", "jobs", "tmp", "tipoffs")
 DEFAULT_AGE = timedelta(hours=24)
 
 

@@ -16,6 +16,8 @@ from hazards.demo import seed_hazards
 from inspections.demo import seed_inspections
 from portal.demo import seed_portal
 from reports.demo import seed_reports
+from reports.selfcheck.demo import seed_selfcheck
+from tipoffs.demo import seed_tipoffs
 
 from .models import DemoSeed
 
@@ -27,6 +29,8 @@ PARTS: list[tuple[str, str, Callable[[], int | None]]] = [
     ("inspections", "检查", seed_inspections),
     ("portal", "企业用户和企业自查隐患", seed_portal),
     ("reports", "督办通知和月报", seed_reports),
+    ("selfcheck", "企业自查月报和签收", seed_selfcheck),
+    ("tipoffs", "群众举报", seed_tipoffs),
 ]
 
 

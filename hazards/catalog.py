@@ -273,6 +273,12 @@ def standards_plan(items: list) -> list[StandardPlan]:
     return plans
 
 
+def _differs(clause: Clause, name: str, value) -> bool:
+    if name == "applies_to":  # compare keys: reading the relation would cost a query a clause
+        return clause.applies_to_id != (value.pk if value else None)
+    return getattr(clause, name) != value
+
+
 @transaction.atomic
 def standards_apply(plans: list[StandardPlan]) -> tuple[int, int]:
     """Create or update the planned standards and clauses (loading again changes nothing)."""
@@ -282,13 +288,23 @@ def standards_apply(plans: list[StandardPlan]) -> tuple[int, int]:
             code=plan.code, defaults=plan.fields
         )
         standard.sectors.set(plan.sectors)
+        # One read per standard, then only the new and changed clauses are written: loading the
+        # bundled file again (every test session, every `make run`) costs a few queries.
+        current = {c.ref: c for c in standard.clauses.all()}
+        added, changed = [], []
         for clause in plan.clauses:
-            Clause.objects.update_or_create(
-                standard=standard,
-                ref=clause["ref"],
-                defaults={**{k: v for k, v in clause.items() if k != "ref"}, "retired": False},
-            )
+            values = {**{k: v for k, v in clause.items() if k != "ref"}, "retired": False}
+            old = current.get(clause["ref"])
+            if old is None:
+                added.append(Clause(standard=standard, ref=clause["ref"], **values))
+            elif any(_differs(old, name, value) for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(old, name, value)
+                changed.append(old)
             clauses += 1
+        Clause.objects.bulk_create(added)
+        if changed:
+            Clause.objects.bulk_update(changed, ["retired", *_CLAUSE_FIELDS])
         gone = standard.clauses.exclude(ref__in=[c["ref"] for c in plan.clauses])
         cited = gone.filter(_cited())
         cited.update(retired=True)

@@ -668,3 +668,39 @@ class Supervision(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.hazard.get_absolute_url() + "#supervision"
+
+
+def _minutes_path(report: WorkersReport, filename: str) -> str:
+    return (
+        f"hazards/{report.hazard.number}/minutes-{timezone.now():%Y%m%d%H%M%S%f}.{report.extension}"
+    )
+
+
+class WorkersReport(models.Model):
+    """双报告 to the workers' congress (职工大会或职工代表大会): the day the enterprise reported the
+    hazard, and the minutes of that meeting as a file. Served only to users whose scope covers
+    the hazard."""
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name="隐患", on_delete=models.CASCADE, related_name="workers_reports"
+    )
+    reported_on = models.DateField("报告日期")
+    minutes = models.FileField("会议记录", upload_to=_minutes_path)
+    file_name = models.CharField("原文件名", max_length=255)
+    extension = models.CharField("格式", max_length=8)
+    size = models.PositiveIntegerField("大小（字节）")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["reported_on", "pk"]
+        verbose_name = "向职工大会报告"
+        verbose_name_plural = "向职工大会报告"
+
+    def __str__(self) -> str:
+        return f"{self.hazard.number} 向职工大会报告 {self.reported_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("hazards:workers_minutes", args=[self.hazard_id, self.pk])

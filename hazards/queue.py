@@ -3,7 +3,9 @@
 By default the queue is personal: hazards this user found or has acted on. The unit view
 (`mine=False`) shows everything in the user's scope waiting for their role. Approving an
 extension, confirming a basis and signing off are the unit's reviewers' shared work: they are
-in a reviewer's personal queue whoever found the hazard.
+in a reviewer's personal queue whoever found the hazard. A listed hazard whose progress report
+is late (进展报告逾期) waits for a progress report from the inspectors and reviewers who
+handle it (whoever found it, listed it or acted on it).
 """
 
 from __future__ import annotations
@@ -14,12 +16,19 @@ from accounts.choices import Role
 
 from .choices import Action, ExtensionStatus
 from .models import ExtensionRequest, Hazard, HazardEvent
+from .progress import REPORTING_STATES, progress_reports_due
 from .workflow import TABLE
 
 # What each role is expected to act on; admins see everything waiting for anyone.
 QUEUE_ACTIONS = {
-    Role.INSPECTOR: (Action.START_RECTIFICATION, Action.SUBMIT_RECTIFICATION, Action.RECHECK_PASS),
+    Role.INSPECTOR: (
+        Action.START_RECTIFICATION,
+        Action.REPORT_PROGRESS,
+        Action.SUBMIT_RECTIFICATION,
+        Action.RECHECK_PASS,
+    ),
     Role.REVIEWER: (
+        Action.REPORT_PROGRESS,
         Action.RECHECK_PASS,
         Action.SIGN_OFF,
         Action.APPROVE_EXTENSION,
@@ -33,6 +42,7 @@ REASONS = {
     Action.APPROVE_EXTENSION: "延期待审批",
     Action.CONFIRM_BASIS: "判定依据待确认",
     Action.START_RECTIFICATION: "待录入整改方案",
+    Action.REPORT_PROGRESS: "进展报告逾期",
     Action.SUBMIT_RECTIFICATION: "整改中，待提交整改结果",
     Action.RECHECK_PASS: "待复查",
     Action.SIGN_OFF: "待销号",
@@ -45,7 +55,22 @@ def queue_actions(user) -> tuple[Action, ...]:
     return QUEUE_ACTIONS.get(user.role, ())
 
 
-def _waits_for(action: Action) -> Q:
+def late_progress_reports(user) -> set[int]:
+    """The listed hazards in this user's scope whose progress report is overdue. Listings are
+    few (a county lists tens of hazards, not thousands), so the lateness is reckoned in Python,
+    the same way the hazard pages reckon it."""
+    listed = (
+        Hazard.objects.for_user(user)
+        .filter(state__in=REPORTING_STATES)
+        .exclude(supervision_level="")
+        .only("pk", "state", "supervision_level")
+    )
+    return {pk for pk, due in progress_reports_due(listed).items() if due.late_days}
+
+
+def _waits_for(action: Action, user) -> Q:
+    if action == Action.REPORT_PROGRESS:
+        return Q(pk__in=late_progress_reports(user))
     if action == Action.APPROVE_EXTENSION:
         pending = ExtensionRequest.objects.filter(
             hazard=OuterRef("pk"), status=ExtensionStatus.PENDING
@@ -68,7 +93,7 @@ def hazard_queue(user, *, mine: bool = True) -> QuerySet[Hazard]:
     )
     condition = Q(pk__in=[])
     for action in queue_actions(user):
-        waits = _waits_for(action)
+        waits = _waits_for(action, user)
         if mine and action not in UNIT_ACTIONS:
             waits &= involved
         condition |= waits
@@ -84,11 +109,14 @@ def queue_reasons(hazards, user) -> dict[int, list[str]]:
             hazard_id__in=ids, status=ExtensionStatus.PENDING
         ).values_list("hazard_id", flat=True)
     )
+    late = {pk for pk, due in progress_reports_due(hazards).items() if due.late_days}
     reasons: dict[int, list[str]] = {}
     for hazard in hazards:
         found = []
         for action in actions:
-            if action == Action.APPROVE_EXTENSION:
+            if action == Action.REPORT_PROGRESS:
+                waits = hazard.pk in late
+            elif action == Action.APPROVE_EXTENSION:
                 waits = hazard.pk in pending
             elif action == Action.CONFIRM_BASIS:
                 waits = (

@@ -4,17 +4,12 @@ have their own modules; their public functions are named here too, for one entry
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import (
-    OuterRef,
-    Subquery,
-)
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -24,7 +19,6 @@ from enterprises.models import Enterprise
 
 from .catalog import DATA_FILE, STANDARD_SECTORS, standards_apply, standards_load, standards_plan
 from .choices import (
-    OPEN_STATES,
     Action,
     HazardLevel,
     HazardSource,
@@ -48,14 +42,16 @@ from .models import (
     HazardEvent,
     HazardPhoto,
     HazardSequence,
-    Supervision,
 )
 from .photos import check_image
+from .progress import ProgressDue, progress_reports_due
 from .queue import QUEUE_ACTIONS, hazard_queue, queue_reasons
 from .versioning import bump_on_commit
 from .workflow import EDIT_STATES, PHOTO_STATES
 
 __all__ = [
+    "ProgressDue",
+    "progress_reports_due",
     "QUEUE_ACTIONS",
     "hazard_queue",
     "queue_reasons",
@@ -409,41 +405,3 @@ def _save_photo(hazard, image, kind, by, event) -> HazardPhoto:
     photo.thumbnail.save("thumb.jpg", ContentFile(image.thumbnail), save=False)
     photo.save()
     return photo
-
-
-# ---------------------------------------------------------------- progress reports under 挂牌督办
-
-
-@dataclass(frozen=True)
-class ProgressDue:
-    """When a listed hazard's next progress report (进展报告) is due, and how late it is."""
-
-    due: date
-    late_days: int
-
-
-def progress_reports_due(hazards, today: date | None = None) -> dict[int, ProgressDue]:
-    """For the open, listed hazards among `hazards`: the next progress report falls due one
-    reporting interval (default 90 days) after the last report, or after the listing. One
-    query, whatever the number of hazards (a list page, or one detail page)."""
-    today = today or timezone.localdate()
-    ids = [h.pk for h in hazards if h.supervision_level and h.state in OPEN_STATES]
-    if not ids:
-        return {}
-    last_report = (
-        HazardEvent.objects.filter(hazard_id=OuterRef("hazard_id"), action=Action.REPORT_PROGRESS)
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
-    listings = {
-        s.hazard_id: s
-        for s in Supervision.objects.filter(hazard_id__in=ids, removed_at__isnull=True).annotate(
-            last_report=Subquery(last_report)
-        )
-    }
-    result = {}
-    for hazard_id, listing in listings.items():
-        since = max(filter(None, [listing.listed_at, listing.last_report]))
-        due = timezone.localtime(since).date() + timedelta(days=listing.report_interval_days)
-        result[hazard_id] = ProgressDue(due, max(0, (today - due).days))
-    return result

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import detail, lists, registration, standards
+from .views import detail, lists, minutes, registration, standards
 
 app_name = "hazards"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:pk>/edit/", detail.hazard_edit, name="hazard_edit"),
     path("<int:pk>/photos/", detail.photo_upload, name="photo_upload"),
     path("<int:pk>/steps/<slug:action>/", detail.hazard_action, name="hazard_action"),
+    path("<int:pk>/minutes/", minutes.workers_report, name="workers_report"),
+    path("<int:pk>/minutes/<int:minutes_pk>/", minutes.workers_minutes, name="workers_minutes"),
     path("photos/<int:pk>/", detail.photo, name="photo"),
     path("photos/<int:pk>/thumbnail/", detail.photo_thumbnail, name="photo_thumbnail"),
     path("standards/", standards.standard_list, name="standard_list"),

@@ -196,6 +196,10 @@ PHOTO_STATES = {
     PhotoKind.BEFORE: frozenset({S.REGISTERED, S.RECTIFYING}),
     PhotoKind.AFTER: frozenset({S.RECTIFYING, S.AWAITING_RECHECK}),
 }
+# 双报告 to the workers' congress (date and minutes file, hazards.minutes): not a state change.
+# The enterprise records its own; field staff may record it for the enterprise. Major hazards only.
+WORKERS_REPORT_ROLES = frozenset({R.INSPECTOR, R.REVIEWER, R.ADMIN, R.ENTERPRISE})
+WORKERS_REPORT_STATES = OPEN | {S.CLOSED}
 
 
 def refusal(hazard: Hazard, transition: Transition, by) -> ServiceError | None:

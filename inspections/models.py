@@ -532,6 +532,16 @@ class EnforcementDocument(models.Model):
         related_name="+",
     )
     void_reason = models.CharField("作废原因", max_length=255, blank=True)
+    # 签收: the enterprise acknowledges receipt; the regulator sees when and by whom.
+    acknowledged_at = models.DateTimeField("签收时间", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="签收人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_region_path = "inspection__region"

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Region, ScopedQuerySet, TimeStampedModel
+from enterprises.models import Enterprise
 from hazards.choices import HazardState
 from hazards.models import Hazard
 
@@ -57,10 +58,21 @@ class Notice(models.Model):
     issuer = models.CharField("发文单位", max_length=64, blank=True)
     addressees = models.JSONField("送达对象", default=list, blank=True)
     body = models.TextField("内容", blank=True)
+    # 签收: the enterprise acknowledges receipt; the regulator sees when and by whom.
+    acknowledged_at = models.DateTimeField("签收时间", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="签收人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = NoticeQuerySet.as_manager()
     scope_region_path = "hazard__region"
     scope_sector_paths = ("hazard__sector",)
+    scope_enterprise_path = "hazard__enterprise"
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -77,6 +89,13 @@ class Notice(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("notices:notice_detail", args=[self.pk])
+
+    @property
+    def addressed_to_enterprise(self) -> bool:
+        """Served on the enterprise itself, which acknowledges receipt (签收)."""
+        from .notices.steps import ENTERPRISE_STEPS
+
+        return self.step in ENTERPRISE_STEPS
 
 
 class Notification(models.Model):
@@ -338,3 +357,74 @@ class LedgerImport(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("ledger:import_detail", args=[self.pk])
+
+
+class SelfCheckSummary(models.Model):
+    """An enterprise's monthly self-inspection summary (企业隐患自查月报), filed by the due day of the
+    following month and signed by its 主要负责人. One per enterprise and month; filing again
+    corrects it. "本月未发现重大事故隐患" is an explicit declaration, never inferred from zeros."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name="企业",
+        on_delete=models.CASCADE,
+        related_name="selfcheck_summaries",
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
+    principal = models.CharField("主要负责人（签字）", max_length=32)
+    found_count = models.PositiveIntegerField("自查发现隐患数")
+    rectified_count = models.PositiveIntegerField("已整改隐患数")
+    major_count = models.PositiveIntegerField("其中重大事故隐患数", default=0)
+    no_major_declared = models.BooleanField("本月未发现重大事故隐患", default=False)
+    note = models.TextField("说明", blank=True)
+    # Empty only for summaries loaded without an account (the demo without its enterprise user).
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="报送人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    filed_at = models.DateTimeField("报送时间")
+    due_date = models.DateField("报送截止日期")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_region_path = "enterprise__region"
+    scope_sector_paths = ("enterprise__sector",)
+    scope_enterprise_path = "enterprise"
+
+    class Meta:
+        ordering = ["-year", "-month", "enterprise__name"]
+        verbose_name = "企业隐患自查月报"
+        verbose_name_plural = "企业隐患自查月报"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "month"], name="selfcheck_once_per_month"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="selfcheck_month_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rectified_count__lte=models.F("found_count"))
+                & models.Q(major_count__lte=models.F("found_count")),
+                name="selfcheck_counts_consistent",
+            ),
+            # The declaration and a count of major hazards exclude each other.
+            models.CheckConstraint(
+                condition=models.Q(no_major_declared=False, major_count__gt=0)
+                | models.Q(no_major_declared=True, major_count=0),
+                name="selfcheck_declaration_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise.name} {self.year}年{self.month}月自查月报"
+
+    def get_absolute_url(self) -> str:
+        return reverse("selfcheck:summary_list") + f"#summary-{self.pk}"
+
+    @property
+    def is_late(self) -> bool:
+        return timezone.localdate(self.filed_at) > self.due_date

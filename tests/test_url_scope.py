@@ -28,6 +28,7 @@ from accounts.choices import Role
 from accounts.enterprise_access import ENTERPRISE_VIEW_NAMES
 from core.models import Department, Job, Region, Sector
 from enterprises.services import enterprise_import_preview
+from hazards.minutes import workers_report_record
 from hazards.models import Clause, JudgmentStandard
 from hazards.services import hazard_add_photo
 from inspections import services as inspection_services
@@ -41,6 +42,7 @@ from tests.factories import EnterpriseFactory, UserFactory
 from tests.hazard_helpers import jpeg_bytes, register
 from tests.inspections.conftest import checked_visit, enterprise, team  # noqa: F401 - fixtures
 from tests.reports.monthly_helpers import file
+from tipoffs import services as tipoff_services
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +51,9 @@ KINDS = {
     "hazards/<pk>": "hazard",
     "hazards/<>/steps/<action>": "action",
     "hazards/photos/<pk>": "photo",
+    "hazards/<>/minutes/<minutes_pk>": "workers_report",
+    "inbox/notices/<pk>": "notice",
+    "inbox/documents/<pk>": "document",
     "hazards/standards/<pk>": "standard",
     "inspections/visits/<pk>": "inspection",
     "inspections/visits/<>/checklist/<clause_pk>": "checklist_clause",
@@ -89,9 +94,23 @@ KINDS = {
     "qiye/hazards/<pk>": "hazard",
     "qiye/hazards/<>/steps/<action>": "action",
     "accounts/requests/<pk>": "account_request",
+    "tipoffs/staff/<pk>": "tipoff",
+    "tipoffs/staff/<>/steps/<action>": "tipoff_action",
+    "tipoffs/staff/photos/<pk>": "tipoff_photo",
+    "api/v1/tipoffs/<pk>": "tipoff",
 }
 # Reference data everybody reads, and what everybody may open.
-GLOBAL_KINDS = {"standard", "clause", "checklist_clause", "sector", "action", "public_id"}
+GLOBAL_KINDS = {
+    "standard",
+    "clause",
+    "checklist_clause",
+    "sector",
+    "action",
+    "public_id",
+    "tipoff_action",
+}
+# Public pages anybody may open without signing in.
+PUBLIC_NAMES = {"tipoffs:tipoff_create", "tipoffs:tipoff_status", "portal:account_request"}
 # Objects that are their creator's alone.
 OWNER_KINDS = {"enterprise_import", "ledger_import", "job", "notification"}
 # Not checked here: the Django admin (staff only, its own permissions), the API's catch-all.
@@ -101,7 +120,16 @@ OUTSIDE = ("inspector_b", "housing", "enterprise_account", "enterprise_b", "nobo
 # Enterprise accounts: enterprise_a holds the county's enterprise, enterprise_b another one. They
 # reach only the views in ENTERPRISE_VIEW_NAMES, and there only their own enterprises' objects.
 ENTERPRISE_PERSONAS = ("enterprise_a", "enterprise_b", "enterprise_account")
-ENTERPRISE_KINDS = {"hazard", "photo", "enterprise", "inspection", "document", "action"}
+ENTERPRISE_KINDS = {
+    "hazard",
+    "photo",
+    "enterprise",
+    "inspection",
+    "document",
+    "action",
+    "notice",
+    "workers_report",
+}
 
 
 def url_patterns():
@@ -151,6 +179,9 @@ def world(team, enterprise, settings, tmp_path):  # noqa: F811
     )
     hazard = hazards[0]
     photo = hazard_add_photo(by=team.inspector, hazard=hazard, kind="before", data=jpeg_bytes())
+    minutes = workers_report_record(
+        hazard=hazard, by=team.inspector, reported_on=today, data=jpeg_bytes(), file_name="纪要.jpg"
+    )
     plan = inspection_services.plan_create(by=team.reviewer, name="年度计划", year=today.year)
     draw = inspection_services.draw_run(by=team.reviewer, plan=plan, count=1)
     late = register(team.inspector, enterprise=enterprise, found=today - timedelta(days=60))
@@ -163,10 +194,21 @@ def world(team, enterprise, settings, tmp_path):  # noqa: F811
         kind="ledger_export", title="导出", created_by=team.inspector, state="done"
     )
     job.result.save("t.xlsx", ContentFile(b"x"))
+    tipoff = tipoff_services.tipoff_submit(
+        region="150623101",
+        what="举报范围测试内容",
+        where="举报范围测试某加油站",
+        phone="13900000000",
+        photos=[("a.jpg", jpeg_bytes())],
+    )
     objects = {
+        "tipoff": tipoff.pk,
+        "tipoff_action": "accept",
+        "tipoff_photo": tipoff.photos.get().pk,
         "hazard": hazard.pk,
         "action": "start-rectification",
         "photo": photo.pk,
+        "workers_report": minutes.pk,
         "standard": JudgmentStandard.objects.first().pk,
         "clause": Clause.objects.first().pk,
         "sector": Sector.objects.get(code="hazchem").pk,
@@ -217,7 +259,7 @@ def world(team, enterprise, settings, tmp_path):  # noqa: F811
         "enterprise_b": enterprise_user("enterprise_b", EnterpriseFactory()),
         "nobody": UserFactory(username="nobody", role=Role.LEADER, region=None, department=None),
     }
-    markers = [hazard.number, enterprise.name, document.number]
+    markers = [hazard.number, enterprise.name, document.number, tipoff.where]
     return objects, people, markers
 
 
@@ -273,14 +315,8 @@ def test_every_url_with_every_persona_in_and_out_of_scope(world, client):
         if (
             anonymous.status_code == 200
             and "public_id" not in route
-            and name
-            not in (
-                "core:favicon",
-                "healthz",
-                "accounts:login",
-                "api:auth_token",
-                "portal:account_request",
-            )
+            and name not in ("core:favicon", "healthz", "accounts:login", "api:auth_token")
+            and name not in PUBLIC_NAMES
         ):
             problems.append(f"anonymous 200 {url}")
         for persona, user in people.items():

@@ -18,6 +18,12 @@ class Pagination(PageNumberPagination):
     page_query_description = "页码（从 1 开始）；超出范围返回 404。"
     page_size_query_description = "每页条数，默认 50，最多 500（更大的值按 500 处理）。"
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+        return parameters
+
 
 _MESSAGES = {
     status.HTTP_400_BAD_REQUEST: "提交的数据有误，请检查后重试。",

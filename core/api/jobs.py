@@ -65,7 +65,13 @@ def job_detail(request, pk: int):
 
 @extend_schema(
     summary="下载后台任务结果文件",
-    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    description="结果文件按其类型返回：台账导出为 .xlsx。",
+    responses={
+        (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): (
+            OpenApiTypes.BINARY
+        ),
+        (200, "application/octet-stream"): OpenApiTypes.BINARY,
+    },
     tags=["jobs"],
 )
 @api_view(["GET"])

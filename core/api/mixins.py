@@ -1,4 +1,11 @@
-"""What every API view shares: the documented errors, and input PostgreSQL cannot store."""
+"""What every API view shares: the documented errors, input PostgreSQL cannot store, and query
+parameters held to their published types."""
+
+import re
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django_filters import filters as df
 
 from core.errors import ServiceError, has_chinese
 
@@ -52,12 +59,79 @@ def reject_nul(request) -> None:
         raise ServiceError(f"{next(iter(errors))}：{NUL_MESSAGE}", fields=errors)
 
 
+# Filters that take several values (?state=a&state=b, ?ordering=a,b).
+_MULTIPLE = (df.MultipleChoiceFilter, df.BaseCSVFilter)
+_INTEGER = re.compile(r"-?[0-9]+")
+_POSITIVE = re.compile(r"[0-9]*[1-9][0-9]*")
+
+
+def _integer_filter(model, flt) -> bool:
+    """A number filter on an integer column is published as an integer."""
+    try:
+        field = model._meta.get_field(flt.field_name)
+    except FieldDoesNotExist:  # a method filter or a path through a relation
+        return False
+    return isinstance(field, models.IntegerField)
+
+
+def _filter_problem(model, flt, values: list[str]) -> str | None:
+    if len(values) > 1 and not isinstance(flt, _MULTIPLE):
+        return "只能填写一个值。"
+    value = values[0]
+    if value == "" or isinstance(flt, _MULTIPLE):
+        return None  # empty means "any", as on the list page; a choice list checks itself
+    if isinstance(flt, df.BooleanFilter) and value not in ("true", "false"):
+        return "应为 true 或 false。"
+    if isinstance(flt, df.NumberFilter) and _integer_filter(model, flt):
+        if not _INTEGER.fullmatch(value):
+            return "请填写合法的整数值。"
+    return None
+
+
+def query_problems(params, filterset_class, paginated: bool) -> dict:
+    """Parameter name → (label, messages) for what the list's FilterSet would silently ignore
+    although the schema refuses it: a parameter given twice, a yes/no that is neither true nor
+    false, a fraction for a whole number, a page size that is not a positive whole number."""
+    errors, labels = {}, {"page": "页码", "page_size": "每页条数"}
+    if filterset_class is not None:
+        model = filterset_class._meta.model
+        for name, flt in filterset_class.base_filters.items():
+            values = params.getlist(name)
+            if values and (problem := _filter_problem(model, flt, values)):
+                errors[name] = [problem]
+                labels[name] = str(flt.label or name)
+    if paginated:
+        for name in ("page", "page_size"):
+            values = params.getlist(name)
+            if len(values) > 1:
+                errors[name] = ["只能填写一个值。"]
+            elif name == "page_size" and values and values[0]:
+                if not _POSITIVE.fullmatch(values[0]):
+                    errors[name] = ["应为正整数。"]
+    return {name: (labels.get(name, name), problems) for name, problems in errors.items()}
+
+
+def reject_bad_query(request, view) -> None:
+    """Refuse (400) list query parameters that do not match the published schema."""
+    if request.method != "GET" or getattr(view, "action", None) not in (None, "list"):
+        return
+    filterset_class = getattr(view, "filterset_class", None)
+    paginated = getattr(view, "paginator", None) is not None
+    problems = query_problems(request.query_params, filterset_class, paginated)
+    if problems:
+        label, messages = next(iter(problems.values()))
+        fields = {name: messages for name, (_, messages) in problems.items()}
+        raise ServiceError(f"{label}：{messages[0]}", fields=fields)
+
+
 class ApiDefaults:
-    """Mixed into every API view: its schema documents the usual errors, and input that holds
-    a NUL character is refused with 400 before any query."""
+    """Mixed into every API view: its schema documents the usual errors, input that holds
+    a NUL character is refused with 400 before any query, and so are list query parameters
+    that do not match their published type."""
 
     schema = ApiSchema()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         reject_nul(request)
+        reject_bad_query(request, self)

@@ -76,6 +76,7 @@ EVENT_DATA_LABELS = {
     "doc_no": "督办文号",
     "regulator": "向监管部门报告",
     "workers": "向职工大会报告",
+    "minutes": "会议记录",
     "kind": "照片",
     "fields": "修改了",
     "urging_kind": "督促方式",

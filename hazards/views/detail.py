@@ -22,6 +22,7 @@ from ..choices import (
     PhotoKind,
 )
 from ..forms import HazardEditForm, PhotoUploadForm, StepForm, read_photos
+from ..minutes import workers_report_refusal
 from ..models import ExtensionRequest, Hazard, HazardEvent, HazardPhoto
 from .common import (
     BUTTON_STYLES,
@@ -94,6 +95,7 @@ def _detail(request, hazard: Hazard, *, failed: StepForm | None = None, error: s
         "hazards/hazard_detail.html",
         {
             "hazard": hazard,
+            "can_record_workers_report": workers_report_refusal(hazard, user) is None,
             "before_photos": [p for p in photos if p.kind == PhotoKind.BEFORE],
             "after_photos": [p for p in photos if p.kind == PhotoKind.AFTER],
             "extensions": extensions,

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from core.api.serializers import ScopedPrimaryKeyRelatedField
+from core.api.serializers import ID_BOUNDS, LocalTimeField, ScopedPrimaryKeyRelatedField
 from enterprises.models import Enterprise
 from hazards.choices import HazardLevel, Stoppage
 
@@ -60,14 +60,22 @@ class PlanCreateSerializer(serializers.Serializer):
     period = serializers.ChoiceField(
         label="计划类型", choices=PlanPeriod.choices, default=PlanPeriod.YEAR
     )
-    year = serializers.IntegerField(label="年度")
-    month = serializers.IntegerField(label="月份", required=False, allow_null=True)
-    region = serializers.CharField(label="检查地区代码", required=False)
-    department = serializers.IntegerField(label="执法部门", required=False)
-    enterprises = serializers.ListField(
-        label="检查对象", child=serializers.IntegerField(), required=False, default=list
+    year = serializers.IntegerField(label="年度", min_value=2000, max_value=2100)
+    month = serializers.IntegerField(
+        label="月份", required=False, allow_null=True, min_value=1, max_value=12
     )
-    random_share_required = serializers.IntegerField(label="随机抽查比例要求", default=70)
+    region = serializers.CharField(label="检查地区代码", required=False)
+    department = serializers.IntegerField(label="执法部门", required=False, **ID_BOUNDS)
+    enterprises = serializers.ListField(
+        label="检查对象",
+        child=serializers.IntegerField(**ID_BOUNDS),
+        required=False,
+        default=list,
+        max_length=10000,
+    )
+    random_share_required = serializers.IntegerField(
+        label="随机抽查比例要求", default=70, min_value=0, max_value=100
+    )
     note = serializers.CharField(label="说明", required=False, default="", allow_blank=True)
 
 
@@ -114,17 +122,25 @@ class DrawSerializer(serializers.ModelSerializer):
 
 
 class DrawCreateSerializer(serializers.Serializer):
-    plan = serializers.IntegerField(label="检查计划")
-    count = serializers.IntegerField(label="抽取企业数", min_value=1)
+    plan = serializers.IntegerField(label="检查计划", **ID_BOUNDS)
+    count = serializers.IntegerField(label="抽取企业数", min_value=1, max_value=10000)
     region = serializers.CharField(label="抽取地区代码", required=False)
-    sector = serializers.IntegerField(label="行业领域", required=False, allow_null=True)
+    sector = serializers.IntegerField(
+        label="行业领域", required=False, allow_null=True, **ID_BOUNDS
+    )
     risk_grades = serializers.ListField(
         label="风险等级", child=serializers.CharField(), required=False, default=list
     )
     key_supervision_only = serializers.BooleanField(label="仅重点监管企业", default=False)
-    exclude_days = serializers.IntegerField(label="排除近期已检查（天）", default=0, min_value=0)
-    inspectors_per_target = serializers.IntegerField(label="每家企业执法人员数", default=2)
-    seed = serializers.IntegerField(label="随机种子", required=False, allow_null=True)
+    exclude_days = serializers.IntegerField(
+        label="排除近期已检查（天）", default=0, min_value=0, max_value=3650
+    )
+    inspectors_per_target = serializers.IntegerField(
+        label="每家企业执法人员数", default=2, min_value=1, max_value=20
+    )
+    seed = serializers.IntegerField(
+        label="随机种子", required=False, allow_null=True, min_value=0, max_value=2**63 - 1
+    )
 
 
 class DrawCheckSerializer(serializers.Serializer):
@@ -193,6 +209,8 @@ class InspectionSerializer(serializers.ModelSerializer):
     checklist = ChecklistItemSerializer(many=True, read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
     hazards = serializers.SerializerMethodField()
+    start_time = LocalTimeField(label="开始时间", allow_null=True, read_only=True)
+    end_time = LocalTimeField(label="结束时间", allow_null=True, read_only=True)
 
     class Meta:
         model = Inspection
@@ -236,19 +254,21 @@ class InspectionCreateSerializer(serializers.Serializer):
     method = serializers.ChoiceField(label="检查方式", choices=InspectionMethod.choices)
     inspectors = ScopedPrimaryKeyRelatedField(User, label="检查人员", many=True)
     place = serializers.CharField(label="检查场所", required=False, default="", allow_blank=True)
-    start_time = serializers.TimeField(label="开始时间", required=False, allow_null=True)
+    start_time = LocalTimeField(label="开始时间", required=False, allow_null=True)
     representative = serializers.CharField(
         label="企业现场负责人", required=False, default="", allow_blank=True
     )
     representative_title = serializers.CharField(
         label="职务", required=False, default="", allow_blank=True
     )
-    plan = serializers.IntegerField(label="检查计划", required=False, allow_null=True)
-    draw_target = serializers.IntegerField(label="双随机抽取结果", required=False, allow_null=True)
+    plan = serializers.IntegerField(label="检查计划", required=False, allow_null=True, **ID_BOUNDS)
+    draw_target = serializers.IntegerField(
+        label="双随机抽取结果", required=False, allow_null=True, **ID_BOUNDS
+    )
 
 
 class ChecklistRecordSerializer(serializers.Serializer):
-    clause = serializers.IntegerField(label="条款")
+    clause = serializers.IntegerField(label="条款", **ID_BOUNDS)
     result = serializers.ChoiceField(label="检查结果", choices=CheckResult.choices)
     remark = serializers.CharField(label="备注", required=False, default="", allow_blank=True)
 
@@ -259,7 +279,9 @@ class FindingCreateSerializer(serializers.Serializer):
     level = serializers.ChoiceField(
         label="隐患级别", choices=HazardLevel.choices, default=HazardLevel.GENERAL
     )
-    clause = serializers.IntegerField(label="判定依据", required=False, allow_null=True)
+    clause = serializers.IntegerField(
+        label="判定依据", required=False, allow_null=True, **ID_BOUNDS
+    )
     deadline = serializers.DateField(label="整改期限", required=False, allow_null=True)
 
 

@@ -97,7 +97,11 @@ class DrawViewSet(
         return DrawCreateSerializer if self.action == "create" else DrawSerializer
 
     @extend_schema(
-        request=DrawCreateSerializer, responses={201: DrawSerializer, **error_responses(409)}
+        request=DrawCreateSerializer,
+        responses={
+            201: DrawSerializer,
+            **error_responses(404, 409, c404="检查计划不存在，或不在您的管辖范围内。"),
+        },
     )
     def create(self, request, *args, **kwargs):
         data = _valid(DrawCreateSerializer, request)

@@ -416,6 +416,7 @@ def document_issue(
             f"出具{document.get_type_display()}",
             user=by,
             target=document.number,
+            region=inspection.region_id,
             inspection=inspection.pk,
         )
     return document
@@ -478,6 +479,7 @@ def document_void(*, by, document: EnforcementDocument | int, reason: str) -> En
             f"作废{document.get_type_display()}",
             user=by,
             target=document.number,
+            region=inspection.region_id,
             reason=reason,
         )
     return document
@@ -490,10 +492,19 @@ def document_void(*, by, document: EnforcementDocument | int, reason: str) -> En
     refusal_level=logging.WARNING,
 )
 def document_bytes(document: EnforcementDocument, *, by=None) -> bytes:
-    """The PDF exactly as issued; refuses a file whose hash no longer matches. `by`, who asks
-    for it, is only recorded."""
+    """The PDF exactly as issued; refuses a file whose hash no longer matches. A download by
+    someone (`by`) is recorded in the audit log with the client's address."""
     with document.pdf.open("rb") as handle:
         data = handle.read()
     if hashlib.sha256(data).hexdigest() != document.sha256:
         raise ServiceError("文书文件与制作时的校验值不一致，可能已被篡改，请联系管理员。")
+    if by is not None:
+        audit_record(
+            AuditKind.DOCUMENT_DOWNLOAD,
+            f"下载{document.get_type_display()}",
+            user=by,
+            target=document.number,
+            region=document.inspection.region_id,
+            inspection=document.inspection_id,
+        )
     return data

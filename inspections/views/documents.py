@@ -67,7 +67,7 @@ def document_void(request, pk: int):
 @login_required
 def document_list(request):
     queryset = EnforcementDocument.objects.for_user(request.user).select_related(
-        "inspection__enterprise", "issued_by", "voided_by"
+        "inspection__enterprise", "issued_by", "voided_by", "acknowledged_by"
     )
     filterset = DocumentFilterSet(request.GET or None, queryset=queryset, request=request)
     results, filter_errors = filter_results(filterset, queryset)

@@ -104,7 +104,7 @@ def _initial(request) -> dict:
 
 def _documents(inspection: Inspection, user) -> list:
     """The visit's documents, each live one with its 作废 form when the user may void it."""
-    documents = list(inspection.documents.select_related("voided_by"))
+    documents = list(inspection.documents.select_related("voided_by", "acknowledged_by"))
     if services.document_void_allowed(user, inspection):
         for document in documents:
             if not document.is_void:

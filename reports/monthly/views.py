@@ -19,6 +19,7 @@ from core.filtering import filter_results
 
 from ..choices import ReportState
 from ..models import MonthlyReport
+from ..selfcheck.services import selfcheck_standing_for_report
 from ..web import PAGE_SIZES, PDF, XLSX, download, export, page
 from . import figures as fig
 from . import filing, services
@@ -73,6 +74,7 @@ def report_detail(request, pk: int):
             (key, label, (report.entered or {}).get(key)) for key, label in fig.ENTERED
         ],
     }
+    context["selfcheck"] = selfcheck_standing_for_report(report.region, report.year, report.month)
     if is_city:
         context["filing"] = filing.filing_status(
             city=report.region, year=report.year, month=report.month, today=today

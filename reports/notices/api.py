@@ -44,6 +44,7 @@ class NoticeSerializer(serializers.ModelSerializer):
             "addressees",
             "body",
             "pdf_url",
+            "acknowledged_at",
         ]
         read_only_fields = fields
 

@@ -20,6 +20,10 @@ ESCALATION_STEPS = {
     NoticeStep.BULLETIN,
     NoticeStep.CITY_ESCALATION,
 }
+# The escalations addressed to the enterprise itself (its 主要负责人): they reach the inbox of its
+# enterprise accounts, which acknowledge receipt (签收). Reminders, bulletins and requests to the
+# city are not addressed to it.
+ENTERPRISE_STEPS = frozenset({NoticeStep.OVERDUE, NoticeStep.COUNTY_LETTER})
 # The escalations the county's reviewers hear about too.
 REVIEWER_STEPS = ESCALATION_STEPS - {NoticeStep.OVERDUE}
 # 提请挂牌督办 concerns 重大事故隐患 only; 一般 hazards are handled by the county.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-STARTUP_SECONDS = 40
+STARTUP_SECONDS = 90
 
 
 def _free_port() -> int:

@@ -86,6 +86,8 @@ def test_reset_rebuilds_the_demo_from_scratch(client):
         "inspections",
         "portal",
         "reports",
+        "selfcheck",
+        "tipoffs",
     }
 
 

@@ -4,6 +4,8 @@ date, which clauses an enterprise is offered, and the one search across standard
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.models import Sector
 from hazards.choices import HazardLevel, StandardStatus
@@ -109,7 +111,12 @@ def test_loading_again_changes_nothing():
     before = list(Clause.objects.order_by("pk").values_list("pk", "text", "retired"))
     plans = standards_plan([entry() for entry in _bundled()])
     assert all(p.exists and not (p.added or p.changed or p.retired or p.deleted) for p in plans)
-    assert standards_load() == (12, 493)
+    with CaptureQueriesContext(connection) as queries:
+        assert standards_load() == (12, 493)
+    # Nothing changed, so no clause is written (the test sessions load the file every time).
+    sql = [q["sql"] for q in queries]
+    assert not [q for q in sql if q.startswith('INSERT INTO "hazards_clause"')]
+    assert not [q for q in sql if q.startswith('UPDATE "hazards_clause"') and '"text" =' in q]
     assert list(Clause.objects.order_by("pk").values_list("pk", "text", "retired")) == before
 
 

@@ -1,0 +1,99 @@
+"""待我处理 and progress reports under 挂牌督办: a listed hazard being rectified whose progress
+report is late waits, labelled 进展报告逾期, for the people who handle it."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from freezegun import freeze_time
+
+from hazards import workflow
+from hazards.choices import Action, HazardState
+from hazards.services import hazard_queue, progress_reports_due, queue_reasons
+from tests.factories import UserFactory
+from tests.hazard_helpers import advance, register
+
+pytestmark = pytest.mark.django_db
+
+
+def _listed(personas, state=HazardState.RECTIFYING):
+    hazard = register(personas.inspector, days=300)
+    advance(hazard, HazardState.RECTIFYING, inspector=personas.inspector, reviewer=None)
+    workflow.apply(
+        hazard=hazard,
+        action=Action.LIST_SUPERVISION,
+        by=personas.reviewer,
+        level="county",
+        doc_no="鄂前安办督〔2026〕9号",
+        issuing_unit="鄂托克前旗安委办",
+        deadline=hazard.current_deadline.isoformat(),
+    )
+    if state == HazardState.AWAITING_RECHECK:
+        hazard.refresh_from_db()
+        advance(hazard, state, inspector=personas.inspector, reviewer=None)
+    hazard.refresh_from_db()
+    return hazard
+
+
+def _reasons(hazard, user):
+    return queue_reasons([hazard], user)[hazard.pk]
+
+
+def test_a_late_progress_report_puts_the_listed_hazard_in_the_queue_of_those_who_handle_it(
+    personas,
+):
+    hazard = _listed(personas)
+    other_reviewer = UserFactory(
+        username="reviewer2", role="reviewer", department=personas.reviewer.department
+    )
+    listed = timezone.localdate()
+    with freeze_time(listed + timedelta(days=90)):
+        # Due today, not late: the reviewer who listed it has nothing to do yet.
+        assert hazard not in hazard_queue(personas.reviewer)
+        assert "进展报告逾期" not in _reasons(hazard, personas.inspector)
+    with freeze_time(listed + timedelta(days=91)):
+        assert progress_reports_due([hazard])[hazard.pk].late_days == 1
+        assert hazard in hazard_queue(personas.reviewer)
+        assert _reasons(hazard, personas.reviewer) == ["进展报告逾期"]
+        assert _reasons(hazard, personas.inspector) == ["进展报告逾期", "整改中，待提交整改结果"]
+        # A reviewer who never handled it sees it only in the unit's queue.
+        assert hazard not in hazard_queue(other_reviewer)
+        assert hazard in hazard_queue(other_reviewer, mine=False)
+        # Nobody outside the county sees it.
+        assert hazard not in hazard_queue(personas.inspector_b, mine=False)
+        workflow.apply(
+            hazard=hazard,
+            action=Action.REPORT_PROGRESS,
+            by=personas.inspector,
+            comment="设备已到货，正在安装",
+        )
+        assert hazard not in hazard_queue(personas.reviewer, mine=False)
+        assert _reasons(hazard, personas.inspector) == ["整改中，待提交整改结果"]
+
+
+def test_a_hazard_whose_rectification_is_submitted_owes_no_progress_report(personas):
+    """Progress is reported while the hazard is rectified (整改中); once the enterprise has
+    submitted its rectification (待复查) the re-check is what it waits for."""
+    hazard = _listed(personas, state=HazardState.AWAITING_RECHECK)
+    assert hazard.state == HazardState.AWAITING_RECHECK and hazard.supervision_level
+    with freeze_time(timezone.localdate() + timedelta(days=200)):
+        assert progress_reports_due([hazard]) == {}
+        assert _reasons(hazard, personas.inspector) == ["待复查"]
+        assert _reasons(hazard, personas.reviewer) == ["待复查"]
+
+
+def test_a_listed_hazard_not_yet_under_rectification_owes_no_progress_report(personas):
+    hazard = register(personas.inspector, days=300)
+    workflow.apply(
+        hazard=hazard,
+        action=Action.LIST_SUPERVISION,
+        by=personas.reviewer,
+        level="county",
+        doc_no="鄂前安办督〔2026〕10号",
+        issuing_unit="鄂托克前旗安委办",
+        deadline=hazard.current_deadline.isoformat(),
+    )
+    hazard.refresh_from_db()
+    with freeze_time(timezone.localdate() + timedelta(days=120)):
+        assert progress_reports_due([hazard]) == {}
+        assert _reasons(hazard, personas.inspector) == ["待录入整改方案"]
