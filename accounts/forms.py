@@ -33,6 +33,12 @@ class UserForm(forms.Form):
     department = forms.ModelChoiceField(label="所属部门", queryset=None, required=False)
     phone = forms.CharField(label="手机号码", max_length=20, required=False)
     certificate_no = forms.CharField(label="执法证号", max_length=32, required=False)
+    enterprises = forms.ModelMultipleChoiceField(
+        label="所属企业",
+        queryset=None,
+        required=False,
+        help_text="企业用户必须关联本地区的企业（集团企业可选多家）；其他角色不选。",
+    )
     password = forms.CharField(
         label="初始密码",
         widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
@@ -46,6 +52,7 @@ class UserForm(forms.Form):
             "region__code", "kind", "name"
         )
         self.fields["department"].label_from_instance = lambda d: f"{d.name}"
+        self.fields["enterprises"].queryset = users.manageable_enterprises(by).order_by("name")
         if editing:
             del self.fields["username"]
             del self.fields["password"]

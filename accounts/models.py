@@ -127,3 +127,78 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_superuser or self.role in roles
+
+
+class AccountRequestStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "未批准"
+
+
+class AccountRequest(models.Model):
+    """An enterprise asks for an account with its 统一社会信用代码; the county approves it (an
+    enterprise account holding that enterprise is created) or rejects it with a reason."""
+
+    credit_code = models.CharField("统一社会信用代码", max_length=18)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name="企业",
+        on_delete=models.PROTECT,
+        related_name="account_requests",
+    )
+    contact_name = models.CharField("联系人", max_length=32)
+    phone = models.CharField("手机号码", max_length=20)
+    username = models.CharField("申请的用户名", max_length=150)
+    password = models.CharField("密码（摘要）", max_length=128)
+    status = models.CharField(
+        "审核状态",
+        max_length=16,
+        choices=AccountRequestStatus.choices,
+        default=AccountRequestStatus.PENDING,
+    )
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reason = models.TextField("不予批准的理由", blank=True)
+    account = models.ForeignKey(
+        User,
+        verbose_name="开通的账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    # The county's administrators see the requests of enterprises of their territory.
+    objects = ScopedQuerySet.as_manager()
+    scope_region_path = "enterprise__region"
+    scope_sector_paths = ("enterprise__sector",)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "企业账号申请"
+        verbose_name_plural = "企业账号申请"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["username"],
+                condition=models.Q(status="pending"),
+                name="account_request_one_pending_username",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credit_code} {self.contact_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("account_requests:request_detail", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == AccountRequestStatus.PENDING

@@ -13,7 +13,7 @@ from core.errors import ServiceError, add_to_form
 
 from . import users
 from .forms import PasswordResetForm, UserForm
-from .models import User
+from .models import AccountRequest, AccountRequestStatus, User
 
 PAGE_SIZE = 30
 
@@ -42,8 +42,14 @@ def user_list(request):
     page = Paginator(queryset.order_by("region__code", "username"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    # Account requests of the administrator's territory waiting for a decision.
+    pending = AccountRequest.objects.for_user(request.user).filter(
+        status=AccountRequestStatus.PENDING
+    )
     return render(
-        request, "accounts/users/list.html", {"page": page, "q": request.GET.get("q", "")}
+        request,
+        "accounts/users/list.html",
+        {"page": page, "q": request.GET.get("q", ""), "pending_requests": pending.count()},
     )
 
 
@@ -67,6 +73,7 @@ def user_edit(request, pk: int):
     _manager(request)
     target = _target(request, pk)
     initial = {name: getattr(target, name) for name in users.EDITABLE}
+    initial["enterprises"] = list(target.enterprises.all())
     form = UserForm(request.POST or None, by=request.user, editing=True, initial=initial)
     password_form = PasswordResetForm()
     if request.method == "POST" and form.is_valid():
@@ -101,6 +108,7 @@ def user_password(request, pk: int):
             messages.success(request, f"已重置 {target.username} 的密码，请通知本人登录后修改。")
             return redirect("accounts:user_edit", pk=target.pk)
     initial = {name: getattr(target, name) for name in users.EDITABLE}
+    initial["enterprises"] = list(target.enterprises.all())
     return render(
         request,
         "accounts/users/form.html",

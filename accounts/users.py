@@ -50,6 +50,36 @@ def manageable_departments(by) -> QuerySet[Department]:
     return Department.objects.filter(region__in=regions).select_related("region")
 
 
+def manageable_enterprises(by) -> QuerySet:
+    """The enterprises an administrator may give an enterprise account: those of its territory
+    (the enterprise model is reached through the field, accounts sits below enterprises)."""
+    model = User._meta.get_field("enterprises").related_model
+    if not can_manage_users(by):
+        return model.objects.none()
+    return model.objects.for_user(by)
+
+
+def _check_enterprises(by, role: str, enterprises) -> list:
+    """An enterprise account holds one or more enterprises of the administrator's territory;
+    no other account holds any."""
+    enterprises = list(enterprises or [])
+    if role != Role.ENTERPRISE:
+        if enterprises:
+            raise ServiceError("只有企业用户才能关联企业。", field="enterprises")
+        return []
+    if not enterprises:
+        raise ServiceError("企业用户必须关联至少一家企业。", field="enterprises")
+    allowed = set(
+        manageable_enterprises(by)
+        .filter(pk__in=[e.pk for e in enterprises])
+        .values_list("pk", flat=True)
+    )
+    outside = [e.name for e in enterprises if e.pk not in allowed]
+    if outside:
+        raise ServiceError(f"企业不在您的管理范围内：{'、'.join(outside)}。", field="enterprises")
+    return enterprises
+
+
 def _check_manager(by) -> None:
     if not can_manage_users(by):
         raise ServiceError("只有管理员可以管理用户。", kind=Kind.ROLE)
@@ -77,6 +107,13 @@ def user_save(by, *, user: User | None = None, password: str = "", **fields) -> 
         errors["region"] = "请选择所属地区。"
     if errors:
         raise ServiceError(next(iter(errors.values())), fields=errors)
+    role = fields.get("role", user.role)
+    enterprises = None
+    if "enterprises" in fields or role == Role.ENTERPRISE:
+        held = list(user.enterprises.all()) if user.pk else []
+        enterprises = _check_enterprises(by, role, fields.get("enterprises", held))
+        if role == Role.ENTERPRISE and fields.get("department") is not None:
+            raise ServiceError("企业用户不属于任何部门。", field="department")
     for name in EDITABLE:
         if name in fields:
             setattr(user, name, fields[name])
@@ -86,6 +123,8 @@ def user_save(by, *, user: User | None = None, password: str = "", **fields) -> 
     with transaction.atomic():
         full_clean(user)
         user.save()
+        if enterprises is not None:
+            user.enterprises.set(enterprises)
     return user
 
 

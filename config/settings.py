@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "hazards",
     "inspections",
     "reports",
+    "portal",
     "tipoffs",
     "demo",
 ]
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.SessionRefreshMiddleware",
+    "accounts.enterprise_access.EnterpriseAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.ServiceErrorMiddleware",
     "core.middleware.ChineseNotFoundMiddleware",
@@ -173,6 +175,7 @@ HOME_URLS_BY_ROLE = {
     "inspector": "inspections:home",
     "reviewer": "hazards:queue",
     "leader": "dashboard:dashboard",
+    "enterprise": "portal:home",
 }
 HOME_URL_DEFAULT = "hazards:hazard_list"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -278,7 +281,10 @@ REST_FRAMEWORK = {
         "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.enterprise_access.EnterpriseApiPermission",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

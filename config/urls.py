@@ -10,6 +10,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
+    path("accounts/requests/", include("portal.request_urls")),
     path("enterprises/", include("enterprises.urls")),
     path("hazards/", include("hazards.urls")),
     path("inspections/", include("inspections.urls")),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("inbox/", include("reports.inbox.urls")),
     path("selfcheck/", include("reports.selfcheck.urls")),
     path("dashboard/", include("reports.dashboard.urls")),
+    path("qiye/", include("portal.urls")),
     path("tipoffs/", include("tipoffs.urls")),
     path("api/v1/", include(("config.api", "api"), namespace="api")),
     path("admin/", admin.site.urls),

@@ -14,6 +14,7 @@ from core.errors import Kind, ServiceError
 from enterprises.demo import seed_enterprises
 from hazards.demo import seed_hazards
 from inspections.demo import seed_inspections
+from portal.demo import seed_portal
 from reports.demo import seed_reports
 from reports.selfcheck.demo import seed_selfcheck
 from tipoffs.demo import seed_tipoffs
@@ -26,6 +27,7 @@ PARTS: list[tuple[str, str, Callable[[], int | None]]] = [
     ("enterprises", "企业", seed_enterprises),
     ("hazards", "隐患", seed_hazards),
     ("inspections", "检查", seed_inspections),
+    ("portal", "企业用户和企业自查隐患", seed_portal),
     ("reports", "督办通知和月报", seed_reports),
     ("selfcheck", "企业自查月报和签收", seed_selfcheck),
     ("tipoffs", "群众举报", seed_tipoffs),

@@ -464,6 +464,12 @@ class HazardEvent(models.Model):
     comment = models.TextField("说明", blank=True)
     data = models.JSONField("详细信息", default=dict, blank=True)
 
+    # Scoped through the hazard: what may see the hazard may see this.
+    objects = ScopedQuerySet.as_manager()
+    scope_region_path = "hazard__region"
+    scope_sector_paths = ("hazard__sector",)
+    scope_enterprise_path = "hazard__enterprise"
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = "隐患处理记录"
@@ -528,6 +534,12 @@ class HazardPhoto(models.Model):
     )
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
 
+    # Scoped through the hazard: what may see the hazard may see this.
+    objects = ScopedQuerySet.as_manager()
+    scope_region_path = "hazard__region"
+    scope_sector_paths = ("hazard__sector",)
+    scope_enterprise_path = "hazard__enterprise"
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = "隐患照片"
@@ -584,6 +596,12 @@ class ExtensionRequest(models.Model):
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     approved_deadline = models.DateField("批准延期至", null=True, blank=True)
     decision_comment = models.TextField("审批意见", blank=True)
+
+    # Scoped through the hazard: what may see the hazard may see this.
+    objects = ScopedQuerySet.as_manager()
+    scope_region_path = "hazard__region"
+    scope_sector_paths = ("hazard__sector",)
+    scope_enterprise_path = "hazard__enterprise"
 
     class Meta:
         ordering = ["-requested_at"]

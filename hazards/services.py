@@ -21,6 +21,7 @@ from .catalog import DATA_FILE, STANDARD_SECTORS, standards_apply, standards_loa
 from .choices import (
     Action,
     HazardLevel,
+    HazardSource,
     HazardState,
     PhotoKind,
 )
@@ -56,7 +57,9 @@ __all__ = [
     "queue_reasons",
     "DATA_FILE",
     "EDITABLE_FIELDS",
+    "PHOTO_ROLES",
     "REGISTER_ROLES",
+    "SELF_REPORT_ROLES",
     "STANDARD_SECTORS",
     "basis_gap",
     "check_photo_count",
@@ -80,6 +83,10 @@ __all__ = [
 ]
 
 REGISTER_ROLES = frozenset({Role.INSPECTOR, Role.REVIEWER, Role.ADMIN})
+# An enterprise registers what its own self-inspection finds (source 企业自查上报) and adds
+# photos to its own hazards; it never edits a registered hazard, imports, or registers for others.
+SELF_REPORT_ROLES = frozenset({Role.ENTERPRISE})
+PHOTO_ROLES = REGISTER_ROLES | SELF_REPORT_ROLES
 EDITABLE_FIELDS = (
     "level",
     "clause",
@@ -206,8 +213,13 @@ def hazard_register(
 
     Past 60 lines: the checks are each one call, and the row, its event and its photos are
     written in one transaction that reads best in order."""
-    if not by.has_role(*REGISTER_ROLES):
+    if not by.has_role(*REGISTER_ROLES, *SELF_REPORT_ROLES):
         raise ServiceError("您的角色不能登记隐患。", kind=Kind.ROLE)
+    if by.is_enterprise_account:
+        if fields.setdefault("source", HazardSource.SELF_REPORT) != HazardSource.SELF_REPORT:
+            raise ServiceError(
+                "企业只能登记自查发现的隐患（隐患来源：企业自查上报）。", field="source"
+            )
     pk = enterprise.pk if isinstance(enterprise, Enterprise) else enterprise
     enterprise = Enterprise.objects.for_user(by).select_related("sector").get(pk=pk)
     found_date = found_date or timezone.localdate()
@@ -356,7 +368,7 @@ def hazard_add_photos(
     images = [check_image(data, name) for name, data in photos]
     with transaction.atomic():
         hazard = Hazard.objects.for_user(by).select_for_update(of=("self",)).get(pk=pk)
-        if not by.has_role(*REGISTER_ROLES):
+        if not by.has_role(*PHOTO_ROLES):
             raise ServiceError("您的角色不能上传照片。", kind=Kind.ROLE)
         if hazard.state not in PHOTO_STATES[kind]:
             raise ServiceError(

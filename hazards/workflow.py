@@ -49,6 +49,9 @@ class Transition:
 
 OPEN = frozenset(OPEN_STATES)
 FIELD_STAFF = frozenset({R.INSPECTOR, R.REVIEWER, R.ADMIN})
+# The enterprise rectifies its own hazards (五落实 plan, progress, extension, 申请销号); it never
+# re-checks, signs off, lists or approves: those steps do not name it.
+RECTIFIERS = FIELD_STAFF | {R.ENTERPRISE}
 REVIEWERS = frozenset({R.REVIEWER, R.ADMIN})
 LISTERS = frozenset({R.REVIEWER, R.LEADER, R.ADMIN})
 
@@ -59,7 +62,7 @@ TABLE: dict[Action, Transition] = {
             Action.START_RECTIFICATION,
             frozenset({S.REGISTERED}),
             S.RECTIFYING,
-            FIELD_STAFF,
+            RECTIFIERS,
             steps.start_rectification,
             fields=(
                 "measures",
@@ -74,7 +77,7 @@ TABLE: dict[Action, Transition] = {
             Action.REPORT_PROGRESS,
             frozenset({S.RECTIFYING}),
             None,
-            FIELD_STAFF,
+            RECTIFIERS,
             steps.report_progress,
             fields=("comment",),
         ),
@@ -82,7 +85,7 @@ TABLE: dict[Action, Transition] = {
             Action.REQUEST_EXTENSION,
             frozenset({S.REGISTERED, S.RECTIFYING}),
             None,
-            frozenset({R.INSPECTOR, R.ADMIN}),
+            frozenset({R.INSPECTOR, R.ADMIN, R.ENTERPRISE}),
             steps.request_extension,
             guard=steps.extension_guard,
             fields=("requested_deadline", "reason", "interim_measures"),
@@ -109,7 +112,7 @@ TABLE: dict[Action, Transition] = {
             Action.SUBMIT_RECTIFICATION,
             frozenset({S.RECTIFYING}),
             S.AWAITING_RECHECK,
-            FIELD_STAFF,
+            RECTIFIERS,
             steps.submit_rectification,
             fields=("completed_date", "completion_note", "funds_spent", "assessment"),
         ),

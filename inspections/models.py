@@ -364,6 +364,7 @@ class Inspection(TimeStampedModel):
     objects = ScopedQuerySet.as_manager()
     scope_region_path = "region"
     scope_sector_paths = ("sector",)
+    scope_enterprise_path = "enterprise"
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -545,6 +546,7 @@ class EnforcementDocument(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_region_path = "inspection__region"
     scope_sector_paths = ("inspection__sector",)
+    # A document of a visit to the enterprise is addressed to it.
     scope_enterprise_path = "inspection__enterprise"
 
     class Meta:

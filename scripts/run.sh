@@ -84,6 +84,7 @@ cat <<MSG
     reviewer     审核人员（鄂托克前旗）
     inspector    执法检查员（鄂托克前旗）
     inspector_b  执法检查员（鄂托克旗）
+    qiye         企业用户（内蒙古上庙能源化工有限公司，企业端 /qiye/）
   后台任务日志：${var}/worker.log    按 Ctrl-C 停止
 
 MSG

@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from accounts.choices import Role
+from accounts.enterprise_access import ENTERPRISE_VIEW_NAMES
 from core.models import Department, Job, Region, Sector
 from enterprises.services import enterprise_import_preview
 from hazards.minutes import workers_report_record
@@ -33,10 +34,11 @@ from hazards.services import hazard_add_photo
 from inspections import services as inspection_services
 from inspections.choices import DocumentType
 from inspections.models import ConflictOfInterest
+from portal.services import request_submit
 from reports.models import LedgerImport, MonthlyReport, Notice, Notification
 from reports.monthly.services import report_build_county
 from tests.enterprises.test_import import good_row, xlsx
-from tests.factories import UserFactory
+from tests.factories import EnterpriseFactory, UserFactory
 from tests.hazard_helpers import jpeg_bytes, register
 from tests.inspections.conftest import checked_visit, enterprise, team  # noqa: F401 - fixtures
 from tests.reports.monthly_helpers import file
@@ -88,6 +90,10 @@ KINDS = {
     "api/v1/draws/<pk>": "draw",
     "api/v1/standards/<pk>": "standard",
     "api/v1/clauses/<pk>": "clause",
+    "qiye/selfcheck/<pk>": "enterprise",
+    "qiye/hazards/<pk>": "hazard",
+    "qiye/hazards/<>/steps/<action>": "action",
+    "accounts/requests/<pk>": "account_request",
     "tipoffs/staff/<pk>": "tipoff",
     "tipoffs/staff/<>/steps/<action>": "tipoff_action",
     "tipoffs/staff/photos/<pk>": "tipoff_photo",
@@ -104,13 +110,26 @@ GLOBAL_KINDS = {
     "tipoff_action",
 }
 # Public pages anybody may open without signing in.
-PUBLIC_NAMES = {"tipoffs:tipoff_create", "tipoffs:tipoff_status"}
+PUBLIC_NAMES = {"tipoffs:tipoff_create", "tipoffs:tipoff_status", "portal:account_request"}
 # Objects that are their creator's alone.
 OWNER_KINDS = {"enterprise_import", "ledger_import", "job", "notification"}
 # Not checked here: the Django admin (staff only, its own permissions), the API's catch-all.
 SKIPPED_NAMES = {"api:not_found"}
 INSIDE = ("inspector", "reviewer", "leader", "admin")
-OUTSIDE = ("inspector_b", "housing", "enterprise_account", "nobody")
+OUTSIDE = ("inspector_b", "housing", "enterprise_account", "enterprise_b", "nobody")
+# Enterprise accounts: enterprise_a holds the county's enterprise, enterprise_b another one. They
+# reach only the views in ENTERPRISE_VIEW_NAMES, and there only their own enterprises' objects.
+ENTERPRISE_PERSONAS = ("enterprise_a", "enterprise_b", "enterprise_account")
+ENTERPRISE_KINDS = {
+    "hazard",
+    "photo",
+    "enterprise",
+    "inspection",
+    "document",
+    "action",
+    "notice",
+    "workers_report",
+}
 
 
 def url_patterns():
@@ -220,6 +239,13 @@ def world(team, enterprise, settings, tmp_path):  # noqa: F811
             file_name="t.xlsx", uploaded_by=team.inspector, region_id="150623"
         ).pk,
         "job": job.pk,
+        "account_request": request_submit(
+            credit_code=enterprise.credit_code,
+            contact_name="刘安全",
+            phone="13900000002",
+            username="shangmiao",
+            password="Anquan-Qingling-77",
+        ).pk,
     }
     people = {
         "inspector": team.inspector,
@@ -229,6 +255,8 @@ def world(team, enterprise, settings, tmp_path):  # noqa: F811
         "inspector_b": team.inspector_b,
         "housing": team.housing,
         "enterprise_account": UserFactory(username="qiye", role=Role.ENTERPRISE, department=None),
+        "enterprise_a": enterprise_user("enterprise_a", enterprise),
+        "enterprise_b": enterprise_user("enterprise_b", EnterpriseFactory()),
         "nobody": UserFactory(username="nobody", role=Role.LEADER, region=None, department=None),
     }
     markers = [hazard.number, enterprise.name, document.number, tipoff.where]
@@ -245,7 +273,21 @@ def test_every_url_pattern_is_mapped_to_objects():
     assert not unknown, unknown
 
 
-def _visible_to(kind: str, persona: str) -> bool:
+def enterprise_user(username, held):
+    user = UserFactory(username=username, role=Role.ENTERPRISE, department=None)
+    user.enterprises.set([held])
+    return user
+
+
+def _visible_to(kind: str, persona: str, name: str = "") -> bool:
+    if persona in ENTERPRISE_PERSONAS:
+        if name not in ENTERPRISE_VIEW_NAMES:
+            return False
+        return kind == "action" or (persona == "enterprise_a" and kind in ENTERPRISE_KINDS)
+    if name.startswith("portal:"):  # the enterprise side is the enterprise accounts' alone
+        return False
+    if kind == "account_request":  # decided by the county's administrators
+        return persona == "admin"
     if kind in GLOBAL_KINDS:
         return True
     if kind == "region":  # territory only: a sector department sees its own county
@@ -281,7 +323,7 @@ def test_every_url_with_every_persona_in_and_out_of_scope(world, client):
             client.force_login(user)
             response = client.get(url)
             method = "GET"
-            visible = all(_visible_to(kind, persona) for _, kind in kinds)
+            visible = all(_visible_to(kind, persona, name) for _, kind in kinds)
             if response.status_code == 405 and not visible:
                 response, method = client.post(url, {}), "POST"
             counts["requests"] += 1

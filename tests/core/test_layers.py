@@ -6,7 +6,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ["core", "accounts", "enterprises", "hazards", "inspections", "reports", "tipoffs", "demo"]
+LAYERS = [
+    "core",
+    "accounts",
+    "enterprises",
+    "hazards",
+    "inspections",
+    "reports",
+    "tipoffs",
+    "portal",
+    "demo",
+]
 
 
 def _imported_apps(path: Path) -> set[str]:

@@ -84,7 +84,9 @@ def test_reset_rebuilds_the_demo_from_scratch(client):
         "enterprises",
         "hazards",
         "inspections",
+        "portal",
         "reports",
+        "selfcheck",
         "tipoffs",
     }
 

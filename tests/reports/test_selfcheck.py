@@ -243,7 +243,8 @@ def test_an_enterprise_account_sees_only_its_own_summaries_and_no_missing_list(w
     file(world)
     client.force_login(world.stranger)
     assert world.filer.name not in client.get(reverse("selfcheck:summary_list")).content.decode()
-    assert client.get(reverse("selfcheck:missing_list")).status_code == 403
+    # Not on the enterprise accounts' list of pages (accounts/enterprise_access.py): 404.
+    assert client.get(reverse("selfcheck:missing_list")).status_code == 404
 
 
 def test_the_monthly_report_shows_how_many_enterprises_filed_the_previous_months_summary(
