@@ -148,5 +148,9 @@ def seed_enterprises() -> int:
 
 
 def qiye_enterprise() -> Enterprise:
-    """The enterprise the demo enterprise account holds (the registry must be seeded)."""
-    return Enterprise.objects.get(name=QIYE_ENTERPRISE_NAME)
+    """The enterprise the demo enterprise account holds (the registry must be seeded).
+
+    Found by its credit code, the registry's stable key: a user may have renamed it since.
+    """
+    code = next(e.credit_code for e in demo_enterprises() if e.name == QIYE_ENTERPRISE_NAME)
+    return Enterprise.objects.get(credit_code=code)
