@@ -491,6 +491,8 @@ HAZARD_PHOTOS_PER_HAZARD = env_int("HAZARD_PHOTOS_PER_HAZARD", 60)
 TIPOFF_PHOTOS_MAX = env_int("TIPOFF_PHOTOS_MAX", 5)
 TIPOFF_RATE = env_str("TIPOFF_RATE", "5/h")
 TIPOFF_STATUS_RATE = env_str("TIPOFF_STATUS_RATE", "30/h")
+# How often one client address may send the public enterprise account request (/qiye/request/).
+ENTERPRISE_REQUEST_RATE = env_str("ENTERPRISE_REQUEST_RATE", "5/h")
 # The counts live in the cache; Redis is only a cache, so while it is down the public page
 # stays open rather than refusing every citizen.
 RATELIMIT_FAIL_OPEN = True

@@ -40,3 +40,8 @@ def client_address(request) -> str:
             except ValueError:
                 return remote
     return remote
+
+
+def client_key(group, request) -> str:
+    """django-ratelimit key: public pages' limits count per client address, as read above."""
+    return client_address(request) or "unknown"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -13,7 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
+from core.clientip import client_key
 from core.errors import ServiceError, add_to_form
 from core.idempotency import idempotent
 from hazards import services as hazard_services
@@ -277,8 +280,16 @@ def hazard_photos(request, pk: int):
     return _detail(request, hazard, photo_form=form)
 
 
+def _request_rate(group, request) -> str:
+    return settings.ENTERPRISE_REQUEST_RATE
+
+
+@ratelimit(key=client_key, rate=_request_rate, method="POST", block=False)
 def account_request(request):
-    """Public: an enterprise asks for an account with its 统一社会信用代码."""
+    """Public: an enterprise asks for an account with its 统一社会信用代码; one client
+    address may send only so many requests (settings.ENTERPRISE_REQUEST_RATE)."""
+    if request.method == "POST" and getattr(request, "limited", False):
+        return render(request, "portal/account_request_ratelimited.html", status=429)
     form = AccountRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

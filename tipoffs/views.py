@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from core.clientip import client_address
+from core.clientip import client_key
 from core.errors import ServiceError, add_to_form, message_user
 from core.filtering import filter_results
 from hazards.forms import read_photos
@@ -34,11 +34,6 @@ DONE_MESSAGES = {
     "verify": "已查实，隐患已登记。",
     "not-verified": "已按未查实办结。",
 }
-
-
-def client_key(group, request) -> str:
-    """Rate limits count per client address, as the trusted-proxy rule reads it."""
-    return client_address(request) or "unknown"
 
 
 def _rate(setting: str):

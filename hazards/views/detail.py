@@ -6,6 +6,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -59,6 +60,20 @@ def _step_initial(hazard: Hazard, transition, user, pending: ExtensionRequest | 
     return initial
 
 
+def _source_report(hazard: Hazard, user):
+    """The public report (群众举报) the hazard was verified from, when the user may see that
+    report: the report keeps its own scope (a department seeing the hazard's sector does not
+    see a report that was never transferred to it). The reverse link is read without importing
+    the app above this one."""
+    try:
+        report = hazard.tipoff
+    except (AttributeError, ObjectDoesNotExist):
+        return None
+    if not type(report).objects.for_user(user).filter(pk=report.pk).exists():
+        return None
+    return report
+
+
 def _detail(request, hazard: Hazard, *, failed: StepForm | None = None, error: str = ""):
     user = request.user
     photos = list(hazard.photos.select_related("uploaded_by"))
@@ -95,6 +110,7 @@ def _detail(request, hazard: Hazard, *, failed: StepForm | None = None, error: s
         "hazards/hazard_detail.html",
         {
             "hazard": hazard,
+            "source_report": _source_report(hazard, user),
             "can_record_workers_report": workers_report_refusal(hazard, user) is None,
             "before_photos": [p for p in photos if p.kind == PhotoKind.BEFORE],
             "after_photos": [p for p in photos if p.kind == PhotoKind.AFTER],

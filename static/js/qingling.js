@@ -2,6 +2,8 @@
    (Content-Security-Policy: script-src 'self').
    - <form data-confirm="…">: asks before submitting; <button data-confirm="…">: asks before
      submitting through that button (one form with several actions).
+   - <form data-confirm-dialog="id">: a submit that does not come from the open dialog (Enter in
+     a field) opens that Bootstrap dialog instead; its own submit button then submits.
    - <button data-busy="正在校验…">: disables itself and shows the text while the form submits.
    - <button data-print>: prints the page.
    - <a data-filter-form="id">: on click, takes the current values of that filter form as its
@@ -10,6 +12,13 @@
   "use strict";
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    var dialogId = form.getAttribute && form.getAttribute("data-confirm-dialog");
+    var dialog = dialogId && document.getElementById(dialogId);
+    if (dialog && !dialog.classList.contains("show") && window.bootstrap) {
+      event.preventDefault();
+      window.bootstrap.Modal.getOrCreateInstance(dialog).show();
+      return;
+    }
     var question = form.getAttribute && form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) {
       event.preventDefault();

@@ -33,6 +33,16 @@ def admins(personas):
     return A
 
 
+@pytest.fixture(autouse=True)
+def clear_limits():
+    """The public request page counts requests per client address in the cache."""
+    from django.core.cache import cache
+
+    cache.delete_pattern("*rl:*")
+    yield
+    cache.delete_pattern("*rl:*")
+
+
 @pytest.fixture
 def firm(db):
     return EnterpriseFactory(name="甲化工有限公司")
@@ -139,6 +149,34 @@ def test_the_public_request_page_shows_errors_in_chinese_and_keeps_the_input(cli
         },
     )
     assert "申请已提交" in response.content.decode()
+
+
+def test_the_public_request_page_is_rate_limited_per_client_address_with_a_chinese_429(
+    client, firm, settings
+):
+    settings.ENTERPRISE_REQUEST_RATE = "2/h"
+    # Even requests with errors count: the limit is on sending, not on success.
+    bad = {"credit_code": "12345", "contact_name": "刘安全", "phone": "139", "username": "jia"}
+    assert client.post("/qiye/request/", bad).status_code == 200
+    assert client.post("/qiye/request/", bad).status_code == 200
+    good = {**bad, "credit_code": firm.credit_code, "phone": "13900000002", "password": PASSWORD}
+    refused = client.post("/qiye/request/", good)
+    assert refused.status_code == 429
+    assert "提交过于频繁" in refused.content.decode()
+    assert not AccountRequest.objects.exists()
+    # Reading the page is not limited; another address is counted apart.
+    assert client.get("/qiye/request/").status_code == 200
+    assert client.post("/qiye/request/", good, REMOTE_ADDR="10.9.9.9").status_code == 200
+    assert AccountRequest.objects.count() == 1
+
+
+def test_the_request_rate_believes_forwarded_for_only_from_a_trusted_proxy(client, settings):
+    settings.ENTERPRISE_REQUEST_RATE = "1/h"
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    bad = {"credit_code": "12345"}
+    assert client.post("/qiye/request/", bad, HTTP_X_FORWARDED_FOR="1.1.1.1").status_code == 200
+    assert client.post("/qiye/request/", bad, HTTP_X_FORWARDED_FOR="2.2.2.2").status_code == 200
+    assert client.post("/qiye/request/", bad, HTTP_X_FORWARDED_FOR="2.2.2.2").status_code == 429
 
 
 def test_the_county_admin_creates_an_enterprise_account_for_its_own_enterprise(firm, admins):

@@ -40,6 +40,18 @@ def violations(page) -> list[str]:
     ]
 
 
+def dangling_references(page) -> list[str]:
+    """aria-describedby/-labelledby ids that name no element of the page (axe leaves these
+    "to review"): a help text the screen reader never reads."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[aria-describedby], [aria-labelledby]')]
+            .flatMap(el => ['aria-describedby', 'aria-labelledby']
+                .flatMap(attr => (el.getAttribute(attr) || '').split(/\\s+/).filter(Boolean))
+                .filter(id => !document.getElementById(id))
+                .map(id => `${el.id || el.name}: ${id}`))"""
+    )
+
+
 def _world(personas):
     enterprise = EnterpriseFactory(region_id="150623101")
     hazard = register(personas.inspector, enterprise=enterprise)
@@ -102,3 +114,56 @@ def test_main_pages_have_no_serious_accessibility_violation(
     bad = {name: lines for name, lines in found.items() if lines}
     total = sum(len(lines) for lines in bad.values())
     assert not bad, f"{total} serious/critical violations: {bad}"
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_public_pages_have_no_serious_accessibility_violation(browser, live_server, settings, size):
+    """The pages a citizen or an enterprise opens without signing in: the report form (empty,
+    with errors, filed), the tracking-code page (empty, with a found and an unknown code) and
+    the account request (empty, with errors); and every help text they point to exists."""
+    # The posts below must not meet the per-address limits other tests count against.
+    settings.TIPOFF_RATE = settings.TIPOFF_STATUS_RATE = "1000/m"
+    settings.ENTERPRISE_REQUEST_RATE = "1000/m"
+    context = browser.new_context(
+        viewport=size, locale="zh-CN", is_mobile=size is PHONE, bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    found: dict[str, list[str]] = {}
+
+    def check(name):
+        page.wait_for_load_state("networkidle")
+        found[name] = dangling_references(page) + violations(page)
+
+    def submit():
+        page.locator("main form button[type=submit]").click()
+
+    try:
+        page.goto(f"{live_server.url}/tipoffs/")
+        check("report")
+        submit()
+        check("report with errors")
+        page.locator("#id_region").select_option("150623101")
+        page.locator("#id_where").fill("某某加油站")
+        page.locator("#id_what").fill("夜间违规卸油，现场没有灭火器")
+        submit()
+        code = page.locator("#tracking-code").inner_text().strip()
+        check("report filed")
+        page.goto(f"{live_server.url}/tipoffs/status/")
+        check("report status")
+        page.locator("input[name=code]").fill(code)
+        submit()
+        page.locator("#tipoff-status").wait_for()
+        check("report status, found")
+        page.locator("input[name=code]").fill("XXXXXXXXXXXX")
+        submit()
+        check("report status, unknown code")
+        page.goto(f"{live_server.url}/qiye/request/")
+        check("account request")
+        page.get_by_role("button", name="提交申请").click()
+        check("account request with errors")
+    finally:
+        context.close()
+    bad = {name: lines for name, lines in found.items() if lines}
+    total = sum(len(lines) for lines in bad.values())
+    assert not bad, f"{total} serious/critical violations or dangling references: {bad}"

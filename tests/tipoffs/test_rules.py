@@ -17,7 +17,7 @@ from core.models import Department, Sector
 from hazards.choices import HazardLevel, HazardSource
 from hazards.models import Hazard
 from tests.factories import EnterpriseFactory
-from tests.hazard_helpers import jpeg_bytes
+from tests.hazard_helpers import jpeg_bytes, register
 from tests.hazards.test_photos import assert_no_exif, jpeg_with_exif
 from tipoffs import services
 from tipoffs.choices import TipoffState
@@ -235,6 +235,29 @@ def test_verification_creates_one_hazard_with_the_source_and_the_link(personas):
     with pytest.raises(ServiceError):
         verify(tipoff, personas.inspector, enterprise)
     assert Hazard.objects.count() == 1
+
+
+def test_the_hazard_page_links_back_to_its_report_only_for_who_may_see_the_report(client, personas):
+    # A building-sector enterprise: the 住建 department sees its hazard, but the report was
+    # never transferred to it, so it does not see the report nor the link.
+    enterprise = EnterpriseFactory(sector=Sector.objects.get(code="construction"))
+    tipoff = submit(where="前旗某工地")
+    services.apply(tipoff=tipoff, action="accept", by=personas.inspector)
+    verify(tipoff, personas.inspector, enterprise)
+    hazard = Hazard.objects.get()
+    client.force_login(personas.inspector)
+    body = client.get(hazard.get_absolute_url()).content.decode()
+    assert "来源举报" in body and tipoff.get_absolute_url() in body
+    client.force_login(personas.housing)
+    response = client.get(hazard.get_absolute_url())
+    assert response.status_code == 200
+    assert "来源举报" not in response.content.decode()
+    assert tipoff.get_absolute_url() not in response.content.decode()
+    assert client.get(tipoff.get_absolute_url()).status_code == 404
+    # A hazard not from a report has no such line.
+    client.force_login(personas.inspector)
+    other = register(personas.inspector, enterprise=enterprise)
+    assert "来源举报" not in client.get(other.get_absolute_url()).content.decode()
 
 
 def test_a_refused_hazard_leaves_the_report_unverified(personas):
