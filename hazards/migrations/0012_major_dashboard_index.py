@@ -5,6 +5,10 @@ state, with conditional counts on the dates and on clause_id (among 重大 hazar
 `clause_id IS NULL`): this index holds all of those columns, so the query is an index-only scan
 of about 6% of the table (1 000 000 hazards, province, cold: about 0.57 s → see the commit).
 It replaces hazard_major_cover_idx of 0005, which lacked clause_id and so forced heap reads.
+
+Extended statistics on (code prefix, sector, state), one per prefix length the dashboard groups
+by, tell the planner the query makes about a thousand groups rather than tens of thousands, so
+it hashes them instead of sorting all the rows (province: about 65 ms → 35 ms).
 PostgreSQL only (the demo's SQLite skips it); kept out of the model state, like 0005.
 """
 
@@ -23,12 +27,21 @@ OLD_DEFINITION = (
     "WHERE level = 'major'"
 )
 
+# The sub-regions' code prefix lengths (core.choices.SIGNIFICANT_DIGITS).
+STATISTICS = {f"hazard_prefix{n}_sector_state": n for n in (2, 4, 6, 9)}
+
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {NAME} ON hazards_hazard {DEFINITION}")
     schema_editor.execute(f"DROP INDEX IF EXISTS {OLD_NAME}")
+    for name, digits in STATISTICS.items():
+        schema_editor.execute(
+            f"CREATE STATISTICS IF NOT EXISTS {name} (ndistinct) "
+            f"ON (substring(region_id, 1, {digits})), sector_id, state FROM hazards_hazard"
+        )
+    schema_editor.execute("ANALYZE hazards_hazard")
 
 
 def drop(apps, schema_editor):
@@ -38,6 +51,8 @@ def drop(apps, schema_editor):
         f"CREATE INDEX IF NOT EXISTS {OLD_NAME} ON hazards_hazard {OLD_DEFINITION}"
     )
     schema_editor.execute(f"DROP INDEX IF EXISTS {NAME}")
+    for name in STATISTICS:
+        schema_editor.execute(f"DROP STATISTICS IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
