@@ -134,6 +134,18 @@ def _major_aggregates(c: _Conditions, months: list[tuple[date, date]]) -> dict:
     return counts
 
 
+def _major_query(
+    hazards: QuerySet[Hazard], c: _Conditions, months: list[tuple[date, date]], digits: int
+) -> QuerySet:
+    return (
+        hazards.filter(c.major)
+        .annotate(key=Substr("region_id", 1, digits))
+        .order_by()
+        .values("key", "sector_id", "state")
+        .annotate(**_major_aggregates(c, months))
+    )
+
+
 def _major_groups(
     hazards: QuerySet[Hazard], c: _Conditions, months: list[tuple[date, date]], digits: int
 ) -> list[dict]:
@@ -144,13 +156,7 @@ def _major_groups(
     The rows (about a thousand of forty counts at province scale) are read with the queryset's
     own SQL on a plain cursor: the counts are integers already, and Django's per-value
     converters cost more than the query's aggregation."""
-    query = (
-        hazards.filter(c.major)
-        .annotate(key=Substr("region_id", 1, digits))
-        .order_by()
-        .values("key", "sector_id", "state")
-        .annotate(**_major_aggregates(c, months))
-    )
+    query = _major_query(hazards, c, months, digits)
     sql, params = query.query.sql_with_params()
     with connections[query.db].cursor() as cursor:
         cursor.execute(sql, params)
