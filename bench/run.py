@@ -51,6 +51,8 @@ LIST_P95_MS = 150
 LIST_MAX_QUERIES = 12
 DETAIL_P95_MS = 100
 DASHBOARD_COLD_MS = 1000
+# The province's dashboard, cold, is held to a tighter budget (one grouped index-only scan).
+DASHBOARD_PROVINCE_COLD_MS = 200
 DASHBOARD_WARM_MS = 200
 EXPORT_ROWS = 100_000
 EXPORT_SECONDS = 5
@@ -221,7 +223,9 @@ def measure_web(groups: set[str], repeat: int, info: dict) -> list[dict]:
                     f"驾驶舱 API {label} 冷",
                     "dashboard",
                     _timed(c, url, max(3, repeat // 4), before=cache.clear),
-                    budget_p95_ms=DASHBOARD_COLD_MS,
+                    budget_p95_ms=DASHBOARD_PROVINCE_COLD_MS
+                    if label == "省"
+                    else DASHBOARD_COLD_MS,
                 )
                 add(
                     f"驾驶舱 API {label} 热",
