@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
@@ -157,7 +158,10 @@ def _major_groups(
     own SQL on a plain cursor: the counts are integers already, and Django's per-value
     converters cost more than the query's aggregation."""
     query = _major_query(hazards, c, months, digits)
-    sql, params = query.query.sql_with_params()
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # a scope that holds nothing (no region, no enterprise)
+        return []
     with connections[query.db].cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
