@@ -3,13 +3,11 @@ tipoffs.services and tipoffs.workflow; every staff query starts from Tipoff.obje
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -17,6 +15,7 @@ from django_ratelimit.decorators import ratelimit
 from core.clientip import client_key
 from core.errors import ServiceError, add_to_form, message_user
 from core.filtering import filter_results
+from core.media import photo_response
 from hazards.forms import read_photos
 
 from . import services
@@ -221,16 +220,7 @@ def _photo_response(request, pk: int, thumbnail: bool):
     photo = get_object_or_404(
         TipoffPhoto.objects.filter(tipoff__in=Tipoff.objects.for_user(request.user)), pk=pk
     )
-    file = photo.thumbnail if thumbnail else photo.image
-    try:
-        handle = file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_response(photo.thumbnail if thumbnail else photo.image)
 
 
 @login_required

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ServiceError, add_to_form
 from core.idempotency import idempotent
+from core.media import photo_response
 
 from .. import services, workflow
 from ..choices import (
@@ -222,16 +221,7 @@ def _photo_response(request, pk: int, thumbnail: bool):
     photo = get_object_or_404(
         HazardPhoto.objects.filter(hazard__in=Hazard.objects.for_user(request.user)), pk=pk
     )
-    file = photo.thumbnail if thumbnail else photo.image
-    try:
-        handle = file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_response(photo.thumbnail if thumbnail else photo.image)
 
 
 @login_required
