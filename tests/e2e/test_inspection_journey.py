@@ -5,6 +5,7 @@ from datetime import time
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from hazards.choices import HazardLevel
 from hazards.models import Hazard
@@ -74,3 +75,44 @@ def test_inspector_fails_a_clause_on_a_phone(team, phone, login, live_server):  
     assert hazard.description == "甲醇罐区可燃气体报警仪未投用"
     hazards.get_by_role("link", name=hazard.number).click()
     phone.get_by_text(clauses[2].text[:20]).first.wait_for()
+
+
+def test_checklist_count_is_right_when_an_earlier_save_answers_last(
+    team,  # noqa: F811
+    phone,
+    login,
+    live_server,
+):
+    """Saves on one visit go out one after another: an answer held up on the network never
+    overwrites the count with the figure from before the later saves."""
+    enterprise = EnterpriseFactory(name="鄂托克前旗长城煤矿有限责任公司")
+    inspection = services.inspection_create(
+        by=team.inspector,
+        enterprise=enterprise,
+        date=timezone.localdate(),
+        method="four_no",
+        inspectors=[team.inspector, team.inspector2],
+        start_time=time(9, 30),
+    )
+    clauses = list(selectors.checklist_clauses(inspection)[:3])
+    login(phone, "inspector")
+    phone.goto(live_server.url + inspection.get_absolute_url())
+    held = []
+
+    def hold_first_save(route):
+        if held:
+            route.continue_()
+        else:
+            held.append((route, route.fetch()))
+
+    phone.route("**/checklist/**", hold_first_save)
+    for clause, label in zip(clauses, ["合格", "不适用", "合格"], strict=True):
+        phone.locator(f"#clause-{clause.pk}").get_by_text(label, exact=True).click()
+    phone.wait_for_timeout(500)
+    route, answer = held[0]
+    route.fulfill(response=answer)
+    phone.locator(f"#status-{clauses[0].pk}", has_text="已保存").wait_for()
+    expect(phone.locator("#checked-count")).to_have_text("3")
+    expect(phone.locator(".htmx-request")).to_have_count(0)
+    assert phone.locator("#checked-count").inner_text() == "3"
+    assert inspection.checklist.count() == 3
