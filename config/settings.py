@@ -153,6 +153,17 @@ else:
         }
     }
 
+# Per-process memory for what is drawn from reference data alone (regions, sectors): a list
+# page's filter form, the report menu. It empties on restart, so a deploy never serves the old
+# HTML; a region or sector edited meanwhile shows everywhere within REFERENCE_CACHE_SECONDS.
+REFERENCE_CACHE_SECONDS = env_int("REFERENCE_CACHE_SECONDS", 300)
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "qingling-reference",
+    "TIMEOUT": REFERENCE_CACHE_SECONDS,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -5,7 +5,11 @@ from . import workdays
 
 
 def site(request):
-    return {"SITE_NAME": settings.SITE_NAME, "calendar_missing_year": _calendar_missing(request)}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "calendar_missing_year": _calendar_missing(request),
+        "REFERENCE_CACHE_SECONDS": settings.REFERENCE_CACHE_SECONDS,
+    }
 
 
 def _calendar_missing(request) -> int | None:

@@ -31,6 +31,15 @@ def reference_data(request):
 
 
 @pytest.fixture(autouse=True)
+def empty_reference_cache():
+    """Each test starts with no fragment drawn by an earlier one (core.reference_cache keeps
+    them per process, and user and region keys repeat between tests)."""
+    from core import reference_cache
+
+    reference_cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_hazard_data_version(request):
     """Tests roll back instead of committing, so the data version returns to where it was: give
     each database test a version of its own so no cached count or figure leaks between tests

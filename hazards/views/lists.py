@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from core import reference_cache
 from core.filtering import filter_results
 from core.paginator import VersionedCountPaginator
 from enterprises.models import Enterprise
@@ -15,7 +16,7 @@ from ..choices import (
 )
 from ..filtersets import HazardFilterSet
 from ..models import Hazard
-from .common import ADVANCED_FILTERS, LIST_RELATED, PAGE_SIZES, can_register, page_size_of
+from .common import ADVANCED_FILTERS, LIST_PREFETCH, PAGE_SIZES, can_register, page_size_of
 
 
 def _mark_progress_due(page) -> None:
@@ -27,7 +28,7 @@ def _mark_progress_due(page) -> None:
 
 @login_required
 def hazard_list(request):
-    queryset = Hazard.objects.for_user(request.user).select_related(*LIST_RELATED)
+    queryset = Hazard.objects.for_user(request.user).prefetch_related(*LIST_PREFETCH)
     filterset = HazardFilterSet(request.GET or None, queryset=queryset, request=request)
     results, filter_errors = filter_results(filterset, queryset)
     page = VersionedCountPaginator(
@@ -62,6 +63,9 @@ def hazard_list(request):
             "can_register": can_register(request.user),
             "advanced_fields": ADVANCED_FILTERS,
             "advanced": any(request.GET.get(name) for name in ADVANCED_FILTERS),
+            "filter_key": reference_cache.request_key(
+                request, chosen_enterprise and chosen_enterprise.name
+            ),
         },
     )
 
@@ -73,7 +77,7 @@ def hazard_queue(request):
     mine = request.GET.get("scope") != "unit"
     queryset = (
         services.hazard_queue(request.user, mine=mine)
-        .select_related(*LIST_RELATED)
+        .prefetch_related(*LIST_PREFETCH)
         .order_by("current_deadline", "number")
     )
     page = VersionedCountPaginator(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from accounts.choices import Role
+from core import reference_cache
 
 from ..monthly.selectors import cities_of
 
@@ -19,4 +20,8 @@ def report_menu(user) -> dict | None:
     status of each city they may look at."""
     if not user.is_authenticated or not (user.is_superuser or user.role in MENU_ROLES):
         return None
-    return {"cities": cities_of(user)}
+    # Reference data only: kept per process like the list filters (core.reference_cache).
+    cities = reference_cache.cache().get_or_set(
+        f"report-menu-cities:{user.region_id}", lambda: cities_of(user)
+    )
+    return {"cities": cities}
