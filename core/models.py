@@ -137,6 +137,13 @@ class Region(models.Model):
 
     @property
     def full_name(self) -> str:
+        """鄂尔多斯市鄂托克前旗上海庙镇: the names from the city down (one query per level, so
+        kept per process like other reference data: core.reference_cache)."""
+        from . import reference_cache
+
+        return reference_cache.cache().get_or_set(f"region-full-name:{self.code}", self._full_name)
+
+    def _full_name(self) -> str:
         names, node = [], self
         while node is not None and node.level != RegionLevel.PROVINCE:
             names.append(node.name)

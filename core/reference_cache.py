@@ -20,17 +20,19 @@ def cache():
     return caches[ALIAS]
 
 
-def request_key(request, *extra) -> str:
+def request_key(request, *extra, ignore: tuple[str, ...] = ()) -> str:
     """What a fragment drawn for this request depends on: the user and their scope (region,
-    department, role), the query string in a stable order, and anything the caller adds."""
+    department, role), the query string in a stable order (less the `ignore`d parameters), and
+    anything the caller adds. Also names the rows of a list page for its cached count."""
     user = request.user
     parts = [
+        request.resolver_match and request.resolver_match.view_name,
         user.pk,
         getattr(user, "region_id", None),
         getattr(user, "department_id", None),
         getattr(user, "role", None),
         user.is_superuser,
-        sorted((k, tuple(v)) for k, v in request.GET.lists()),
+        sorted((k, tuple(v)) for k, v in request.GET.lists() if k not in ignore),
         *extra,
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -1,4 +1,4 @@
-"""A form renderer that draws the common widgets (inputs and drop-downs) in Python.
+"""A form renderer that draws the common widgets (inputs, text areas, drop-downs) in Python.
 
 Django's renderer draws a drop-down through one template include per option and another per
 option's attributes: the region drop-down of a province user has over a hundred options, and a
@@ -32,6 +32,7 @@ INPUT_TYPES = (
 )
 INPUTS = {f"{WIDGETS}{name}.html" for name in INPUT_TYPES}
 SELECT = f"{WIDGETS}select.html"
+TEXTAREA = f"{WIDGETS}textarea.html"
 OPTION = f"{WIDGETS}select_option.html"
 
 
@@ -53,6 +54,15 @@ def _input(widget: dict) -> str:
     return (
         f'<input type="{conditional_escape(widget["type"])}"'
         f' name="{conditional_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+    )
+
+
+def _textarea(widget: dict) -> str:
+    value = widget["value"]
+    shown = conditional_escape(value) if value else ""
+    return (
+        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
+        f"\n{shown}</textarea>"
     )
 
 
@@ -91,6 +101,8 @@ class FastWidgetRenderer(DjangoTemplates):
         if widget is not None and set(context) == {"widget"}:
             if template_name in INPUTS and widget.get("template_name") == template_name:
                 return mark_safe(_input(widget))
+            if template_name == TEXTAREA and widget.get("template_name") == TEXTAREA:
+                return mark_safe(_textarea(widget))
             if template_name == SELECT and widget.get("template_name") == SELECT:
                 if _options_plain(widget):
                     return mark_safe(_select(widget))

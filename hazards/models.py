@@ -406,15 +406,17 @@ class Hazard(TimeStampedModel):
 
     @property
     def overdue_days(self) -> int:
-        return (timezone.localdate() - self.current_deadline).days if self.overdue else 0
+        days = (timezone.localdate() - self.current_deadline).days
+        return days if self.is_open and days > 0 else 0
 
     @property
     def overdue_label(self) -> str:
         """逾期未整改 while not yet rectified; once rectified but not signed off, 逾期未销号."""
-        if not self.overdue:
+        days = self.overdue_days
+        if not days:
             return ""
         words = "逾期未整改" if self.state in NOT_RECTIFIED_STATES else "逾期未销号"
-        return f"{words} {self.overdue_days} 天"
+        return f"{words} {days} 天"
 
     @property
     def state_badge(self) -> str:

@@ -18,6 +18,9 @@ from ..filtersets import HazardFilterSet
 from ..models import Hazard
 from .common import ADVANCED_FILTERS, LIST_PREFETCH, PAGE_SIZES, can_register, page_size_of
 
+# Parameters that change which rows a page shows, never how many rows there are.
+COUNT_IGNORES = ("page", "page_size", "ordering")
+
 
 def _mark_progress_due(page) -> None:
     """Give each listed hazard of the page its progress-report lateness (one query)."""
@@ -32,7 +35,10 @@ def hazard_list(request):
     filterset = HazardFilterSet(request.GET or None, queryset=queryset, request=request)
     results, filter_errors = filter_results(filterset, queryset)
     page = VersionedCountPaginator(
-        results, page_size_of(request), version=lambda: versioning.user_version(request.user)
+        results,
+        page_size_of(request),
+        version=lambda: versioning.user_version(request.user),
+        key=reference_cache.request_key(request, ignore=COUNT_IGNORES),
     ).get_page(request.GET.get("page"))
     _mark_progress_due(page)
     selected_states = request.GET.getlist("state")
@@ -81,7 +87,10 @@ def hazard_queue(request):
         .order_by("current_deadline", "number")
     )
     page = VersionedCountPaginator(
-        queryset, page_size_of(request), version=lambda: versioning.user_version(request.user)
+        queryset,
+        page_size_of(request),
+        version=lambda: versioning.user_version(request.user),
+        key=reference_cache.request_key(request, ignore=COUNT_IGNORES),
     ).get_page(request.GET.get("page"))
     _mark_progress_due(page)
     reasons = services.queue_reasons(page.object_list, request.user)

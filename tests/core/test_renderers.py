@@ -33,6 +33,10 @@ CASES = [
     (forms.NullBooleanSelect(attrs={"class": "form-select"}), "overdue", "true"),
     (forms.Select(choices=[]), "empty", None),
     (forms.Textarea(), "t", "多行\n<文本>"),
+    (forms.Textarea(attrs={"rows": 3, "class": "form-control", "maxlength": 500}), "t", ""),
+    (forms.Textarea(attrs={"placeholder": '说明"<>'}), "t", None),
+    (forms.Textarea(), "t", mark_safe("<b>已转义</b>")),
+    (forms.Textarea(), "t", 0),
     (forms.CheckboxSelectMultiple(choices=CHOICES), "m", ["major"]),
 ]
 
