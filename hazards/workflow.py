@@ -221,7 +221,7 @@ def refusal(hazard: Hazard, transition: Transition, by) -> ServiceError | None:
 
 
 def available(hazard: Hazard, by) -> list[Transition]:
-    return [t for t in TABLE.values() if refusal(hazard, t, by) is None]
+    return options(hazard, by)[0]
 
 
 # Steps whose unavailability the hazard page explains, to those who could otherwise take them.
@@ -238,16 +238,26 @@ class Blocked:
 def blocked(hazard: Hazard, by) -> list[Blocked]:
     """The explained steps this user takes in this state and role but may not take now, each
     with its guard's reason (a wrong state or role is not explained: the step is not theirs)."""
-    result = []
-    for action in EXPLAINED:
-        transition = TABLE[action]
-        if hazard.state not in transition.sources or not by.has_role(*transition.roles):
-            continue
-        if transition.major_only and hazard.level != HazardLevel.MAJOR:
-            continue
-        if transition.guard and (reason := transition.guard(hazard, by)):
-            result.append(Blocked(action, action.label, reason))
-    return result
+    return options(hazard, by)[1]
+
+
+def options(hazard: Hazard, by) -> tuple[list[Transition], list[Blocked]]:
+    """The steps this user may take now, and the explained ones they may not (`blocked`), with
+    each step's guard run once: a guard may read the database."""
+    steps, explained = [], []
+    for transition in TABLE.values():
+        problem = refusal(hazard, transition, by)
+        if problem is None:
+            steps.append(transition)
+        elif (
+            transition.action in EXPLAINED
+            and hazard.state in transition.sources
+            and by.has_role(*transition.roles)
+            and not (transition.major_only and hazard.level != HazardLevel.MAJOR)
+        ):
+            # State, role and level allow it: what refused it is the guard.
+            explained.append(Blocked(transition.action, transition.action.label, problem.message))
+    return steps, explained
 
 
 def apply(

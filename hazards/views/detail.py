@@ -79,7 +79,8 @@ def _detail(request, hazard: Hazard, *, failed: StepForm | None = None, error: s
     extensions = list(hazard.extensions.select_related("requested_by", "decided_by"))
     pending = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
     steps = []
-    for transition in workflow.available(hazard, user):
+    available, blocked = workflow.options(hazard, user)
+    for transition in available:
         if failed is not None and failed.action == transition.action:
             form = failed
         else:
@@ -118,7 +119,7 @@ def _detail(request, hazard: Hazard, *, failed: StepForm | None = None, error: s
             "progress_due": services.progress_reports_due([hazard]).get(hazard.pk),
             "events": [(e, _event_data(e)) for e in events],
             "steps": steps,
-            "blocked": workflow.blocked(hazard, user),
+            "blocked": blocked,
             "step_error": error,
             "can_edit": can_edit,
             "photo_form": PhotoUploadForm(kinds=photo_kinds)
