@@ -83,13 +83,18 @@ def _remove_empty_folders(base: Path) -> None:
             folder.rmdir()
 
 
+def open_or_404(file):
+    """A stored file opened for reading; 404 (not a 500) when it is missing from storage."""
+    try:
+        return file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+
+
 def photo_response(file) -> FileResponse:
     """A stored photo served to a user who may see it: 404 when the file is gone, kept in the
     browser's own cache only, never content-sniffed."""
-    try:
-        handle = file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
+    handle = open_or_404(file)
     content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"

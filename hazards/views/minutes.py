@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from core.errors import Kind, ServiceError, add_to_form
+from core.media import open_or_404
 from core.uploads import bind_upload_form, read_upload
 
 from .. import minutes
@@ -79,7 +80,7 @@ def workers_minutes(request, pk: int, minutes_pk: int):
     report = get_object_or_404(hazard.workers_reports, pk=minutes_pk)
     inline = report.extension != "docx"
     response = FileResponse(
-        report.minutes.open("rb"),
+        open_or_404(report.minutes),
         content_type=minutes.CONTENT_TYPES.get(report.extension, "application/octet-stream"),
     )
     response["Content-Disposition"] = content_disposition_header(not inline, report.file_name)

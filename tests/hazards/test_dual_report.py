@@ -184,3 +184,11 @@ def test_another_enterprises_account_gets_404_for_the_page_and_the_minutes(setup
             client.get(reverse("hazards:workers_report", args=[setup.hazard.pk])).status_code == 404
         )
         assert client.get(report.get_absolute_url()).status_code == 404
+
+
+def test_minutes_missing_from_storage_answer_404_not_500(setup, client):
+    report = record(setup)
+    report.minutes.storage.delete(report.minutes.name)
+    client.force_login(setup.p.reviewer)
+    response = client.get(report.get_absolute_url())
+    assert response.status_code == 404
