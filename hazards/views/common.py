@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from .. import services
@@ -113,6 +114,16 @@ def scoped_hazard(request, pk: int, *related: str) -> Hazard:
     the clause and `related` by key, one small query each: planning one join of a dozen
     tables costs PostgreSQL more than all of them together."""
     joined = LIST_RELATED[:3]
-    fetched = [name for name in (*LIST_RELATED, *related) if name not in joined]
+    fetched = [_fetch(name) for name in (*LIST_RELATED, *related) if name not in joined]
     queryset = Hazard.objects.for_user(request.user).select_related(*joined)
     return get_object_or_404(queryset.prefetch_related(*fetched), pk=pk)
+
+
+def _fetch(name: str) -> str | Prefetch:
+    """A relation fetched by key. Through a reverse one-to-one (the hazard's finding) the rest
+    of the path is joined to it: one query whether or not the hazard has one."""
+    head, _, rest = name.partition("__")
+    field = Hazard._meta.get_field(head)
+    if rest and field.one_to_one and field.auto_created:
+        return Prefetch(head, queryset=field.related_model.objects.select_related(rest))
+    return name
