@@ -154,7 +154,7 @@ else:
     }
 
 # Per-process memory for what is drawn from reference data alone (regions, sectors): a list
-# page's filter form, the report menu. It empties on restart, so a deploy never serves the old
+# page's filter form, the menus, region names (core.reference_cache). It empties on restart, so a deploy never serves the old
 # HTML; a region or sector edited meanwhile shows everywhere within REFERENCE_CACHE_SECONDS.
 REFERENCE_CACHE_SECONDS = env_int("REFERENCE_CACHE_SECONDS", 300)
 CACHES["local"] = {

@@ -2,9 +2,10 @@
 
 A list page's filter form depends on the user's scope (which regions, sectors and enterprises
 the drop-downs offer) and on the query string, never on the hazards themselves; drawing it
-costs more than the rest of the page. It is kept per process (the `local` cache), under a key
-of everything it depends on, for REFERENCE_CACHE_SECONDS; an edit of a region or sector
-clears this process's copies at once (core.signals) and the other processes' within that time.
+costs more than the rest of the page. So do the menu and a region's full name. They are kept
+per process (the `local` cache), under a key of everything they depend on, for
+REFERENCE_CACHE_SECONDS; saving or deleting a region, sector or department clears this
+process's copies at once (connected in core.apps) and the other processes' within that time.
 """
 
 from __future__ import annotations

@@ -402,10 +402,11 @@ class Hazard(TimeStampedModel):
 
     @property
     def overdue(self) -> bool:
-        return self.is_open and self.current_deadline < timezone.localdate()
+        return self.overdue_days > 0
 
     @property
     def overdue_days(self) -> int:
+        """Days past the deadline in force while still open (逾期); 0 when not overdue."""
         days = (timezone.localdate() - self.current_deadline).days
         return days if self.is_open and days > 0 else 0
 
