@@ -6,6 +6,8 @@ reads in one place."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -406,14 +408,20 @@ class Hazard(TimeStampedModel):
 
     @property
     def overdue_days(self) -> int:
+        return self.overdue_days_on(timezone.localdate())
+
+    def overdue_days_on(self, today: date) -> int:
         """Days past the deadline in force while still open (逾期); 0 when not overdue."""
-        days = (timezone.localdate() - self.current_deadline).days
+        days = (today - self.current_deadline).days
         return days if self.is_open and days > 0 else 0
 
     @property
     def overdue_label(self) -> str:
+        return self.overdue_label_on(timezone.localdate())
+
+    def overdue_label_on(self, today: date) -> str:
         """逾期未整改 while not yet rectified; once rectified but not signed off, 逾期未销号."""
-        days = self.overdue_days
+        days = self.overdue_days_on(today)
         if not days:
             return ""
         words = "逾期未整改" if self.state in NOT_RECTIFIED_STATES else "逾期未销号"

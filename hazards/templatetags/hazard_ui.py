@@ -4,7 +4,7 @@ from django import template
 from django.core.cache import cache
 from django.utils import timezone
 
-from hazards import services, versioning
+from hazards import services, table, versioning
 
 register = template.Library()
 
@@ -28,3 +28,9 @@ def hazard_queue_count(context) -> int:
 @register.filter
 def can_register(user) -> bool:
     return user.is_authenticated and user.has_role(*services.REGISTER_ROLES)
+
+
+@register.simple_tag(takes_context=True)
+def hazard_rows(context, page, queue=False):
+    """The rows of the hazard list or the work queue (hazards.table draws them)."""
+    return table.hazard_rows(page, query=context["request"].GET, queue=bool(queue))
