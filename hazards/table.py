@@ -31,7 +31,9 @@ def _enterprise_link(query) -> tuple[str, str]:
             position = len(pairs)
             pairs.append("")
             continue
-        pairs += [urlencode({key.encode(query.encoding): str(v).encode(query.encoding)}) for v in values]
+        pairs += [
+            urlencode({key.encode(query.encoding): str(v).encode(query.encoding)}) for v in values
+        ]
     if position is None:
         position = len(pairs)
         pairs.append("")
@@ -89,7 +91,11 @@ def _row(h, *, queue: bool, today: date, detail: str, link: tuple[str, str]) -> 
         "</span>",
     ]
     if h.overdue_days_on(today):
-        parts += [' <span class="badge text-bg-danger">', escape(h.overdue_label_on(today)), "</span>"]
+        parts += [
+            ' <span class="badge text-bg-danger">',
+            escape(h.overdue_label_on(today)),
+            "</span>",
+        ]
     due = getattr(h, "progress_due", None)
     if due and due.late_days:
         parts += [

@@ -61,7 +61,7 @@ def _hazards():
             state=state,
             supervision_level=supervision,
             place="储罐区 <东侧>",
-            description='液位计 "失效" & 报警\'未联网\'',
+            description="液位计 \"失效\" & 报警'未联网'",
             found_date=today - timedelta(days=40),
             current_deadline=today - timedelta(days=late),
         )
