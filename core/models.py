@@ -225,8 +225,16 @@ class Department(models.Model):
         return self.kind in ALL_SECTOR_KINDS
 
     def sector_ids(self) -> list[int]:
-        """The sectors this department supervises (and their sub-sectors)."""
-        return list(Sector.objects.filter(supervisor_kind=self.kind).values_list("pk", flat=True))
+        """The sectors this department supervises (and their sub-sectors); reference data, kept
+        per process (core.reference_cache, cleared when a sector changes)."""
+        from core import reference_cache
+
+        return reference_cache.cache().get_or_set(
+            f"sector-ids:{self.kind}",
+            lambda: list(
+                Sector.objects.filter(supervisor_kind=self.kind).values_list("pk", flat=True)
+            ),
+        )
 
 
 class WorkCalendarDay(models.Model):

@@ -16,7 +16,14 @@ from ..choices import (
 )
 from ..filtersets import HazardFilterSet
 from ..models import Hazard
-from .common import ADVANCED_FILTERS, LIST_PREFETCH, PAGE_SIZES, can_register, page_size_of
+from .common import (
+    ADVANCED_FILTERS,
+    LIST_FIELDS,
+    LIST_PREFETCH,
+    PAGE_SIZES,
+    can_register,
+    page_size_of,
+)
 
 # Parameters that change which rows a page shows, never how many rows there are.
 COUNT_IGNORES = ("page", "page_size", "ordering")
@@ -31,7 +38,9 @@ def _mark_progress_due(page) -> None:
 
 @login_required
 def hazard_list(request):
-    queryset = Hazard.objects.for_user(request.user).prefetch_related(*LIST_PREFETCH)
+    queryset = (
+        Hazard.objects.for_user(request.user).only(*LIST_FIELDS).prefetch_related(*LIST_PREFETCH)
+    )
     filterset = HazardFilterSet(request.GET or None, queryset=queryset, request=request)
     results, filter_errors = filter_results(filterset, queryset)
     page = VersionedCountPaginator(
@@ -83,6 +92,7 @@ def hazard_queue(request):
     mine = request.GET.get("scope") != "unit"
     queryset = (
         services.hazard_queue(request.user, mine=mine)
+        .only(*LIST_FIELDS)
         .prefetch_related(*LIST_PREFETCH)
         .order_by("current_deadline", "number")
     )

@@ -64,3 +64,16 @@ def test_a_renamed_sector_is_shown_at_once(client, personas):
     sector.name = "危险化学品（更名）"
     sector.save()
     assert "危险化学品（更名）" in _filter_form(client.get("/hazards/").content.decode())
+
+
+def test_a_sector_given_to_a_department_kind_is_in_its_users_scope_at_once(personas):
+    from accounts.models import User
+    from core.scoping import effective_scope
+
+    def housing_sectors():
+        return effective_scope(User.objects.get(pk=personas.housing.pk)).sector_ids
+
+    before = housing_sectors()
+    assert housing_sectors() == before  # kept: the second read is the process's copy
+    sector = Sector.objects.create(code="test-lift", name="电梯安装", supervisor_kind="housing")
+    assert housing_sectors() == before | {sector.pk}

@@ -90,3 +90,40 @@ def test_an_empty_page_says_so_as_before(queue):
     expected = engines["django"].from_string(TEMPLATE_LOOP).render(context)
     assert engines["django"].from_string(FAST).render(context) == expected
     assert "暂无待您处理的隐患。" in expected if queue else "没有符合条件的隐患。" in expected
+
+
+def _page_queries(client, url) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/hazards/", "/hazards/queue/?scope=unit"])
+def test_more_rows_cost_no_more_queries(client, personas, url, django_capture_on_commit_callbacks):
+    """A row reads only what the page fetched: no column or enterprise is read row by row."""
+    from freezegun import freeze_time
+
+    from tests.hazard_helpers import advance, register
+
+    client.force_login(personas.reviewer)
+    first = register(personas.inspector, days=5)
+    advance(first, HazardState.AWAITING_RECHECK, inspector=personas.inspector, reviewer=None)
+    later = timezone.localdate() + timedelta(days=20)
+    with freeze_time(later):
+        client.get(url)  # the count and the menu are cached from here on
+        few = _page_queries(client, url)
+    with django_capture_on_commit_callbacks(execute=True):  # the data version moves on
+        for days in (1, 2, 3):
+            hazard = register(personas.inspector, days=days, level=HazardLevel.GENERAL)
+            advance(
+                hazard, HazardState.AWAITING_RECHECK, inspector=personas.inspector, reviewer=None
+            )
+    with freeze_time(later):
+        html = client.get(url).content.decode()
+        assert html.count("逾期未销号") == 4  # every row is drawn
+        many = _page_queries(client, url)
+        assert len(many) == len(few)
