@@ -43,10 +43,15 @@ def test_two_workers_run_a_scheduled_slot_once_and_a_job_once(personas, tmp_path
                 # The worker logs one end line per copy; the task's own log lines also carry
                 # its name, so only the end lines are counted.
                 text = "".join(log.read_text() for log in logs)
-                return len(re.findall(rf"Task {re.escape(task)}\[[^\]]+\] (succeeded|raised)", text))
+                return len(
+                    re.findall(rf"Task {re.escape(task)}\[[^\]]+\] (succeeded|raised)", text)
+                )
 
             def handled() -> bool:
-                return finished("reports.tasks.run_notices") == COPIES and finished("core.run_job") == COPIES
+                return (
+                    finished("reports.tasks.run_notices") == COPIES
+                    and finished("core.run_job") == COPIES
+                )
 
             wait_until(handled, timeout=120, what="every copy to be handled")
             wait_until(lambda: Job.objects.get(pk=job.pk).state == JobState.DONE, timeout=60)
