@@ -130,12 +130,19 @@ def _today() -> date:
     return timezone.localdate()
 
 
+# A hazard has a handful of extension requests and listings: they are read whole, so that a
+# page that fetched them with the hazard (its detail page) asks every guard without a query,
+# while a step, on the hazard it has just locked, reads them afresh.
 def _pending_extension(hazard: Hazard) -> ExtensionRequest | None:
-    return hazard.extensions.filter(status=ExtensionStatus.PENDING).first()
+    return next((e for e in hazard.extensions.all() if e.status == ExtensionStatus.PENDING), None)
+
+
+def _approved_extensions(hazard: Hazard) -> int:
+    return sum(e.status == ExtensionStatus.APPROVED for e in hazard.extensions.all())
 
 
 def _active_supervision(hazard: Hazard) -> Supervision | None:
-    return hazard.supervisions.filter(removed_at__isnull=True).first()
+    return next((s for s in hazard.supervisions.all() if s.removed_at is None), None)
 
 
 def user_rank(user) -> int:
@@ -180,7 +187,7 @@ def extension_limit(hazard: Hazard) -> date:
 
 def _extension_limits_reached(hazard: Hazard) -> str | None:
     most = settings.HAZARD_EXTENSION_MAX_APPROVED
-    approved = hazard.extensions.filter(status=ExtensionStatus.APPROVED).count()
+    approved = _approved_extensions(hazard)
     if approved >= most:
         return f"该隐患已批准延期 {approved} 次，每项隐患最多批准延期 {most} 次。"
     limit = extension_limit(hazard)
@@ -274,7 +281,7 @@ def approve_extension(hazard: Hazard, by, p: dict) -> dict:
         raise ServiceError("批准延期至的日期不能早于今天。", field="approved_deadline")
     _beyond_limit(hazard, new, "approved_deadline", "批准延期至")
     most = settings.HAZARD_EXTENSION_MAX_APPROVED
-    if hazard.extensions.filter(status=ExtensionStatus.APPROVED).count() >= most:
+    if _approved_extensions(hazard) >= most:
         raise ServiceError(f"每项隐患最多批准延期 {most} 次，已达上限。")
     extension.status, extension.approved_deadline = ExtensionStatus.APPROVED, new
     extension.decided_by, extension.decided_at = by, timezone.now()

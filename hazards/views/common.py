@@ -17,7 +17,7 @@ from ..choices import (
     SupervisionLevel,
     UrgingKind,
 )
-from ..models import Hazard
+from ..models import ExtensionRequest, Hazard, Supervision
 
 PAGE_SIZES = (20, 50, 100)
 LIST_RELATED = ("enterprise", "region", "sector", "clause__standard__superseded_by")
@@ -44,12 +44,20 @@ LIST_FIELDS = (
     "basis_confirmed_at",
 )
 # The detail page names the visit a hazard was found at (来源检查) through its finding.
+# Its extension requests and listings are shown and asked by the step guards (hazards.steps).
 DETAIL_RELATED = (
     "found_by",
     "rechecked_by",
     "closed_by",
     "basis_confirmed_by",
     "finding__inspection__enterprise",
+    Prefetch(
+        "extensions",
+        queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by"),
+    ),
+    Prefetch(
+        "supervisions", queryset=Supervision.objects.select_related("listed_by", "removed_by")
+    ),
 )
 SEARCH_LIMIT = 20
 # Filters folded under 更多筛选 on the list page.
@@ -131,7 +139,7 @@ def can_register(user) -> bool:
     return user.has_role(*services.REGISTER_ROLES)
 
 
-def scoped_hazard(request, pk: int, *related: str) -> Hazard:
+def scoped_hazard(request, pk: int, *related: str | Prefetch) -> Hazard:
     """A hazard in the user's scope, or 404. Its enterprise, region and sector come joined;
     the clause and `related` by key, one small query each: planning one join of a dozen
     tables costs PostgreSQL more than all of them together."""
@@ -141,9 +149,11 @@ def scoped_hazard(request, pk: int, *related: str) -> Hazard:
     return get_object_or_404(queryset.prefetch_related(*fetched), pk=pk)
 
 
-def _fetch(name: str) -> str | Prefetch:
+def _fetch(name: str | Prefetch) -> str | Prefetch:
     """A relation fetched by key. Through a reverse one-to-one (the hazard's finding) the rest
     of the path is joined to it: one query whether or not the hazard has one."""
+    if isinstance(name, Prefetch):
+        return name
     head, _, rest = name.partition("__")
     field = Hazard._meta.get_field(head)
     if rest and field.one_to_one and field.auto_created:

@@ -76,7 +76,7 @@ def _source_report(hazard: Hazard, user):
 def _detail(request, hazard: Hazard, *, failed: StepForm | None = None, error: str = ""):
     user = request.user
     photos = list(hazard.photos.select_related("uploaded_by"))
-    extensions = list(hazard.extensions.select_related("requested_by", "decided_by"))
+    extensions = list(hazard.extensions.all())
     pending = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
     steps = []
     available, blocked = workflow.options(hazard, user)
@@ -115,7 +115,7 @@ def _detail(request, hazard: Hazard, *, failed: StepForm | None = None, error: s
             "before_photos": [p for p in photos if p.kind == PhotoKind.BEFORE],
             "after_photos": [p for p in photos if p.kind == PhotoKind.AFTER],
             "extensions": extensions,
-            "supervisions": list(hazard.supervisions.select_related("listed_by", "removed_by")),
+            "supervisions": list(hazard.supervisions.all()),
             "progress_due": services.progress_reports_due([hazard]).get(hazard.pk),
             "events": [(e, _event_data(e)) for e in events],
             "steps": steps,

@@ -216,3 +216,24 @@ def test_the_approval_form_shows_the_request_it_decides(personas, client):
     form = page.split('id="form-approve-extension"', 1)[1].split("</form>", 1)[0]
     assert "设备到货延迟" in form and "停用储罐并专人值守" in form
     assert "2026-06-11" in form and "2026-07-01" in form
+
+
+def test_the_hazard_page_reads_extensions_and_listings_once_for_every_step(personas, client):
+    """Each step's guard asks about pending and approved extensions and the listing; the page
+    fetched them with the hazard, so the guards read nothing again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    hazard = _hazard(personas)
+    with freeze_time("2026-06-05"):
+        _request(hazard, personas.inspector, "2026-07-01")
+        _list(hazard, personas.reviewer, "county", "2026-06-11", "鄂前安办督〔2026〕3号")
+        client.force_login(personas.reviewer)
+        client.get(hazard.get_absolute_url())  # the menu's 待我处理 count is kept from here on
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(hazard.get_absolute_url()).content.decode()
+    assert 'id="form-approve-extension"' in page and "鄂前安办督〔2026〕3号" in page
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum(q.startswith('SELECT "hazards_extensionrequest"') for q in sql) == 1
+    listings = [q for q in sql if q.startswith('SELECT "hazards_supervision"')]
+    assert len(listings) == 2  # the listings, and when the next progress report is due
