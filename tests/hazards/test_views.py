@@ -586,3 +586,25 @@ def test_a_step_form_shows_every_error_at_once(client, personas):
     )
     assert api.status_code == 400
     assert set(api.json()["fields"]) >= {"level", "deadline", "doc_no", "issuing_unit"}
+
+
+def test_the_people_a_closed_hazard_names_come_in_one_query(client, personas):
+    """Who found, re-checked and closed it are shown, read together, not one query each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    hazard = register(personas.inspector)
+    advance(hazard, HazardState.CLOSED, inspector=personas.inspector, reviewer=personas.reviewer)
+    hazard.refresh_from_db()
+    assert hazard.found_by_id and hazard.rechecked_by_id and hazard.closed_by_id
+    client.force_login(personas.leader)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(hazard.get_absolute_url()).content.decode()
+    assert f'<dd class="col-8">{personas.inspector.display_name}</dd>' in html  # 发现人
+    assert f'<dd class="col-8">{personas.reviewer.display_name}</dd>' in html  # 销号人
+    people = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "accounts_user"') and "JOIN" not in q["sql"]
+    ]  # the signed-in user comes joined with its region and department
+    assert len(people) == 1
