@@ -1,4 +1,5 @@
-"""A form renderer that draws the common widgets (inputs, text areas, drop-downs) in Python.
+"""A form renderer that draws the common widgets (inputs, text areas, drop-downs, one radio
+button or check box of a choice list) in Python.
 
 Django's renderer draws a drop-down through one template include per option and another per
 option's attributes: the region drop-down of a province user has over a hundred options, and a
@@ -34,6 +35,8 @@ INPUTS = {f"{WIDGETS}{name}.html" for name in INPUT_TYPES}
 SELECT = f"{WIDGETS}select.html"
 TEXTAREA = f"{WIDGETS}textarea.html"
 OPTION = f"{WIDGETS}select_option.html"
+# One radio button or check box of a choice list, drawn on its own ({{ radio.tag }}).
+CHOICE_INPUTS = {f"{WIDGETS}radio_option.html", f"{WIDGETS}checkbox_option.html"}
 
 
 def _attrs(attrs: dict) -> str:
@@ -64,6 +67,16 @@ def _textarea(widget: dict) -> str:
         f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
         f"\n{shown}</textarea>"
     )
+
+
+def _choice_input(widget: dict) -> str:
+    """input_option.html: the input, wrapped in its label when asked."""
+    if not widget.get("wrap_label"):
+        return _input(widget)
+    target = widget["attrs"].get("id")
+    label_for = f' for="{conditional_escape(target)}"' if target else ""
+    # input.html ends with a newline, which the include keeps.
+    return f"<label{label_for}>{_input(widget)}\n {conditional_escape(widget['label'])}</label>"
 
 
 def _option(option: dict) -> str:
@@ -101,6 +114,8 @@ class FastWidgetRenderer(DjangoTemplates):
         if widget is not None and set(context) == {"widget"}:
             if template_name in INPUTS and widget.get("template_name") == template_name:
                 return mark_safe(_input(widget))
+            if template_name in CHOICE_INPUTS and widget.get("template_name") == template_name:
+                return mark_safe(_choice_input(widget))
             if template_name == TEXTAREA and widget.get("template_name") == TEXTAREA:
                 return mark_safe(_textarea(widget))
             if template_name == SELECT and widget.get("template_name") == SELECT:

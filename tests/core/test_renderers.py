@@ -60,3 +60,28 @@ def test_a_whole_form_renders_the_same():
     fast = str(Form(data, renderer=FastWidgetRenderer()))
     assert fast == slow
     assert "<select" in fast
+
+
+@pytest.mark.parametrize("wrap_label", [False, True])
+@pytest.mark.parametrize(
+    "widget",
+    [
+        forms.RadioSelect(choices=CHOICES, attrs={"class": "form-check-input"}),
+        forms.RadioSelect(choices=GROUPED),
+        forms.CheckboxSelectMultiple(choices=CHOICES),
+    ],
+)
+def test_one_radio_button_or_check_box_is_drawn_the_same(widget, wrap_label):
+    """{{ radio.tag }} in a template draws one option of a choice list."""
+
+    class Form(forms.Form):
+        choice = forms.ChoiceField(choices=CHOICES, widget=widget, required=False)
+
+    data = {"choice": "general"}
+    slow = [b.tag(wrap_label) for b in Form(data, renderer=DjangoTemplates())["choice"]]
+    fast = [b.tag(wrap_label) for b in Form(data, renderer=FastWidgetRenderer())["choice"]]
+    assert fast == slow
+    assert any("checked" in tag for tag in fast)
+    unlabelled = Form(data, renderer=FastWidgetRenderer(), auto_id=False)["choice"]
+    slow_unlabelled = Form(data, renderer=DjangoTemplates(), auto_id=False)["choice"]
+    assert [b.tag(wrap_label) for b in unlabelled] == [b.tag(wrap_label) for b in slow_unlabelled]
