@@ -168,12 +168,13 @@ def _attach_people(hazard: Hazard, fields: list[str]) -> None:
 
 
 def _fetch(name: str | Prefetch) -> str | Prefetch:
-    """A relation fetched by key. Through a reverse one-to-one (the hazard's finding) the rest
-    of the path is joined to it: one query whether or not the hazard has one."""
+    """A relation fetched by key, the rest of its path joined to it: one query for the clause
+    with its standard and the standard replacing it, one for the finding (a reverse one-to-one)
+    with its visit, whether or not the hazard has one."""
     if isinstance(name, Prefetch):
         return name
     head, _, rest = name.partition("__")
     field = Hazard._meta.get_field(head)
-    if rest and field.one_to_one and field.auto_created:
+    if rest and (field.many_to_one or field.one_to_one):
         return Prefetch(head, queryset=field.related_model.objects.select_related(rest))
     return name

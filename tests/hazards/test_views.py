@@ -608,3 +608,17 @@ def test_the_people_a_closed_hazard_names_come_in_one_query(client, personas):
         if q["sql"].startswith('SELECT "accounts_user"') and "JOIN" not in q["sql"]
     ]  # the signed-in user comes joined with its region and department
     assert len(people) == 1
+
+
+def test_the_cited_clause_comes_with_its_standard_in_one_query(client, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    hazard = register(personas.inspector)  # 重大: cites a clause
+    client.force_login(personas.reviewer)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(hazard.get_absolute_url()).content.decode()
+    assert hazard.clause.standard.name in html
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum(q.startswith('SELECT "hazards_clause"') for q in sql) == 1
+    assert not any(q.startswith('SELECT "hazards_judgmentstandard"') for q in sql)
