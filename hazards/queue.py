@@ -75,7 +75,7 @@ def _waits_for(action: Action, user) -> Q:
         pending = ExtensionRequest.objects.filter(
             hazard=OuterRef("pk"), status=ExtensionStatus.PENDING
         )
-        return Q(Exists(pending))
+        return Q(state__in=TABLE[action].sources) & Q(Exists(pending))
     if action == Action.CONFIRM_BASIS:
         return (
             Q(state__in=TABLE[action].sources)
@@ -92,12 +92,17 @@ def hazard_queue(user, *, mine: bool = True) -> QuerySet[Hazard]:
         Exists(HazardEvent.objects.filter(hazard=OuterRef("pk"), actor=user))
     )
     condition = Q(pk__in=[])
+    states = set()
     for action in queue_actions(user):
         waits = _waits_for(action, user)
         if mine and action not in UNIT_ACTIONS:
             waits &= involved
         condition |= waits
-    return Hazard.objects.for_user(user).filter(condition)
+        states |= TABLE[action].sources
+    # A hazard waits for a step only in a state the step is taken from (each condition says
+    # so); said once more for all of them, PostgreSQL reads only those hazards of the area
+    # instead of every hazard it ever had.
+    return Hazard.objects.for_user(user).filter(state__in=states).filter(condition)
 
 
 def queue_reasons(hazards, user) -> dict[int, list[str]]:
@@ -117,7 +122,7 @@ def queue_reasons(hazards, user) -> dict[int, list[str]]:
             if action == Action.REPORT_PROGRESS:
                 waits = hazard.pk in late
             elif action == Action.APPROVE_EXTENSION:
-                waits = hazard.pk in pending
+                waits = hazard.state in TABLE[action].sources and hazard.pk in pending
             elif action == Action.CONFIRM_BASIS:
                 waits = (
                     hazard.state in TABLE[action].sources

@@ -97,3 +97,27 @@ def test_a_listed_hazard_not_yet_under_rectification_owes_no_progress_report(per
     with freeze_time(timezone.localdate() + timedelta(days=120)):
         assert progress_reports_due([hazard]) == {}
         assert _reasons(hazard, personas.inspector) == ["待录入整改方案"]
+
+
+def test_a_request_that_can_no_longer_be_decided_does_not_wait_for_approval(personas):
+    """延期 is decided while the hazard is 已登记 or 整改中; once the rectification is submitted
+    the request cannot be approved, so the hazard waits for its re-check, not for approval."""
+    hazard = register(personas.inspector, days=30)
+    advance(hazard, HazardState.RECTIFYING, inspector=personas.inspector, reviewer=None)
+    later = hazard.current_deadline - timedelta(days=3)
+    with freeze_time(later):
+        workflow.apply(
+            hazard=hazard,
+            action=Action.REQUEST_EXTENSION,
+            by=personas.inspector,
+            requested_deadline=(hazard.current_deadline + timedelta(days=20)).isoformat(),
+            reason="设备到货延迟",
+            interim_measures="停用储罐并专人值守",
+        )
+        assert _reasons(hazard, personas.reviewer) == ["延期待审批"]
+        assert hazard in hazard_queue(personas.reviewer)
+        hazard.refresh_from_db()
+        advance(hazard, HazardState.AWAITING_RECHECK, inspector=personas.inspector, reviewer=None)
+        hazard.refresh_from_db()
+        assert _reasons(hazard, personas.reviewer) == ["待复查"]
+        assert hazard in hazard_queue(personas.reviewer, mine=False)
