@@ -15,7 +15,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-PROGRESS_BADGE = "进展报告逾期"
+from .choices import Action
+from .queue import REASONS
+
+PROGRESS_BADGE = REASONS[Action.REPORT_PROGRESS]  # the queue reason drawn as a warning
 DETAIL_MARKER = "987654321"
 
 

@@ -44,15 +44,12 @@ LIST_FIELDS = (
     "other_basis",
     "basis_confirmed_at",
 )
-# The detail page names the visit a hazard was found at (来源检查) through its finding.
 # The people a hazard names: fetched together in one query by scoped_hazard.
 USER_FIELDS = ("found_by", "rechecked_by", "closed_by", "basis_confirmed_by")
-# Its extension requests and listings are shown and asked by the step guards (hazards.steps).
+# The detail page names the visit a hazard was found at (来源检查) through its finding; its
+# extension requests and listings are shown and asked by the step guards (hazards.steps).
 DETAIL_RELATED = (
-    "found_by",
-    "rechecked_by",
-    "closed_by",
-    "basis_confirmed_by",
+    *USER_FIELDS,
     "finding__inspection__enterprise",
     Prefetch(
         "extensions",
@@ -144,8 +141,8 @@ def can_register(user) -> bool:
 
 def scoped_hazard(request, pk: int, *related: str | Prefetch) -> Hazard:
     """A hazard in the user's scope, or 404. Its enterprise, region and sector come joined;
-    the clause and `related` by key, one small query each: planning one join of a dozen
-    tables costs PostgreSQL more than all of them together."""
+    the clause and `related` by key, one small query each (the people it names in one
+    together): planning one join of a dozen tables costs PostgreSQL more than all of them."""
     joined = LIST_RELATED[:3]
     people = [name for name in related if name in USER_FIELDS]
     fetched = [
