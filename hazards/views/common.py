@@ -18,7 +18,7 @@ from ..choices import (
     SupervisionLevel,
     UrgingKind,
 )
-from ..models import ExtensionRequest, Hazard, Supervision
+from ..models import Hazard
 
 PAGE_SIZES = (20, 50, 100)
 LIST_RELATED = ("enterprise", "region", "sector", "clause__standard__superseded_by")
@@ -46,18 +46,24 @@ LIST_FIELDS = (
 )
 # The people a hazard names: fetched together in one query by scoped_hazard.
 USER_FIELDS = ("found_by", "rechecked_by", "closed_by", "basis_confirmed_by")
+# The people the rows of a related list name, fetched in that same query when the list is.
+RELATED_PEOPLE = {
+    "extensions": ("requested_by", "decided_by"),
+    "supervisions": ("listed_by", "removed_by"),
+    "events": ("actor",),
+}
+# Joined to the hazard rather than fetched by key: one small join each (the public report a
+# hazard was verified from is a reverse one-to-one, read without importing its app).
+JOINED = (*LIST_RELATED[:3], "tipoff")
 # The detail page names the visit a hazard was found at (来源检查) through its finding; its
-# extension requests and listings are shown and asked by the step guards (hazards.steps).
+# extension requests and listings are shown and asked by the step guards (hazards.steps); its
+# timeline and photos are shown.
 DETAIL_RELATED = (
     *USER_FIELDS,
     "finding__inspection__enterprise",
-    Prefetch(
-        "extensions",
-        queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by"),
-    ),
-    Prefetch(
-        "supervisions", queryset=Supervision.objects.select_related("listed_by", "removed_by")
-    ),
+    "tipoff",
+    *RELATED_PEOPLE,
+    "photos",
 )
 SEARCH_LIMIT = 20
 # Filters folded under 更多筛选 on the list page.
@@ -141,9 +147,10 @@ def can_register(user) -> bool:
 
 def scoped_hazard(request, pk: int, *related: str | Prefetch) -> Hazard:
     """A hazard in the user's scope, or 404. Its enterprise, region and sector come joined;
-    the clause and `related` by key, one small query each (the people it names in one
-    together): planning one join of a dozen tables costs PostgreSQL more than all of them."""
-    joined = LIST_RELATED[:3]
+    the clause and `related` by key, one small query each (the people it and its related rows
+    name in one together): planning one join of a dozen tables costs PostgreSQL more than all
+    of them."""
+    joined = [name for name in JOINED if name in LIST_RELATED or name in related]
     people = [name for name in related if name in USER_FIELDS]
     fetched = [
         _fetch(name)
@@ -152,16 +159,22 @@ def scoped_hazard(request, pk: int, *related: str | Prefetch) -> Hazard:
     ]
     queryset = Hazard.objects.for_user(request.user).select_related(*joined)
     hazard = get_object_or_404(queryset.prefetch_related(*fetched), pk=pk)
-    _attach_people(hazard, people)
+    owners = [(hazard, people)]
+    for relation, fields in RELATED_PEOPLE.items():
+        if relation in related:
+            owners += [(row, fields) for row in getattr(hazard, relation).all()]
+    _attach_people(owners)
     return hazard
 
 
-def _attach_people(hazard: Hazard, fields: list[str]) -> None:
-    """The people a hazard names (who found, re-checked, closed it …), all in one query."""
-    ids = {getattr(hazard, f"{name}_id") for name in fields} - {None}
+def _attach_people(owners: list[tuple[object, tuple[str, ...] | list[str]]]) -> None:
+    """The people the hazard and its related rows name (who found, re-checked, closed it, who
+    asked for an extension, who took a step …), all in one query."""
+    ids = {getattr(row, f"{name}_id") for row, fields in owners for name in fields} - {None}
     people = get_user_model().objects.in_bulk(ids) if ids else {}
-    for name in fields:
-        setattr(hazard, name, people.get(getattr(hazard, f"{name}_id")))
+    for row, fields in owners:
+        for name in fields:
+            setattr(row, name, people.get(getattr(row, f"{name}_id")))
 
 
 def _fetch(name: str | Prefetch) -> str | Prefetch:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -75,7 +76,7 @@ def _source_report(hazard: Hazard, user):
 
 def _detail(request, hazard: Hazard, *, failed: StepForm | None = None, error: str = ""):
     user = request.user
-    photos = list(hazard.photos.select_related("uploaded_by"))
+    photos = list(hazard.photos.all())
     extensions = list(hazard.extensions.all())
     pending = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
     steps = []
@@ -98,11 +99,7 @@ def _detail(request, hazard: Hazard, *, failed: StepForm | None = None, error: s
                 "request": pending if transition.action in DECIDES_EXTENSION else None,
             }
         )
-    events = list(
-        hazard.events.select_related("actor").prefetch_related(
-            Prefetch("photos", queryset=HazardPhoto.objects.only("pk", "event_id", "kind"))
-        )
-    )
+    photos_of_event = Counter(p.event_id for p in photos if p.event_id)
     photo_kinds = [kind for kind, states in workflow.PHOTO_STATES.items() if hazard.state in states]
     can_edit = hazard.state in workflow.EDIT_STATES and can_register(user)
     return render(
@@ -117,7 +114,7 @@ def _detail(request, hazard: Hazard, *, failed: StepForm | None = None, error: s
             "extensions": extensions,
             "supervisions": list(hazard.supervisions.all()),
             "progress_due": services.progress_reports_due([hazard]).get(hazard.pk),
-            "events": [(e, _event_data(e)) for e in events],
+            "events": [(e, _event_data(e), photos_of_event[e.pk]) for e in hazard.events.all()],
             "steps": steps,
             "blocked": blocked,
             "step_error": error,

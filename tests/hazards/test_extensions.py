@@ -237,3 +237,8 @@ def test_the_hazard_page_reads_extensions_and_listings_once_for_every_step(perso
     assert sum(q.startswith('SELECT "hazards_extensionrequest"') for q in sql) == 1
     listings = [q for q in sql if q.startswith('SELECT "hazards_supervision"')]
     assert len(listings) == 2  # the listings, and when the next progress report is due
+    # Who asked, who listed and who took each step are read in one query with the people the
+    # hazard names (the other query is the signed-in user's).
+    assert sum('"accounts_user"' in q for q in sql) == 2
+    requests = page.split('id="extensions"', 1)[1]
+    assert f"{personas.inspector.display_name} 于" in requests

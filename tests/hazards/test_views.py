@@ -622,3 +622,26 @@ def test_the_cited_clause_comes_with_its_standard_in_one_query(client, personas)
     sql = [q["sql"] for q in queries.captured_queries]
     assert sum(q.startswith('SELECT "hazards_clause"') for q in sql) == 1
     assert not any(q.startswith('SELECT "hazards_judgmentstandard"') for q in sql)
+
+
+def test_each_step_on_the_timeline_counts_the_photos_it_added(client, personas):
+    """照片 N 张 under the step that added them: two photos added together, then one more."""
+    from hazards.services import hazard_add_photos
+
+    hazard = register(personas.inspector)
+    hazard_add_photos(
+        hazard=hazard,
+        by=personas.inspector,
+        kind="before",
+        photos=[("a.jpg", jpeg_bytes()), ("b.jpg", jpeg_bytes())],
+    )
+    hazard_add_photo(
+        hazard=hazard, by=personas.inspector, kind="before", data=jpeg_bytes(), name="c.jpg"
+    )
+    client.force_login(personas.reviewer)
+    page = client.get(hazard.get_absolute_url()).content.decode()
+    timeline = re.findall(
+        r"照片 (\d+) 张", page.split('class="list-unstyled mb-0 small timeline"')[1]
+    )
+    assert sorted(timeline) == ["1", "2"]
+    assert "整改前（3）" in page
