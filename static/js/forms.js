@@ -37,18 +37,25 @@
         });
     }, 0);
   });
-  // Back from the next page (bfcache), or an htmx swap that kept the form: usable again.
-  function release() {
-    document.querySelectorAll("form[data-sending='1']").forEach(function (form) {
-      delete form.dataset.sending;
-      form.querySelectorAll("[aria-busy=true]").forEach(function (button) {
-        button.disabled = false;
-        button.removeAttribute("aria-busy");
-      });
+  function release(form) {
+    delete form.dataset.sending;
+    form.querySelectorAll("[aria-busy=true]").forEach(function (button) {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
     });
   }
-  window.addEventListener("pageshow", release);
-  document.addEventListener("htmx:afterRequest", release);
+  // Back from the next page (bfcache): every form usable again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-sending='1']").forEach(release);
+  });
+  // An htmx post that kept its form on the page: that form usable again. A search or a list of
+  // options answering while another form is being sent leaves that form disabled.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    var verb = ((event.detail && event.detail.requestConfig) || {}).verb || "";
+    var form = elt && elt.closest ? elt.closest("form") : null;
+    if (form && verb.toLowerCase() !== "get" && form.dataset.sending === "1") release(form);
+  });
   document.addEventListener("DOMContentLoaded", function () { prepare(document); });
   document.addEventListener("htmx:load", function (event) { prepare(event.target); });
 })();

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from hazards import workflow
 from hazards.choices import Action, HazardState
@@ -78,6 +79,38 @@ def test_inspector_registers_a_major_hazard_on_a_phone(
     assert hazard.number in row.inner_text() and "重大事故隐患" in row.inner_text()
     _fits(phone)
     phone.screenshot(path="/tmp/qingling-e2e-hazard-list.png", full_page=True)
+
+
+def test_a_search_answering_while_the_form_is_sent_does_not_send_it_again(
+    personas, phone, login, live_server
+):
+    """The clause search answers while 登记 is on its way: the form stays disabled, so a
+    second click sends nothing (before, any htmx answer made every form on the page usable
+    again, and the second click sent the form a second time)."""
+    EnterpriseFactory(name="上庙能源化工有限公司")
+    login(phone, "inspector")
+    phone.goto(live_server.url + "/hazards/new/")
+    phone.get_by_label("搜索企业").fill("上庙")
+    phone.get_by_text("上庙能源化工有限公司").click()
+    phone.get_by_text("不引用条款（一般隐患）").wait_for()
+    phone.get_by_label("隐患地点/部位").fill("配电室")
+    phone.get_by_label("隐患描述").fill("配电箱未接地")
+    phone.get_by_label("整改期限").fill((today() + timedelta(days=30)).isoformat())
+    # The page counts the forms it would send and stays where it is (a listener after the
+    # page's own: a submit the page itself holds back is not counted).
+    phone.evaluate(
+        "window.sent = 0; window.addEventListener('submit', e => {"
+        " if (!e.defaultPrevented) window.sent += 1; e.preventDefault(); })"
+    )
+    button = phone.locator("#hazard-create").get_by_role("button", name="登记", exact=True)
+    button.click()
+    expect(button).to_be_disabled()
+    with phone.expect_response(lambda r: "/hazards/new/clauses/" in r.url):
+        phone.get_by_label("搜索判定条款").fill("报警")
+    phone.wait_for_timeout(300)
+    expect(button).to_be_disabled()
+    button.dispatch_event("click")
+    assert phone.evaluate("window.sent") == 1
 
 
 def test_extension_recheck_and_sign_off_in_the_browser(personas, phone, login, live_server):
