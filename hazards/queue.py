@@ -68,21 +68,31 @@ def late_progress_reports(user) -> set[int]:
     return {pk for pk, due in progress_reports_due(listed).items() if due.late_days}
 
 
-def _waits_for(action: Action, user) -> Q:
+# Any state at all (Django compiles "not in nothing" to no condition; an empty Q() would instead
+# be dropped from an OR and match nothing).
+ANY_STATE = ~Q(pk__in=[])
+
+
+def _in_sources(action: Action, within: frozenset[str]) -> Q:
+    """The hazard is in a state `action` is taken from, among the states `within` that the whole
+    queue is already limited to. Said as "not in the other states", which no index answers:
+    PostgreSQL then reads the area's open hazards in deadline order (the open-deadline index)
+    instead of combining the state index over the whole province for each step."""
+    others = within - TABLE[action].sources
+    return ~Q(state__in=sorted(others)) if others else ANY_STATE
+
+
+def _waits_for(action: Action, user, within: frozenset[str]) -> Q:
     if action == Action.REPORT_PROGRESS:
         return Q(pk__in=late_progress_reports(user))
     if action == Action.APPROVE_EXTENSION:
         pending = ExtensionRequest.objects.filter(
             hazard=OuterRef("pk"), status=ExtensionStatus.PENDING
         )
-        return Q(state__in=TABLE[action].sources) & Q(Exists(pending))
+        return _in_sources(action, within) & Q(Exists(pending))
     if action == Action.CONFIRM_BASIS:
-        return (
-            Q(state__in=TABLE[action].sources)
-            & ~Q(other_basis="")
-            & Q(basis_confirmed_at__isnull=True)
-        )
-    return Q(state__in=TABLE[action].sources)
+        return _in_sources(action, within) & ~Q(other_basis="") & Q(basis_confirmed_at__isnull=True)
+    return _in_sources(action, within)
 
 
 def hazard_queue(user, *, mine: bool = True) -> QuerySet[Hazard]:
@@ -91,18 +101,17 @@ def hazard_queue(user, *, mine: bool = True) -> QuerySet[Hazard]:
     involved = Q(found_by=user) | Q(
         Exists(HazardEvent.objects.filter(hazard=OuterRef("pk"), actor=user))
     )
+    actions = queue_actions(user)
+    # A hazard waits for a step only in a state the step is taken from: the queue reads only
+    # the hazards of the area in one of those states, and each step's condition narrows them.
+    states = frozenset().union(*(TABLE[action].sources for action in actions))
     condition = Q(pk__in=[])
-    states = set()
-    for action in queue_actions(user):
-        waits = _waits_for(action, user)
+    for action in actions:
+        waits = _waits_for(action, user, states)
         if mine and action not in UNIT_ACTIONS:
             waits &= involved
         condition |= waits
-        states |= TABLE[action].sources
-    # A hazard waits for a step only in a state the step is taken from (each condition says
-    # so); said once more for all of them, PostgreSQL reads only those hazards of the area
-    # instead of every hazard it ever had.
-    return Hazard.objects.for_user(user).filter(state__in=states).filter(condition)
+    return Hazard.objects.for_user(user).filter(state__in=sorted(states)).filter(condition)
 
 
 def queue_reasons(hazards, user) -> dict[int, list[str]]:

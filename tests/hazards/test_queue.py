@@ -121,3 +121,43 @@ def test_a_request_that_can_no_longer_be_decided_does_not_wait_for_approval(pers
         hazard.refresh_from_db()
         assert _reasons(hazard, personas.reviewer) == ["待复查"]
         assert hazard in hazard_queue(personas.reviewer, mine=False)
+
+
+def test_the_unit_queue_holds_exactly_the_hazards_with_a_reason_to_wait(personas):
+    """Each step's condition is said within the states the whole queue reads: a hazard is in
+    the unit's 待我处理 of a role exactly when it has a reason to wait for that role, in every
+    state and with every kind of reason (plain step, extension request, basis to confirm)."""
+    hazards = []
+    for state in (
+        HazardState.REGISTERED,
+        HazardState.RECTIFYING,
+        HazardState.AWAITING_RECHECK,
+        HazardState.RECHECKED,
+        HazardState.CLOSED,
+    ):
+        for other_basis in ("", "《安全生产法》第四十一条"):
+            if other_basis and state == HazardState.CLOSED:
+                continue  # closed only once its basis was confirmed
+            fields = {"clause": None, "other_basis": other_basis} if other_basis else {}
+            hazard = register(personas.inspector, days=60, **fields)
+            advance(hazard, state, inspector=personas.inspector, reviewer=personas.reviewer)
+            hazard.refresh_from_db()
+            hazards.append(hazard)
+    pending = register(personas.inspector, days=30)
+    advance(pending, HazardState.RECTIFYING, inspector=personas.inspector, reviewer=None)
+    with freeze_time(pending.current_deadline - timedelta(days=3)):
+        workflow.apply(
+            hazard=pending,
+            action=Action.REQUEST_EXTENSION,
+            by=personas.inspector,
+            requested_deadline=(pending.current_deadline + timedelta(days=20)).isoformat(),
+            reason="设备到货延迟",
+            interim_measures="停用储罐并专人值守",
+        )
+    pending.refresh_from_db()
+    hazards.append(pending)
+    for user in (personas.reviewer, personas.inspector, personas.admin):
+        reasons = queue_reasons(hazards, user)
+        expected = {h.pk for h in hazards if reasons[h.pk]}
+        assert {h.pk for h in hazard_queue(user, mine=False)} == expected, user.role
+        assert expected and expected != {h.pk for h in hazards}
