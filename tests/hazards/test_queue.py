@@ -35,6 +35,18 @@ def _listed(personas, state=HazardState.RECTIFYING):
     return hazard
 
 
+def _request_extension(hazard, by):
+    """Ask for 20 more days (the caller sets the day)."""
+    workflow.apply(
+        hazard=hazard,
+        action=Action.REQUEST_EXTENSION,
+        by=by,
+        requested_deadline=(hazard.current_deadline + timedelta(days=20)).isoformat(),
+        reason="设备到货延迟",
+        interim_measures="停用储罐并专人值守",
+    )
+
+
 def _reasons(hazard, user):
     return queue_reasons([hazard], user)[hazard.pk]
 
@@ -106,14 +118,7 @@ def test_a_request_that_can_no_longer_be_decided_does_not_wait_for_approval(pers
     advance(hazard, HazardState.RECTIFYING, inspector=personas.inspector, reviewer=None)
     later = hazard.current_deadline - timedelta(days=3)
     with freeze_time(later):
-        workflow.apply(
-            hazard=hazard,
-            action=Action.REQUEST_EXTENSION,
-            by=personas.inspector,
-            requested_deadline=(hazard.current_deadline + timedelta(days=20)).isoformat(),
-            reason="设备到货延迟",
-            interim_measures="停用储罐并专人值守",
-        )
+        _request_extension(hazard, personas.inspector)
         assert _reasons(hazard, personas.reviewer) == ["延期待审批"]
         assert hazard in hazard_queue(personas.reviewer)
         hazard.refresh_from_db()
@@ -146,14 +151,7 @@ def test_the_unit_queue_holds_exactly_the_hazards_with_a_reason_to_wait(personas
     pending = register(personas.inspector, days=30)
     advance(pending, HazardState.RECTIFYING, inspector=personas.inspector, reviewer=None)
     with freeze_time(pending.current_deadline - timedelta(days=3)):
-        workflow.apply(
-            hazard=pending,
-            action=Action.REQUEST_EXTENSION,
-            by=personas.inspector,
-            requested_deadline=(pending.current_deadline + timedelta(days=20)).isoformat(),
-            reason="设备到货延迟",
-            interim_measures="停用储罐并专人值守",
-        )
+        _request_extension(pending, personas.inspector)
     pending.refresh_from_db()
     hazards.append(pending)
     for user in (personas.reviewer, personas.inspector, personas.admin):
