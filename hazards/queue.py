@@ -10,13 +10,17 @@ handle it (whoever found it, listed it or acted on it).
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.choices import Role
+from core.scoping import scope_key
 
+from . import versioning
 from .choices import Action, ExtensionStatus
 from .models import ExtensionRequest, Hazard, HazardEvent
-from .progress import REPORTING_STATES, progress_reports_due
+from .progress import REPORTING_STATES, ProgressDue, progress_reports_due
 from .workflow import TABLE
 
 # What each role is expected to act on; admins see everything waiting for anyone.
@@ -55,17 +59,30 @@ def queue_actions(user) -> tuple[Action, ...]:
     return QUEUE_ACTIONS.get(user.role, ())
 
 
+# Changes outside the services (the Django admin, raw SQL) bump no version: they show within this.
+LATE_CACHE_SECONDS = 300
+
+
 def late_progress_reports(user) -> set[int]:
     """The listed hazards in this user's scope whose progress report is overdue. Listings are
     few (a county lists tens of hazards, not thousands), so the lateness is reckoned in Python,
-    the same way the hazard pages reckon it."""
-    listed = (
-        Hazard.objects.for_user(user)
-        .filter(state__in=REPORTING_STATES)
-        .exclude(supervision_level="")
-        .only("pk", "state", "supervision_level")
-    )
-    return {pk for pk, due in progress_reports_due(listed).items() if due.late_days}
+    the same way the hazard pages reckon it. Kept per scope, data version and day: a progress
+    report, a listing or a removal is a workflow step and gives the scope a new version, and
+    lateness otherwise changes only with the date."""
+    today = timezone.localdate()
+    key = f"queue-late:{scope_key(user)}:{versioning.user_version(user)}:{today.isoformat()}"
+    late = cache.get(key)
+    if late is None:
+        listed = (
+            Hazard.objects.for_user(user)
+            .filter(state__in=REPORTING_STATES)
+            .exclude(supervision_level="")
+            .only("pk", "state", "supervision_level")
+        )
+        due = progress_reports_due(listed, today)
+        late = sorted(pk for pk, d in due.items() if d.late_days)
+        cache.set(key, late, LATE_CACHE_SECONDS)
+    return set(late)
 
 
 # Any state at all (Django compiles "not in nothing" to no condition; an empty Q() would instead
@@ -114,8 +131,10 @@ def hazard_queue(user, *, mine: bool = True) -> QuerySet[Hazard]:
     return Hazard.objects.for_user(user).filter(state__in=sorted(states)).filter(condition)
 
 
-def queue_reasons(hazards, user) -> dict[int, list[str]]:
-    """Why each of these hazards waits for this user: one query for the pending extensions."""
+def queue_reasons(hazards, user, due: dict[int, ProgressDue] | None = None) -> dict[int, list[str]]:
+    """Why each of these hazards waits for this user: one query for the pending extensions, and
+    one for the progress reports due unless `due` (progress_reports_due of these hazards) is
+    given."""
     actions = queue_actions(user)
     ids = [h.pk for h in hazards]
     pending = set(
@@ -123,7 +142,9 @@ def queue_reasons(hazards, user) -> dict[int, list[str]]:
             hazard_id__in=ids, status=ExtensionStatus.PENDING
         ).values_list("hazard_id", flat=True)
     )
-    late = {pk for pk, due in progress_reports_due(hazards).items() if due.late_days}
+    if due is None:
+        due = progress_reports_due(hazards)
+    late = {pk for pk, d in due.items() if d.late_days}
     reasons: dict[int, list[str]] = {}
     for hazard in hazards:
         found = []

@@ -29,11 +29,12 @@ from .common import (
 COUNT_IGNORES = ("page", "page_size", "ordering")
 
 
-def _mark_progress_due(page) -> None:
+def _mark_progress_due(page) -> dict:
     """Give each listed hazard of the page its progress-report lateness (one query)."""
     due = services.progress_reports_due(page.object_list)
     for hazard in page.object_list:
         hazard.progress_due = due.get(hazard.pk)
+    return due
 
 
 @login_required
@@ -102,8 +103,8 @@ def hazard_queue(request):
         version=lambda: versioning.user_version(request.user),
         key=reference_cache.request_key(request, ignore=COUNT_IGNORES),
     ).get_page(request.GET.get("page"))
-    _mark_progress_due(page)
-    reasons = services.queue_reasons(page.object_list, request.user)
+    due = _mark_progress_due(page)
+    reasons = services.queue_reasons(page.object_list, request.user, due)
     for hazard in page.object_list:
         hazard.queue_reasons = reasons.get(hazard.pk, [])
     return render(

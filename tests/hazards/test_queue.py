@@ -4,6 +4,8 @@ report is late waits, labelled 进展报告逾期, for the people who handle it.
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -52,7 +54,7 @@ def _reasons(hazard, user):
 
 
 def test_a_late_progress_report_puts_the_listed_hazard_in_the_queue_of_those_who_handle_it(
-    personas,
+    personas, django_capture_on_commit_callbacks
 ):
     hazard = _listed(personas)
     other_reviewer = UserFactory(
@@ -73,14 +75,55 @@ def test_a_late_progress_report_puts_the_listed_hazard_in_the_queue_of_those_who
         assert hazard in hazard_queue(other_reviewer, mine=False)
         # Nobody outside the county sees it.
         assert hazard not in hazard_queue(personas.inspector_b, mine=False)
-        workflow.apply(
-            hazard=hazard,
-            action=Action.REPORT_PROGRESS,
-            by=personas.inspector,
-            comment="设备已到货，正在安装",
-        )
+        # The step commits (and gives the county a new data version), as it does on a page.
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.apply(
+                hazard=hazard,
+                action=Action.REPORT_PROGRESS,
+                by=personas.inspector,
+                comment="设备已到货，正在安装",
+            )
         assert hazard not in hazard_queue(personas.reviewer, mine=False)
         assert _reasons(hazard, personas.inspector) == ["整改中，待提交整改结果"]
+
+
+def _supervision_reads(queries) -> int:
+    return sum('FROM "hazards_supervision"' in q["sql"] for q in queries)
+
+
+def test_a_county_reckons_its_late_progress_reports_once_per_data_version_and_day(
+    personas, django_capture_on_commit_callbacks
+):
+    """The queue (and its badge on every page) asks which listings are late: the answer is kept
+    until a step in the county gives it a new data version, or the day changes."""
+    hazard = _listed(personas)
+    listed = timezone.localdate()
+    with freeze_time(listed + timedelta(days=91)):
+        with CaptureQueriesContext(connection) as first:
+            assert hazard in hazard_queue(personas.reviewer, mine=False)
+        with CaptureQueriesContext(connection) as again:
+            assert hazard in hazard_queue(personas.reviewer, mine=False)
+        assert (_supervision_reads(first), _supervision_reads(again)) == (1, 0)
+        # Another user of the same county and role shares the answer.
+        colleague = UserFactory(
+            username="reviewer2", role="reviewer", department=personas.reviewer.department
+        )
+        with CaptureQueriesContext(connection) as shared:
+            assert hazard in hazard_queue(colleague, mine=False)
+        assert _supervision_reads(shared) == 0
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.apply(
+                hazard=hazard,
+                action=Action.REPORT_PROGRESS,
+                by=personas.inspector,
+                comment="已安装",
+            )
+        with CaptureQueriesContext(connection) as after_step:
+            assert hazard not in hazard_queue(personas.reviewer, mine=False)
+        assert _supervision_reads(after_step) == 1
+    with freeze_time(listed + timedelta(days=91 + 91)):
+        # The next report is late 91 days later: a new day is reckoned anew.
+        assert hazard in hazard_queue(personas.reviewer, mine=False)
 
 
 def test_a_hazard_whose_rectification_is_submitted_owes_no_progress_report(personas):
