@@ -306,8 +306,8 @@ def verdicts(row: dict) -> list[str]:
 def table(rows: list[dict]) -> str:
     lines = [
         "| 负载（gunicorn 3 进程，locust 60 秒） | 请求数 | 错误 | req/s | p50 | p95 | p99 |"
-        " 服务器 CPU（核） | 主机负载 | 预算 | 结果 |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        " 服务器 CPU（核） | 每请求 CPU | 主机负载 | 预算 | 结果 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         v = verdicts(r)
@@ -317,9 +317,15 @@ def table(rows: list[dict]) -> str:
         if "budget_p95_ratio" in r:
             budget.append(f"p95 是无写入时的 {r['p95_ratio']} 倍（≤ {r['budget_p95_ratio']}）")
         result = "FAIL" if "FAIL" in v else ("PASS" if v else "—")
+        # The server's CPU time per request of the phase (its whole mix), on the total row.
+        per_request = (
+            f"{r['cpu_cores'] * 1000 / r['rps']:.1f} ms"
+            if "budget_errors" in r and r["rps"]
+            else "—"
+        )
         lines.append(
             f"| {r['name']} | {r['requests']} | {r['errors']} | {r['rps']} | {r['p50_ms']} ms |"
-            f" {r['p95_ms']} ms | {r['p99_ms']} ms | {r['cpu_cores']} |"
+            f" {r['p95_ms']} ms | {r['p99_ms']} ms | {r['cpu_cores']} | {per_request} |"
             f" {r['load_average'][0]}→{r['load_average'][1]} | {'；'.join(budget) or '—'} |"
             f" {result} |"
         )

@@ -29,7 +29,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load  # noqa: E402
-from common import OUT, ROOT, bench_environ, dataset, setup_django, use_quick_database  # noqa: E402
+from common import (  # noqa: E402
+    OUT,
+    ROOT,
+    bench_environ,
+    dataset,
+    machine_speed,
+    setup_django,
+    use_quick_database,
+)
 from ledger_bench import COMMIT_SECONDS, job_commit, ledger_file  # noqa: E402
 
 GROUPS = (
@@ -526,6 +534,13 @@ def main() -> None:
 
     import generate
 
+    machine = machine_speed()
+    speed = (
+        f"本机：{machine['cores']} 核 {machine['cpu']}，Python {machine['python']}，"
+        f"参考计算 {machine['reference_ms']} ms（固定的一段解释器运算，越小越快；"
+        "同一代码在两台机器上的用时约与此数成比例）"
+    )
+    print(speed, flush=True)
     sizes = dict(generate.QUICK if args.quick else generate.FULL)
     started = time.perf_counter()
     info = generate.generate(sizes, args.fresh)
@@ -564,7 +579,7 @@ def main() -> None:
             rows.append({"name": "负载", "error": result["error"]})
         else:
             load_rows = result["rows"]
-    text = table(rows)
+    text = speed + "\n\n" + table(rows)
     if load_rows:
         text += "\n\n" + load.table(load_rows)
     print("\n" + text)
@@ -572,6 +587,7 @@ def main() -> None:
     failed += sum("FAIL" in load.verdicts(r) for r in load_rows)
     rows += load_rows
     summary = {
+        "machine": machine,
         "dataset": {k: info[k] for k in ("sizes", "counts", "as_of", "seconds", "parts")},
         "repeat": repeat,
         "rows": [{k: v for k, v in r.items() if k != "sql"} for r in rows],

@@ -36,6 +36,26 @@ def user_sectors(request):
     return Sector.objects.all() if ids is None else Sector.objects.filter(pk__in=ids)
 
 
+class _FieldsOfOneForm(dict):
+    """The fields of a form class that django-filter built for one FilterSet: made fresh for it,
+    so the one form made from the class need not deep-copy them again (a form copies each field
+    with its widget and choices)."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+class OneFormFilterSet(django_filters.FilterSet):
+    """A FilterSet whose form takes the fields made for it as they are. django-filter builds a
+    form class from this FilterSet's own filters (copied from the class for each FilterSet) and
+    makes one form of it; the fields are that form's alone."""
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        form_class.base_fields = _FieldsOfOneForm(form_class.base_fields)
+        return form_class
+
+
 class YesNoAll(forms.Select):
     """A yes/no/all select for boolean filters ("true"/"false"/"")."""
 

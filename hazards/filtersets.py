@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from core.filtersets import DATE, RegionFilter, SectorFilter, YesNoAll, scoped
+from core.filtersets import DATE, OneFormFilterSet, RegionFilter, SectorFilter, YesNoAll, scoped
 from core.models import Region, Sector
 from enterprises.models import Enterprise
 
@@ -24,7 +24,7 @@ from .models import Hazard, JudgmentStandard, found_by_regulator_q
 OVERDUE_DAYS_MAX = 36_500
 
 
-class HazardFilterSet(django_filters.FilterSet):
+class HazardFilterSet(OneFormFilterSet):
     q = django_filters.CharFilter(label="关键字", method="filter_keyword")
     # distinct=False: the filter joins nothing, and SELECT DISTINCT would defeat the list's
     # (found_date, number) index at province scale.

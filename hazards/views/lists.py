@@ -26,7 +26,8 @@ from .common import (
 )
 
 # Parameters that change which rows a page shows, never how many rows there are.
-COUNT_IGNORES = ("page", "page_size", "ordering")
+PAGING = ("page", "page_size")
+COUNT_IGNORES = (*PAGING, "ordering")
 
 
 def _mark_progress_due(page) -> dict:
@@ -42,7 +43,11 @@ def hazard_list(request):
     queryset = (
         Hazard.objects.for_user(request.user).only(*LIST_FIELDS).prefetch_related(*LIST_PREFETCH)
     )
-    filterset = HazardFilterSet(request.GET or None, queryset=queryset, request=request)
+    # A page number or size alone filters nothing: the FilterSet is bound only to filters.
+    filtering = any(name not in PAGING for name in request.GET)
+    filterset = HazardFilterSet(
+        request.GET if filtering else None, queryset=queryset, request=request
+    )
     results, filter_errors = filter_results(filterset, queryset)
     page = VersionedCountPaginator(
         results,

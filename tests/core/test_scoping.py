@@ -132,6 +132,32 @@ def test_department_user_cannot_register_other_sector(personas, data):
     assert "监管范围" in str(info.value)
 
 
+def test_each_hazard_filter_form_has_fields_of_its_own(personas, data):
+    """The form of one user's hazard filters shares no field, widget or choice list with
+    another's: one user's enterprises are never valid choices of another's form."""
+    from hazards.filtersets import HazardFilterSet
+
+    class Housing:
+        user = personas.housing
+
+    class Inspector:
+        user = personas.inspector
+
+    own = HazardFilterSet({"level": "major"}, request=Inspector)
+    other = HazardFilterSet({"level": "major"}, request=Housing)
+    assert own.is_valid() and other.is_valid()
+    for name, field in own.form.fields.items():
+        assert field is not other.form.fields[name]
+        assert field.widget is not other.form.fields[name].widget
+    own.form.fields["level"].widget.attrs["data-own"] = "1"
+    assert "data-own" not in other.form.fields["level"].widget.attrs
+    assert "data-own" not in HazardFilterSet(request=Inspector).form.fields["level"].widget.attrs
+    mine = Enterprise.objects.for_user(personas.inspector).order_by("pk").first()
+    assert HazardFilterSet({"enterprise": mine.pk}, request=Inspector).is_valid()
+    assert not HazardFilterSet({"enterprise": data.b_chem.pk}, request=Housing).is_valid()
+    assert not HazardFilterSet({"enterprise": data.b_chem.pk}, request=Inspector).is_valid()
+
+
 def test_list_filters_offer_only_what_the_user_may_see(personas, data):
     """A department user's sector choices are its department's sectors; a region or enterprise
     outside the user's jurisdiction is not a valid filter value (the list says so)."""

@@ -161,6 +161,24 @@ def test_list_query_count_does_not_grow(client, personas, django_assert_max_num_
     assert len(small.context["page"]) == 20 and len(large.context["page"]) == 60
 
 
+def test_a_later_page_keeps_the_filters_and_a_page_alone_filters_nothing(client, personas):
+    enterprise = EnterpriseFactory()
+    for i in range(25):
+        register(personas.inspector, enterprise=enterprise, level="general", description=f"{i}")
+    major = register(personas.inspector, enterprise=enterprise, level="major")
+    client.force_login(personas.inspector)
+    url = reverse("hazards:hazard_list")
+    second = client.get(url, {"page": 2})
+    assert second.context["page"].number == 2 and len(second.context["page"]) == 6
+    assert second.context["page"].paginator.count == 26
+    assert not second.context["filter"].is_bound and not second.context["filter_errors"]
+    filtered = client.get(url, {"page": 1, "level": "major"})
+    assert [h.pk for h in filtered.context["page"]] == [major.pk]
+    # Past the last page of the filtered rows: their last page, still filtered.
+    beyond = client.get(url, {"page": 2, "level": "major"}).context["page"]
+    assert beyond.number == 1 and [h.pk for h in beyond] == [major.pk]
+
+
 def test_each_role_lands_on_its_work(client, personas):
     """Inspectors on 今日检查, reviewers on 待我处理, leaders on the dashboard, others on the list."""
     landing = {
