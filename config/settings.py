@@ -226,9 +226,9 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "core.storage.CompressedManifestStorage"
             if env_bool("STATIC_COMPRESS", True)
-            else "whitenoise.storage.ManifestStaticFilesStorage"
+            else "core.storage.ManifestStorage"
         )
     },
 }

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from core.models import Region
@@ -52,6 +53,9 @@ RELATED_PEOPLE = {
     "supervisions": ("listed_by", "removed_by"),
     "events": ("actor",),
 }
+# Lists most hazards have no row in (a visit it was found at, extension requests, listings,
+# photos): one query asks which the hazard has, and only those are fetched.
+OFTEN_EMPTY = frozenset({"finding", "extensions", "supervisions", "photos"})
 # Joined to the hazard rather than fetched by key: one small join each (the public report a
 # hazard was verified from is a reverse one-to-one, read without importing its app).
 JOINED = (*LIST_RELATED[:3], "tipoff")
@@ -158,13 +162,61 @@ def scoped_hazard(request, pk: int, *related: str | Prefetch) -> Hazard:
         if name not in joined and name not in people
     ]
     queryset = Hazard.objects.for_user(request.user).select_related(*joined)
-    hazard = get_object_or_404(queryset.prefetch_related(*fetched), pk=pk)
+    hazard = get_object_or_404(queryset, pk=pk)
+    fetched = [f for f in fetched if _has_rows(hazard, f)]
+    absent = _absent(hazard, [_head(f) for f in fetched if _head(f) in OFTEN_EMPTY])
+    for name in absent:
+        _cache_empty(hazard, name)
+    prefetch_related_objects([hazard], *[f for f in fetched if _head(f) not in absent])
     owners = [(hazard, people)]
     for relation, fields in RELATED_PEOPLE.items():
         if relation in related:
             owners += [(row, fields) for row in getattr(hazard, relation).all()]
     _attach_people(owners)
     return hazard
+
+
+def _head(name: str | Prefetch) -> str:
+    return (name.prefetch_through if isinstance(name, Prefetch) else name).split("__")[0]
+
+
+def _has_rows(hazard: Hazard, name: str | Prefetch) -> bool:
+    """A relation by key worth a query: not a key the hazard leaves empty (a hazard judged on
+    another basis has no clause; reading it then asks nothing)."""
+    field = Hazard._meta.get_field(_head(name))
+    return not (field.many_to_one and getattr(hazard, field.attname) is None)
+
+
+def _absent(hazard: Hazard, names: list[str]) -> set[str]:
+    """Which of these reverse relations hold no row for the hazard, asked in one query of
+    EXISTS (on the database the hazard was read from): the page fetches only the lists the
+    hazard has."""
+    if not names:
+        return set()
+    relations = [Hazard._meta.get_field(name) for name in names]
+    connection = connections[hazard._state.db or DEFAULT_DB_ALIAS]
+    quote = connection.ops.quote_name
+    checks = ", ".join(
+        f"EXISTS (SELECT 1 FROM {quote(rel.related_model._meta.db_table)}"
+        f" WHERE {quote(rel.field.column)} = %s)"
+        for rel in relations
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {checks}", [hazard.pk] * len(relations))
+        found = cursor.fetchone()
+    return {name for name, has in zip(names, found, strict=True) if not has}
+
+
+def _cache_empty(hazard: Hazard, name: str) -> None:
+    """Record a relation the hazard has no row in as read, as prefetch_related would: the
+    page, the step guards and the templates then read it without a query."""
+    relation = Hazard._meta.get_field(name)
+    if relation.one_to_one:
+        relation.set_cached_value(hazard, None)
+        return
+    rows = getattr(hazard, name).get_queryset()
+    rows._result_cache, rows._prefetch_done = [], True
+    hazard.__dict__.setdefault("_prefetched_objects_cache", {})[relation.cache_name] = rows
 
 
 def _attach_people(owners: list[tuple[object, tuple[str, ...] | list[str]]]) -> None:

@@ -2,6 +2,7 @@
 hazard, and the citizen's tracking code then reads 已查实."""
 
 import pytest
+from django.utils import timezone
 
 from hazards.choices import HazardSource
 from hazards.models import Hazard
@@ -38,7 +39,9 @@ def test_a_citizens_report_becomes_a_hazard(
     # County staff: accept, then verify into a hazard.
     login(phone, "inspector")
     phone.goto(f"{live_server.url}/tipoffs/staff/")
-    phone.get_by_role("link", name=Tipoff.objects.get().created_at.strftime("%Y-%m-%d")).click()
+    # The list shows the day in Beijing time (after 16:00 UTC it is already the next day).
+    received = timezone.localtime(Tipoff.objects.get().created_at).strftime("%Y-%m-%d")
+    phone.get_by_role("link", name=received).click()
     phone.locator("#step-accept").get_by_role("button", name="受理").click()
     phone.get_by_text("已受理。").wait_for()
     verify = phone.locator("#step-verify")

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from freezegun import freeze_time
 from PIL import Image
@@ -140,6 +142,33 @@ def test_a_bad_filter_value_is_shown_and_lists_nothing(client, personas, query, 
     partial = client.get(f"/hazards/?{query}", headers={"HX-Request": "true"}).content.decode()
     assert "筛选条件有误" in partial and hazard.number not in partial
     assert hazard.number in client.get("/hazards/").content.decode()
+
+
+def _rows_read(queries, table: str) -> int:
+    """Queries that read rows of `table` (not those that only ask whether it has any)."""
+    return sum(q["sql"].startswith(f'SELECT "{table}".') for q in queries)
+
+
+def test_the_hazard_page_reads_only_the_lists_the_hazard_has(client, personas):
+    """A hazard without photos, extension requests, listings or a visit costs no query for
+    them; one with photos reads and shows them."""
+    lists = (
+        "hazards_hazardphoto",
+        "hazards_extensionrequest",
+        "hazards_supervision",
+        "inspections_finding",
+    )
+    bare = register(personas.inspector)
+    pictured = register(personas.inspector, photos=[("a.jpg", jpeg_bytes())])
+    client.force_login(personas.inspector)
+    with CaptureQueriesContext(connection) as bare_page:
+        page = client.get(bare.get_absolute_url()).content.decode()
+    assert [_rows_read(bare_page, table) for table in lists] == [0, 0, 0, 0]
+    assert "整改前（0）" in page and bare.number in page
+    with CaptureQueriesContext(connection) as pictured_page:
+        page = client.get(pictured.get_absolute_url()).content.decode()
+    assert [_rows_read(pictured_page, table) for table in lists] == [1, 0, 0, 0]
+    assert "整改前（1）" in page
 
 
 def test_media_is_not_served_publicly(client, personas):

@@ -191,11 +191,19 @@ def test_hazard_detail_names_the_visit_through_its_finding(client, team, enterpr
     for hazard in (hazards[0], direct):
         with CaptureQueriesContext(connection) as captured:
             page = client.get(hazard.get_absolute_url()).content.decode()
-        queries[hazard] = len(captured.captured_queries)
+        queries[hazard] = [q["sql"] for q in captured.captured_queries]
         assert ("来源检查" in page) == (hazard != direct)
         assert (inspection.get_absolute_url() in page) == (hazard != direct)
-    # The visit comes with the hazard's own query, not one more per page.
-    assert queries[hazards[0]] == queries[direct]
+
+    def reads(hazard, table):
+        return sum(sql.startswith(f'SELECT "{table}".') for sql in queries[hazard])
+
+    # The visit comes joined to the finding: one query for a hazard found at a visit, none for
+    # a hazard registered directly, never one more for the visit itself.
+    assert reads(hazards[0], "inspections_finding") == 1
+    assert reads(direct, "inspections_finding") == 0
+    assert reads(hazards[0], "inspections_inspection") == reads(direct, "inspections_inspection")
+    assert len(queries[hazards[0]]) == len(queries[direct]) + 1
 
 
 def test_a_visit_with_unchecked_items_needs_a_reason_which_the_record_prints(
