@@ -1,6 +1,7 @@
 """Template helpers shared by every app."""
 
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -17,19 +18,25 @@ def query_replace(context, **kwargs) -> str:
     return query.urlencode()
 
 
-@register.inclusion_tag("includes/sort_link.html", takes_context=True)
-def sort_link(context, field: str, label: str):
+@register.simple_tag(takes_context=True)
+def sort_link(context, field: str, label: str) -> str:
+    """A column heading that sorts the list by `field` (again: the other way), on page 1."""
     current = context["request"].GET.get("ordering", "")
     if current == field:
-        target, arrow = f"-{field}", "↑"
+        target, arrow = f"-{field}", " ↑"
     elif current == f"-{field}":
-        target, arrow = field, "↓"
+        target, arrow = field, " ↓"
     else:
         target, arrow = field, ""
     query = context["request"].GET.copy()
     query["ordering"] = target
     query.pop("page", None)
-    return {"href": "?" + query.urlencode(), "label": label, "arrow": arrow}
+    return format_html(
+        '<a href="?{}" class="link-dark text-decoration-none">{}{}</a>',
+        query.urlencode(),
+        label,
+        arrow,
+    )
 
 
 @register.simple_tag
