@@ -22,6 +22,11 @@ from .choices import Action, HazardLevel, HazardSource, HazardState, PhotoKind, 
 from .models import Hazard, HazardEvent
 from .services import clause_offer, hazard_add_photo, hazard_register
 
+# How many days past the deadline the overdue demo hazards are, in order: one on each rung of
+# the notice ladder whatever day the demo is made (逾期 from day 1, 安委办督办函 from 15, 通报 from
+# 22, 提请市级督办 from 30 for a major hazard), and two long overdue.
+OVERDUE_DAYS = (3, 18, 26, 40, 120, 350)
+
 GENERAL_FINDINGS = [
     ("仓库东侧消防通道", "消防通道堆放纸箱等杂物，影响疏散"),
     ("配电室", "配电箱未上锁，箱门无警示标识"),
@@ -103,24 +108,28 @@ def seed_hazards() -> int:
             HazardState.CLOSED,
             HazardState.CLOSED,
         ][i % 8]
-        # A few found this month, so the dashboard's default period (本月) is never empty.
-        age = rng.randint(1, max(1, today.day - 1)) if i < 8 else rng.randint(5, 400)
+        # A few found this month, so the dashboard's default period (本月) is never empty. The
+        # draw's range does not depend on the date: the demo is the same whatever day it is made.
+        age = 1 + rng.randint(0, 29) % max(1, today.day - 1) if i < 8 else rng.randint(5, 400)
         plan.append((state, i % 3 != 2, age))
     created = 0
+    overdue_days = iter(OVERDUE_DAYS * 2)
     for i, (state, wants_major, age) in enumerate(plan):
         enterprise = enterprises[i % len(enterprises)]
         found = today - timedelta(days=age)
-        clauses = list(clause_offer(sectors=[enterprise.sector], on=found)[:200])
-        major = wants_major and bool(clauses)
         overdue = state in (HazardState.REGISTERED, HazardState.RECTIFYING) and i % 3 == 0
         deadline = found + timedelta(days=rng.choice([15, 30, 45, 60, 90]))
-        if overdue:
-            deadline = min(deadline, today - timedelta(days=rng.randint(2, 120)))
-            deadline = max(deadline, found)
+        if overdue and i < 8:  # found this month: overdue at most since it was found
+            deadline = today - timedelta(days=min(next(overdue_days), age))
+        elif overdue:  # found at least the shortest rectification period before its deadline
+            deadline = today - timedelta(days=next(overdue_days))
+            found = min(found, deadline - timedelta(days=15))
         elif state == HazardState.RECTIFYING and i % 4 == 1:
             deadline = today + timedelta(days=6)  # inside the extension window
         elif state in (HazardState.REGISTERED, HazardState.RECTIFYING):
             deadline = max(deadline, today + timedelta(days=rng.randint(3, 60)))
+        clauses = list(clause_offer(sectors=[enterprise.sector], on=found)[:200])
+        major = wants_major and bool(clauses)
         found_by = inspector if i % 2 else inspector2
         if major:
             clause = rng.choice(clauses)

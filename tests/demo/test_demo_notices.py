@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.utils import timezone
+from freezegun import freeze_time
 
 from hazards.choices import NOT_RECTIFIED_STATES, HazardLevel
 from hazards.models import HazardEvent
@@ -21,8 +22,19 @@ pytestmark = pytest.mark.django_db
 MOBILE = re.compile(r"(?<![0-9A-Z])1[3-9]\d{9}(?![0-9A-Z])")
 
 
-def test_demo_notices_keep_the_rules():
-    call_command("seed_demo", verbosity=0)
+# Today; a day on which an earlier demo showed no 督办函 (its random draws followed the day of
+# the month); the first of a month (no day of the month yet behind it).
+DAYS = [None, "2026-12-04 02:00:00", "2027-03-01 02:00:00"]
+
+
+@pytest.mark.parametrize("day", DAYS, ids=["today", "2026-12-04", "first-of-month"])
+def test_demo_notices_keep_the_rules(day):
+    """Whatever day the demo is made, its ladder shows an overdue notice, a 督办函 and a 通报."""
+    if day is None:
+        call_command("seed_demo", verbosity=0)
+    else:
+        with freeze_time(day):
+            call_command("seed_demo", verbosity=0)
     notices = list(
         Notice.objects.sent().select_related("hazard__enterprise", "hazard__region").order_by("pk")
     )
