@@ -21,7 +21,7 @@ import threading
 from collections.abc import Iterable
 
 from django.core.signals import request_finished, request_started
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, router, transaction
 from django.db.models import F
 
 from core.models import DataVersion
@@ -70,11 +70,25 @@ def scope_version(prefix: str | None = None) -> str:
         versions = _request.versions = {}
     if name in versions:
         return versions[name]
-    rows = dict(DataVersion.objects.filter(name__in=[NAME, name]).values_list("name", "value"))
+    rows = _read(NAME, name)
     value = f"{rows.get(NAME, 0)}.{rows.get(name, 0)}"
     if getattr(_request, "active", False):
         versions[name] = value
     return value
+
+
+def _read(*names: str) -> dict[str, int]:
+    """The versions of these names, from the database the ORM would read DataVersion from (the
+    replica's turn or the primary's): a plain statement, since every page reads it."""
+    alias = router.db_for_read(DataVersion)
+    quote = connections[alias].ops.quote_name
+    sql = (
+        f"SELECT {quote('name')}, {quote('value')} FROM {quote(DataVersion._meta.db_table)}"
+        f" WHERE {quote('name')} IN ({', '.join(['%s'] * len(names))})"
+    )
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, list(names))
+        return dict(cursor.fetchall())
 
 
 def user_version(user) -> str:
