@@ -49,6 +49,14 @@ def _request_extension(hazard, by):
     )
 
 
+def _report_progress(hazard, by, capture_on_commit):
+    """A progress report that commits (and gives the county a new data version), as on a page."""
+    with capture_on_commit(execute=True):
+        workflow.apply(
+            hazard=hazard, action=Action.REPORT_PROGRESS, by=by, comment="设备已到货，正在安装"
+        )
+
+
 def _reasons(hazard, user):
     return queue_reasons([hazard], user)[hazard.pk]
 
@@ -75,14 +83,7 @@ def test_a_late_progress_report_puts_the_listed_hazard_in_the_queue_of_those_who
         assert hazard in hazard_queue(other_reviewer, mine=False)
         # Nobody outside the county sees it.
         assert hazard not in hazard_queue(personas.inspector_b, mine=False)
-        # The step commits (and gives the county a new data version), as it does on a page.
-        with django_capture_on_commit_callbacks(execute=True):
-            workflow.apply(
-                hazard=hazard,
-                action=Action.REPORT_PROGRESS,
-                by=personas.inspector,
-                comment="设备已到货，正在安装",
-            )
+        _report_progress(hazard, personas.inspector, django_capture_on_commit_callbacks)
         assert hazard not in hazard_queue(personas.reviewer, mine=False)
         assert _reasons(hazard, personas.inspector) == ["整改中，待提交整改结果"]
 
@@ -111,13 +112,7 @@ def test_a_county_reckons_its_late_progress_reports_once_per_data_version_and_da
         with CaptureQueriesContext(connection) as shared:
             assert hazard in hazard_queue(colleague, mine=False)
         assert _supervision_reads(shared) == 0
-        with django_capture_on_commit_callbacks(execute=True):
-            workflow.apply(
-                hazard=hazard,
-                action=Action.REPORT_PROGRESS,
-                by=personas.inspector,
-                comment="已安装",
-            )
+        _report_progress(hazard, personas.inspector, django_capture_on_commit_callbacks)
         with CaptureQueriesContext(connection) as after_step:
             assert hazard not in hazard_queue(personas.reviewer, mine=False)
         assert _supervision_reads(after_step) == 1
