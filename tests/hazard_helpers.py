@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -108,3 +109,13 @@ def _submit(hazard: Hazard, inspector) -> None:
 
 def today() -> date:
     return timezone.localdate()
+
+
+def listed_count(response) -> int:
+    """The number of hazards a list page says it lists ("共 N 条"), as its reader sees it."""
+    html = response.content.decode()
+    found = re.search(r"共 (\d+) 条", html)
+    if found:
+        return int(found.group(1))
+    assert "没有符合条件的隐患" in html or "暂无待您处理的隐患" in html
+    return 0

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 
 from core import reference_cache
 from core.filtering import filter_results
 from core.paginator import VersionedCountPaginator
 from enterprises.models import Enterprise
 
-from .. import services, versioning
+from .. import fragments, services, versioning
 from ..choices import (
     HazardState,
 )
@@ -38,24 +41,40 @@ def _mark_progress_due(page) -> dict:
     return due
 
 
+def _table(request, context: dict) -> str:
+    return render_to_string("hazards/includes/hazard_table.html", context, request)
+
+
 @login_required
 def hazard_list(request):
     queryset = (
         Hazard.objects.for_user(request.user).only(*LIST_FIELDS).prefetch_related(*LIST_PREFETCH)
     )
-    # A page number or size alone filters nothing: the FilterSet is bound only to filters.
+    # A page number or size alone filters nothing: the FilterSet is bound only to filters. It
+    # is built only when something reads it: the table and the filter form are usually cached.
     filtering = any(name not in PAGING for name in request.GET)
-    filterset = HazardFilterSet(
-        request.GET if filtering else None, queryset=queryset, request=request
+    filterset = SimpleLazyObject(
+        lambda: HazardFilterSet(
+            request.GET if filtering else None, queryset=queryset, request=request
+        )
     )
-    results, filter_errors = filter_results(filterset, queryset)
-    page = VersionedCountPaginator(
-        results,
-        page_size_of(request),
-        version=lambda: versioning.user_version(request.user),
-        key=reference_cache.request_key(request, ignore=COUNT_IGNORES),
-    ).get_page(request.GET.get("page"))
-    _mark_progress_due(page)
+
+    def table() -> str:
+        results, filter_errors = filter_results(filterset, queryset)
+        page = VersionedCountPaginator(
+            results,
+            page_size_of(request),
+            version=lambda: versioning.user_version(request.user),
+            key=reference_cache.request_key(request, ignore=COUNT_IGNORES),
+        ).get_page(request.GET.get("page"))
+        _mark_progress_due(page)
+        return _table(
+            request, {"page": page, "page_sizes": PAGE_SIZES, "filter_errors": filter_errors}
+        )
+
+    results = fragments.cached(request, "hazard-list", table)
+    if request.htmx:
+        return HttpResponse(results)
     selected_states = request.GET.getlist("state")
     chosen_enterprise = None
     if request.GET.get("enterprise"):
@@ -68,15 +87,12 @@ def hazard_list(request):
             )
             .first()
         )
-    template = "hazards/includes/hazard_table.html" if request.htmx else "hazards/hazard_list.html"
     return render(
         request,
-        template,
+        "hazards/hazard_list.html",
         {
             "filter": filterset,
-            "filter_errors": filter_errors,
-            "page": page,
-            "page_sizes": PAGE_SIZES,
+            "results": results,
             "state_choices": [
                 (value, label, value in selected_states) for value, label in HazardState.choices
             ],
@@ -96,29 +112,31 @@ def hazard_queue(request):
     """Personal by default; `?scope=unit` shows everything in the user's scope waiting for
     their role."""
     mine = request.GET.get("scope") != "unit"
-    queryset = (
-        services.hazard_queue(request.user, mine=mine)
-        .only(*LIST_FIELDS)
-        .prefetch_related(*LIST_PREFETCH)
-        .order_by("current_deadline", "number")
-    )
-    page = VersionedCountPaginator(
-        queryset,
-        page_size_of(request),
-        version=lambda: versioning.user_version(request.user),
-        key=reference_cache.request_key(request, ignore=COUNT_IGNORES),
-    ).get_page(request.GET.get("page"))
-    due = _mark_progress_due(page)
-    reasons = services.queue_reasons(page.object_list, request.user, due)
-    for hazard in page.object_list:
-        hazard.queue_reasons = reasons.get(hazard.pk, [])
+
+    def table() -> str:
+        queryset = (
+            services.hazard_queue(request.user, mine=mine)
+            .only(*LIST_FIELDS)
+            .prefetch_related(*LIST_PREFETCH)
+            .order_by("current_deadline", "number")
+        )
+        page = VersionedCountPaginator(
+            queryset,
+            page_size_of(request),
+            version=lambda: versioning.user_version(request.user),
+            key=reference_cache.request_key(request, ignore=COUNT_IGNORES),
+        ).get_page(request.GET.get("page"))
+        due = _mark_progress_due(page)
+        reasons = services.queue_reasons(page.object_list, request.user, due)
+        for hazard in page.object_list:
+            hazard.queue_reasons = reasons.get(hazard.pk, [])
+        return _table(request, {"page": page, "page_sizes": PAGE_SIZES, "queue": True})
+
     return render(
         request,
         "hazards/hazard_queue.html",
         {
-            "page": page,
-            "page_sizes": PAGE_SIZES,
-            "queue": True,
+            "results": fragments.cached(request, "hazard-queue", table),
             "mine": mine,
             "tasks": services.standard_tasks()
             if request.user.has_perm("hazards.add_judgmentstandard")

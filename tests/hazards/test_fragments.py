@@ -1,0 +1,175 @@
+"""The tables of the hazard list and of 待我处理 are drawn once and kept until the data of the
+user's scope changes (a committed registration, step or enterprise rename there), the day
+changes or the code changes; a write in another county leaves them as they are."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from freezegun import freeze_time
+
+from core import release
+from core.models import Region
+from enterprises.services.registry import enterprise_update
+from hazards import workflow
+from hazards.choices import Action
+from tests.factories import EnterpriseFactory, UserFactory
+from tests.hazard_helpers import PLAN, register
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("hazards:hazard_list")
+QUEUE = reverse("hazards:queue")
+
+
+def _hazard_reads(queries) -> int:
+    return sum('FROM "hazards_hazard"' in q["sql"] for q in queries)
+
+
+def _table(html: str) -> str:
+    """The table and its pagination (the rest of a page carries a fresh CSRF token)."""
+    start = html.index('<table class="table')
+    end = html.find("</nav>", start)
+    return html[start : end + len("</nav>") if end > 0 else html.index("</table>", start)]
+
+
+def _get(client, url, **params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return _table(response.content.decode()), _hazard_reads(queries)
+
+
+def test_a_list_table_is_drawn_again_only_after_a_change_in_the_users_scope(
+    client, personas, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = register(personas.inspector, description="液氨储罐泄漏报警失效")
+    client.force_login(personas.reviewer)
+    html, reads = _get(client, LIST)
+    assert first.number in html and reads > 0
+    # Asked again: the same table, and no hazard is read.
+    assert _get(client, LIST) == (html, 0)
+    # A registration committed in another county (鄂托克旗) changes nothing here.
+    other_county = EnterpriseFactory(region=Region.objects.get(code="150624"))
+    with django_capture_on_commit_callbacks(execute=True):
+        register(personas.inspector_b, enterprise=other_county)
+    assert _get(client, LIST) == (html, 0)
+    # One committed in the reviewer's county is on the next page view.
+    with django_capture_on_commit_callbacks(execute=True):
+        second = register(personas.inspector, description="配电箱未上锁")
+    html, reads = _get(client, LIST)
+    assert first.number in html and second.number in html and reads > 0
+    # So is a step: the row's state changes with it.
+    assert "整改中" not in html
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.apply(
+            hazard=first,
+            action=Action.START_RECTIFICATION,
+            by=personas.inspector,
+            plan_deadline=first.current_deadline.isoformat(),
+            **PLAN,
+        )
+    html, reads = _get(client, LIST)
+    assert "整改中" in html and reads > 0
+
+
+def test_a_list_table_is_kept_per_query_and_per_user(client, personas):
+    register(personas.inspector, description="液氨储罐泄漏报警失效")
+    client.force_login(personas.reviewer)
+    everything, _ = _get(client, LIST)
+    major, reads = _get(client, LIST, level="general")
+    assert reads > 0 and "没有符合条件的隐患" in major and "没有符合条件的隐患" not in everything
+    # The htmx request for the same query is answered with the same table.
+    response = client.get(LIST, {"level": "general"}, headers={"HX-Request": "true"})
+    assert _table(response.content.decode()) == major
+    # Another county's inspector never gets this county's table.
+    client.force_login(personas.inspector_b)
+    html, reads = _get(client, LIST)
+    assert reads > 0 and "没有符合条件的隐患" in html
+
+
+def test_the_overdue_labels_are_drawn_again_on_a_new_day(client, personas):
+    hazard = register(personas.inspector, days=3)
+    client.force_login(personas.reviewer)
+    html, _ = _get(client, LIST)
+    assert "逾期" not in html.split(hazard.number, 1)[1].split("</tr>", 1)[0]
+    with freeze_time(timezone.localdate() + timedelta(days=5)):
+        html, reads = _get(client, LIST)
+    row = html.split(hazard.number, 1)[1].split("</tr>", 1)[0]
+    assert reads > 0 and "逾期未整改 2 天" in row
+
+
+def test_a_renamed_enterprise_shows_at_once_in_the_list(
+    client, personas, django_capture_on_commit_callbacks
+):
+    enterprise = EnterpriseFactory(name="鄂托克前旗甲化工有限公司")
+    register(personas.inspector, enterprise=enterprise)
+    client.force_login(personas.reviewer)
+    html, _ = _get(client, LIST)
+    assert "鄂托克前旗甲化工有限公司" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        enterprise_update(
+            enterprise=enterprise, by=personas.inspector, name="鄂托克前旗乙化工有限公司"
+        )
+    html, reads = _get(client, LIST)
+    assert reads > 0
+    assert "鄂托克前旗乙化工有限公司" in html and "鄂托克前旗甲化工有限公司" not in html
+
+
+def test_the_queue_table_follows_each_step_and_each_user(
+    client, personas, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        hazard = register(personas.inspector)
+    client.force_login(personas.inspector)
+    html, _ = _get(client, QUEUE)
+    assert hazard.number in html and "待录入整改方案" in html
+    assert _get(client, QUEUE) == (html, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.apply(
+            hazard=hazard,
+            action=Action.START_RECTIFICATION,
+            by=personas.inspector,
+            plan_deadline=hazard.current_deadline.isoformat(),
+            **PLAN,
+        )
+    html, reads = _get(client, QUEUE)
+    assert reads > 0 and "整改中，待提交整改结果" in html and "待录入整改方案" not in html
+    # A colleague who never handled the hazard has nothing in "我的".
+    colleague = UserFactory(
+        username="inspector2", role="inspector", department=personas.inspector.department
+    )
+    client.force_login(colleague)
+    html, _ = _get(client, QUEUE)
+    assert hazard.number not in html and "暂无待您处理的隐患" in html
+
+
+def test_the_release_digest_changes_with_any_template_or_module(settings, tmp_path: Path):
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>隐患</p>", encoding="utf-8")
+    (tmp_path / "views.py").write_text("X = 1\n", encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_x.py").write_text("Y = 1\n", encoding="utf-8")
+    settings.BASE_DIR = tmp_path
+    digests = []
+    try:
+        for change in (
+            None,
+            lambda: (tmp_path / "tests" / "test_x.py").write_text("Y = 2\n"),  # not drawn with
+            lambda: page.write_text("<p>重大隐患</p>", encoding="utf-8"),
+            lambda: (tmp_path / "views.py").write_text("X = 2\n", encoding="utf-8"),
+        ):
+            if change:
+                change()
+            release.release.cache_clear()
+            digests.append(release.release())
+    finally:
+        release.release.cache_clear()
+    assert digests[0] == digests[1]
+    assert len({digests[1], digests[2], digests[3]}) == 3
