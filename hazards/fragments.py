@@ -46,3 +46,36 @@ def cached(request, name: str, draw: Callable[[], str]) -> SafeString:
         html = str(draw())
         cache.set(key, html, SECONDS)
     return mark_safe(html)
+
+
+# Where the hazard page's body leaves room for what depends on the user. The markers are HTML
+# comments: text of the hazard is escaped and can never produce one.
+SLOTS = ("source_report", "workers_report", "photo_form")
+
+
+def slot_marker(name: str) -> SafeString:
+    return mark_safe(f"<!--slot:{name}-->")
+
+
+def hazard_body(hazard, draw: Callable[[], str], fill: Callable[[str], str]) -> SafeString:
+    """The hazard page below its steps, the same for everyone who may see the hazard: kept per
+    hazard under its county's data version (any committed step, edit, photo or notice of a
+    hazard there gives a new one), the day and the release. `fill` draws a slot for this user."""
+    key = ":".join(
+        [
+            "fragment:hazard-body",
+            release(),
+            str(hazard.pk),
+            versioning.scope_version(hazard.region_id),
+            timezone.localdate().isoformat(),
+        ]
+    )
+    html = cache.get(key)
+    if html is None:
+        html = str(draw())
+        cache.set(key, html, SECONDS)
+    for name in SLOTS:
+        marker = slot_marker(name)
+        if marker in html:
+            html = html.replace(marker, fill(name), 1)
+    return mark_safe(html)

@@ -376,6 +376,7 @@ def hazard_add_photos(
                 kind=Kind.STATE,
             )
         check_photo_count(len(images), hazard.photos.count())
+        bump_on_commit([hazard.region_id])  # the hazard page shows its photos
         event = HazardEvent.objects.create(
             hazard=hazard,
             action=Action.ADD_PHOTO,

@@ -59,16 +59,17 @@ OFTEN_EMPTY = frozenset({"finding", "extensions", "supervisions", "photos"})
 # Joined to the hazard rather than fetched by key: one small join each (the public report a
 # hazard was verified from is a reverse one-to-one, read without importing its app).
 JOINED = (*LIST_RELATED[:3], "tipoff")
-# The detail page names the visit a hazard was found at (来源检查) through its finding; its
-# extension requests and listings are shown and asked by the step guards (hazards.steps); its
-# timeline and photos are shown.
+# The hazard page: what its head (the steps, whose guards read the hazard's lists) needs, and
+# what only its body (kept for everyone who may see the hazard, hazards.fragments) shows.
+# (The finding is asked with the head's lists, in the one query of which lists the hazard has.)
 DETAIL_RELATED = (
-    *USER_FIELDS,
-    "finding__inspection__enterprise",
     "tipoff",
-    *RELATED_PEOPLE,
+    "finding__inspection__enterprise",
+    "extensions",
+    "supervisions",
     "photos",
 )
+BODY_RELATED = (*USER_FIELDS, "events")
 SEARCH_LIMIT = 20
 # Filters folded under 更多筛选 on the list page.
 ADVANCED_FILTERS = (
@@ -155,14 +156,17 @@ def scoped_hazard(request, pk: int, *related: str | Prefetch) -> Hazard:
     name in one together): planning one join of a dozen tables costs PostgreSQL more than all
     of them."""
     joined = [name for name in JOINED if name in LIST_RELATED or name in related]
-    people = [name for name in related if name in USER_FIELDS]
-    fetched = [
-        _fetch(name)
-        for name in (*LIST_RELATED, *related)
-        if name not in joined and name not in people
-    ]
     queryset = Hazard.objects.for_user(request.user).select_related(*joined)
     hazard = get_object_or_404(queryset, pk=pk)
+    load_related(hazard, *(name for name in (*LIST_RELATED, *related) if name not in joined))
+    return hazard
+
+
+def load_related(hazard: Hazard, *related: str | Prefetch) -> None:
+    """Fetch these relations of a hazard already read (the lists it has no row in recorded as
+    empty without a query), and the people they and the hazard name, in one query."""
+    people = [name for name in related if name in USER_FIELDS]
+    fetched = [_fetch(name) for name in related if name not in people]
     fetched = [f for f in fetched if _has_rows(hazard, f)]
     absent = _absent(hazard, [_head(f) for f in fetched if _head(f) in OFTEN_EMPTY])
     for name in absent:
@@ -173,7 +177,6 @@ def scoped_hazard(request, pk: int, *related: str | Prefetch) -> Hazard:
         if relation in related:
             owners += [(row, fields) for row in getattr(hazard, relation).all()]
     _attach_people(owners)
-    return hazard
 
 
 def _head(name: str | Prefetch) -> str:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,7 +17,7 @@ from core.errors import ServiceError, add_to_form
 from core.idempotency import idempotent
 from core.media import photo_response
 
-from .. import services, workflow
+from .. import fragments, services, workflow
 from ..choices import (
     Action,
     ExtensionStatus,
@@ -26,16 +27,23 @@ from ..forms import HazardEditForm, PhotoUploadForm, StepForm, read_photos
 from ..minutes import workers_report_refusal
 from ..models import ExtensionRequest, Hazard, HazardEvent, HazardPhoto
 from .common import (
+    BODY_RELATED,
     BUTTON_STYLES,
     CONFIRM,
     DETAIL_RELATED,
     EVENT_DATA_LABELS,
     EVENT_DATA_VALUES,
     can_register,
+    load_related,
     scoped_hazard,
 )
 
 DECIDES_EXTENSION = (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION)
+SLOT_TEMPLATES = {
+    "source_report": "hazards/includes/detail_source_report.html",
+    "workers_report": "hazards/includes/detail_workers_report.html",
+    "photo_form": "hazards/includes/detail_photo_form.html",
+}
 
 
 def _step_initial(hazard: Hazard, transition, user, pending: ExtensionRequest | None) -> dict:
@@ -99,29 +107,48 @@ def _detail(request, hazard: Hazard, *, failed: StepForm | None = None, error: s
                 "request": pending if transition.action in DECIDES_EXTENSION else None,
             }
         )
-    photos_of_event = Counter(p.event_id for p in photos if p.event_id)
     photo_kinds = [kind for kind, states in workflow.PHOTO_STATES.items() if hazard.state in states]
     can_edit = hazard.state in workflow.EDIT_STATES and can_register(user)
+    user_parts = {
+        "hazard": hazard,
+        "source_report": _source_report(hazard, user),
+        "can_record_workers_report": workers_report_refusal(hazard, user) is None,
+        "photo_form": PhotoUploadForm(kinds=photo_kinds)
+        if photo_kinds and can_register(user)
+        else None,
+    }
+
+    def draw_body() -> str:
+        load_related(hazard, *BODY_RELATED)
+        photos_of_event = Counter(p.event_id for p in photos if p.event_id)
+        return render_to_string(
+            "hazards/includes/hazard_body.html",
+            {
+                "hazard": hazard,
+                "slots": {name: fragments.slot_marker(name) for name in fragments.SLOTS},
+                "before_photos": [p for p in photos if p.kind == PhotoKind.BEFORE],
+                "after_photos": [p for p in photos if p.kind == PhotoKind.AFTER],
+                "extensions": extensions,
+                "supervisions": list(hazard.supervisions.all()),
+                "progress_due": services.progress_reports_due([hazard]).get(hazard.pk),
+                "events": [(e, _event_data(e), photos_of_event[e.pk]) for e in hazard.events.all()],
+            },
+            request,
+        )
+
+    def fill(slot: str) -> str:
+        return render_to_string(SLOT_TEMPLATES[slot], user_parts, request).strip("\n")
+
     return render(
         request,
         "hazards/hazard_detail.html",
         {
             "hazard": hazard,
-            "source_report": _source_report(hazard, user),
-            "can_record_workers_report": workers_report_refusal(hazard, user) is None,
-            "before_photos": [p for p in photos if p.kind == PhotoKind.BEFORE],
-            "after_photos": [p for p in photos if p.kind == PhotoKind.AFTER],
-            "extensions": extensions,
-            "supervisions": list(hazard.supervisions.all()),
-            "progress_due": services.progress_reports_due([hazard]).get(hazard.pk),
-            "events": [(e, _event_data(e), photos_of_event[e.pk]) for e in hazard.events.all()],
+            "body": fragments.hazard_body(hazard, draw_body, fill),
             "steps": steps,
             "blocked": blocked,
             "step_error": error,
             "can_edit": can_edit,
-            "photo_form": PhotoUploadForm(kinds=photo_kinds)
-            if photo_kinds and can_register(user)
-            else None,
         },
     )
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.logs import timed
 from core.services import next_document_number
+from hazards import versioning
 from hazards.choices import NOT_RECTIFIED_STATES
 from hazards.models import Hazard
 
@@ -80,6 +81,7 @@ def _run(on: date, as_of: datetime | None) -> RunResult:
     for hazard_id, deadline, step in _existing(horizon, as_of, candidates):
         have.setdefault((hazard_id, deadline), set()).add(step)
     result = RunResult(on=on, checked=len(candidates))
+    regions: set[str] = set()
     for hazard_id, (level, found, standing) in candidates.items():
         due = {
             step
@@ -88,12 +90,15 @@ def _run(on: date, as_of: datetime | None) -> RunResult:
         }
         if due - have.get((hazard_id, standing.deadline), set()):
             issued = notice_issue(hazard_id=hazard_id, on=on, directory=directory, as_of=as_of)
+            regions.update(notice.hazard.region_id for notice in issued)
             for notice in issued:
                 if notice.skipped:
                     result.skipped += 1
                 else:
                     deliveries_send(notice_ids=[notice.pk])
                     result.created += 1
+    # Hazard pages list their notices: their counties' kept pages are drawn anew.
+    versioning.bump_on_commit(regions)
     # Whatever an earlier run left pending (it stopped between a commit and the sending).
     deliveries_send()
     result.resent = deliveries_retry(on=on, failed_before=started)

@@ -1,11 +1,13 @@
-"""The tables of the hazard list and of 待我处理 are drawn once and kept until the data of the
-user's scope changes (a committed registration, step or enterprise rename there), the day
-changes or the code changes; a write in another county leaves them as they are."""
+"""The tables of the hazard list and of 待我处理, and the hazard page below its steps, are drawn
+once and kept until the data of the scope changes (a committed registration, step, photo,
+notice or enterprise rename there), the day changes or the code changes; a write in another
+county leaves them as they are."""
 
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,7 +20,7 @@ from enterprises.services.registry import enterprise_update
 from hazards import workflow
 from hazards.choices import Action
 from tests.factories import EnterpriseFactory, UserFactory
-from tests.hazard_helpers import PLAN, register
+from tests.hazard_helpers import PLAN, jpeg_bytes, register
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +175,87 @@ def test_the_release_digest_changes_with_any_template_or_module(settings, tmp_pa
         release.release.cache_clear()
     assert digests[0] == digests[1]
     assert len({digests[1], digests[2], digests[3]}) == 3
+
+
+def _event_reads(queries) -> int:
+    """Reads of the hazard's timeline (the 待我处理 badge asks about events too, differently)."""
+    return sum(q["sql"].startswith('SELECT "hazards_hazardevent"."id"') for q in queries)
+
+
+def _page(client, hazard):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(hazard.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode(), _event_reads(queries)
+
+
+WORKERS_REPORT_BUTTON = "记录向职工大会报告</a>"
+
+
+def _body(html: str) -> str:
+    """The page below its steps, less what is drawn per user (the photo form, the button to
+    record the report to the workers' congress)."""
+    body = html[html.index('<div class="card p-3 h-100" id="basic">') :]
+    if 'id="photo-form"' in body:
+        start = body.index('<form method="post" enctype="multipart/form-data"')
+        body = body[:start] + body[body.index("</form>", start) + len("</form>") :]
+    if WORKERS_REPORT_BUTTON in body:
+        end = body.index(WORKERS_REPORT_BUTTON) + len(WORKERS_REPORT_BUTTON)
+        body = body[: body.rindex("<a ", 0, end)] + body[end:]
+    return body
+
+
+def test_the_hazard_body_is_drawn_once_for_everyone_who_may_see_it(
+    personas, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    with django_capture_on_commit_callbacks(execute=True):
+        hazard = register(personas.inspector)
+    inspector, leader = Client(enforce_csrf_checks=True), Client()
+    inspector.force_login(personas.inspector)
+    leader.force_login(personas.leader)
+    mine, reads = _page(inspector, hazard)
+    assert reads == 1 and "处理记录" in mine and "登记隐患" in mine
+    theirs, reads = _page(leader, hazard)
+    assert reads == 0 and _body(theirs) == _body(mine)
+    # What depends on the user is theirs: the inspector may upload photos and record the report
+    # to the workers' congress, the city leader not.
+    assert 'id="photo-form"' in mine and 'id="photo-form"' not in theirs
+    assert WORKERS_REPORT_BUTTON in mine and WORKERS_REPORT_BUTTON not in theirs
+    assert "<!--slot:" not in mine + theirs
+    # The photo form drawn into the kept body carries this session's token: the upload works.
+    token = mine.split('id="photo-form"', 1)[1].split('name="csrfmiddlewaretoken" value="', 1)[1]
+    token = token.split('"', 1)[0]
+    photo = SimpleUploadedFile("before.jpg", jpeg_bytes(), content_type="image/jpeg")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = inspector.post(
+            reverse("hazards:photo_upload", args=[hazard.pk]),
+            {"kind": "before", "photos": [photo], "csrfmiddlewaretoken": token},
+        )
+    assert response.status_code == 302
+    # The committed photo gives the county a new version: everyone's page shows it.
+    theirs, reads = _page(leader, hazard)
+    assert reads == 1 and "整改前（1）" in theirs and "上传照片" in theirs
+    # Outside the scope the hazard is not found at all.
+    outsider = Client()
+    outsider.force_login(personas.inspector_b)
+    assert outsider.get(hazard.get_absolute_url()).status_code == 404
+
+
+def test_a_notice_issued_by_the_daily_run_shows_on_the_hazard_page_at_once(
+    client, personas, django_capture_on_commit_callbacks
+):
+    from reports.notices.services import notices_run
+
+    with django_capture_on_commit_callbacks(execute=True):
+        hazard = register(personas.inspector, days=3)
+    client.force_login(personas.reviewer)
+    html, _ = _page(client, hazard)
+    assert "尚未发出提醒或督办通知" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notices_run(on=timezone.localdate()).created == 1
+    html, reads = _page(client, hazard)
+    assert reads == 1 and "尚未发出提醒或督办通知" not in html
+    notices = html.split('id="notices"', 1)[1]
+    assert "提醒" in notices and hazard.current_deadline.isoformat() in notices

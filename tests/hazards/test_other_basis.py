@@ -208,16 +208,19 @@ def test_a_basis_written_anew_is_confirmed_anew(personas):
     assert hazard.basis_confirmed_at is None and hazard.basis_awaits_confirmation
 
 
-def test_the_hazard_page_shows_other_basis_as_such(personas, client):
+def test_the_hazard_page_shows_other_basis_as_such(
+    personas, client, django_capture_on_commit_callbacks
+):
     hazard = other(personas.inspector)
     client.force_login(personas.reviewer)
     page = client.get(hazard.get_absolute_url()).content.decode()
     assert "其他依据" in page and "GB 35181—2025 第5.1条" in page
     assert "待审核人员确认判定依据" in page and "确认判定依据" in page
-    response = client.post(
-        reverse("hazards:hazard_action", args=[hazard.pk, "confirm-basis"]),
-        {"confirm-basis-comment": "依据属实"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the step commits, as on a server
+        response = client.post(
+            reverse("hazards:hazard_action", args=[hazard.pk, "confirm-basis"]),
+            {"confirm-basis-comment": "依据属实"},
+        )
     assert response.status_code == 302
     page = client.get(hazard.get_absolute_url()).content.decode()
     assert "待审核人员确认判定依据" not in page and "确认" in page

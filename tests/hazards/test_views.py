@@ -582,7 +582,9 @@ def test_an_urging_measure_through_the_page_shows_on_the_timeline(client, person
     assert "鄂前安办通〔2026〕2号" in timeline and "在全旗范围内通报整改不力" in timeline
 
 
-def test_a_listed_hazard_shows_when_its_progress_report_is_late(client, personas):
+def test_a_listed_hazard_shows_when_its_progress_report_is_late(
+    client, personas, django_capture_on_commit_callbacks
+):
     hazard = register(personas.inspector, days=200)
     advance(hazard, HazardState.RECTIFYING, inspector=personas.inspector, reviewer=None)
     workflow.apply(
@@ -604,12 +606,13 @@ def test_a_listed_hazard_shows_when_its_progress_report_is_late(client, personas
         assert "进展报告逾期 5 天" in client.get(reverse("hazards:hazard_list")).content.decode()
         api = client.get(f"/api/v1/hazards/{hazard.pk}/").json()["progress_report"]
         assert api == {"due": (listed + timedelta(days=90)).isoformat(), "late_days": 5}
-        workflow.apply(
-            hazard=hazard,
-            action=Action.REPORT_PROGRESS,
-            by=personas.inspector,
-            comment="已完成设备采购，正在安装",
-        )
+        with django_capture_on_commit_callbacks(execute=True):  # committed, as on a server
+            workflow.apply(
+                hazard=hazard,
+                action=Action.REPORT_PROGRESS,
+                by=personas.inspector,
+                comment="已完成设备采购，正在安装",
+            )
         due = progress_reports_due([hazard])[hazard.pk]
         assert (due.due, due.late_days) == (listed + timedelta(days=185), 0)
         assert "进展报告逾期" not in client.get(hazard.get_absolute_url()).content.decode()
