@@ -15,7 +15,9 @@ def test_inspector_edits_phone_on_a_phone(personas, phone, login, live_server):
     login(phone, "inspector")
     # Inspectors land on 今日检查; the enterprise registry is one menu entry away.
     phone.get_by_role("button", name="展开菜单").click()
-    phone.get_by_role("link", name="企业名录").click()
+    phone.locator("#nav.show").wait_for()  # opened, as a person sees it before tapping
+    phone.locator("#nav").get_by_role("link", name="企业名录").click()
+    phone.wait_for_url("**/enterprises/")
 
     phone.get_by_placeholder("企业名称或信用代码").fill("上庙能源")
     phone.get_by_role("button", name="查询").click()
