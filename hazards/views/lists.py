@@ -41,6 +41,16 @@ def _mark_progress_due(page) -> dict:
     return due
 
 
+def _page(request, rows):
+    """The requested page of `rows`, their total counted once per scope data version and day."""
+    return VersionedCountPaginator(
+        rows,
+        page_size_of(request),
+        version=lambda: versioning.user_version(request.user),
+        key=reference_cache.request_key(request, ignore=COUNT_IGNORES),
+    ).get_page(request.GET.get("page"))
+
+
 def _table(request, context: dict) -> str:
     return render_to_string("hazards/includes/hazard_table.html", context, request)
 
@@ -61,12 +71,7 @@ def hazard_list(request):
 
     def table() -> str:
         results, filter_errors = filter_results(filterset, queryset)
-        page = VersionedCountPaginator(
-            results,
-            page_size_of(request),
-            version=lambda: versioning.user_version(request.user),
-            key=reference_cache.request_key(request, ignore=COUNT_IGNORES),
-        ).get_page(request.GET.get("page"))
+        page = _page(request, results)
         _mark_progress_due(page)
         return _table(
             request, {"page": page, "page_sizes": PAGE_SIZES, "filter_errors": filter_errors}
@@ -120,12 +125,7 @@ def hazard_queue(request):
             .prefetch_related(*LIST_PREFETCH)
             .order_by("current_deadline", "number")
         )
-        page = VersionedCountPaginator(
-            queryset,
-            page_size_of(request),
-            version=lambda: versioning.user_version(request.user),
-            key=reference_cache.request_key(request, ignore=COUNT_IGNORES),
-        ).get_page(request.GET.get("page"))
+        page = _page(request, queryset)
         due = _mark_progress_due(page)
         reasons = services.queue_reasons(page.object_list, request.user, due)
         for hazard in page.object_list:

@@ -39,6 +39,18 @@ def _table(html: str) -> str:
     return html[start : end + len("</nav>") if end > 0 else html.index("</table>", start)]
 
 
+def _start_rectification(hazard, by, capture_on_commit):
+    """开始整改, committed as on a server (the scope gets a new data version)."""
+    with capture_on_commit(execute=True):
+        workflow.apply(
+            hazard=hazard,
+            action=Action.START_RECTIFICATION,
+            by=by,
+            plan_deadline=hazard.current_deadline.isoformat(),
+            **PLAN,
+        )
+
+
 def _get(client, url, **params):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params)
@@ -68,14 +80,7 @@ def test_a_list_table_is_drawn_again_only_after_a_change_in_the_users_scope(
     assert first.number in html and second.number in html and reads > 0
     # So is a step: the row's state changes with it.
     assert "整改中" not in html
-    with django_capture_on_commit_callbacks(execute=True):
-        workflow.apply(
-            hazard=first,
-            action=Action.START_RECTIFICATION,
-            by=personas.inspector,
-            plan_deadline=first.current_deadline.isoformat(),
-            **PLAN,
-        )
+    _start_rectification(first, personas.inspector, django_capture_on_commit_callbacks)
     html, reads = _get(client, LIST)
     assert "整改中" in html and reads > 0
 
@@ -132,14 +137,7 @@ def test_the_queue_table_follows_each_step_and_each_user(
     html, _ = _get(client, QUEUE)
     assert hazard.number in html and "待录入整改方案" in html
     assert _get(client, QUEUE) == (html, 0)
-    with django_capture_on_commit_callbacks(execute=True):
-        workflow.apply(
-            hazard=hazard,
-            action=Action.START_RECTIFICATION,
-            by=personas.inspector,
-            plan_deadline=hazard.current_deadline.isoformat(),
-            **PLAN,
-        )
+    _start_rectification(hazard, personas.inspector, django_capture_on_commit_callbacks)
     html, reads = _get(client, QUEUE)
     assert reads > 0 and "整改中，待提交整改结果" in html and "待录入整改方案" not in html
     # A colleague who never handled the hazard has nothing in "我的".
