@@ -53,6 +53,23 @@ def login(live_server):
     return do
 
 
+@pytest.fixture
+def tap_menu():
+    """Open the phone menu and tap one of its entries, as a person does: only once the menu
+    is open, and done when the entry's page is the one shown."""
+
+    def do(page, name: str):
+        page.get_by_role("button", name="展开菜单").click()
+        menu = page.locator("#nav.show")
+        menu.wait_for()
+        link = menu.get_by_role("link", name=name)
+        href = link.get_attribute("href")
+        link.click()
+        page.wait_for_url(lambda url: href in url)
+
+    return do
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield

@@ -8,16 +8,13 @@ from tests.factories import EnterpriseFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_inspector_edits_phone_on_a_phone(personas, phone, login, live_server):
+def test_inspector_edits_phone_on_a_phone(personas, phone, login, live_server, tap_menu):
     EnterpriseFactory(name="上庙能源化工有限公司", principal_phone="13900000000")
     for i in range(30):
         EnterpriseFactory(name=f"其他企业{i}")
     login(phone, "inspector")
     # Inspectors land on 今日检查; the enterprise registry is one menu entry away.
-    phone.get_by_role("button", name="展开菜单").click()
-    phone.locator("#nav.show").wait_for()  # opened, as a person sees it before tapping
-    phone.locator("#nav").get_by_role("link", name="企业名录").click()
-    phone.wait_for_url("**/enterprises/")
+    tap_menu(phone, "企业名录")
 
     phone.get_by_placeholder("企业名称或信用代码").fill("上庙能源")
     phone.get_by_role("button", name="查询").click()

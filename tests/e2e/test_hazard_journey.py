@@ -26,7 +26,7 @@ def _fits(page) -> None:
 
 
 def test_inspector_registers_a_major_hazard_on_a_phone(
-    personas, phone, login, live_server, tmp_path
+    personas, phone, login, live_server, tmp_path, tap_menu
 ):
     EnterpriseFactory(name="上庙能源化工有限公司")
     for i in range(5):
@@ -35,8 +35,7 @@ def test_inspector_registers_a_major_hazard_on_a_phone(
     photo.write_bytes(jpeg_bytes(size=(640, 480)))
     login(phone, "inspector")
 
-    phone.get_by_role("button", name="展开菜单").click()
-    phone.locator("#nav").get_by_role("link", name="登记隐患").click()
+    tap_menu(phone, "登记隐患")
     phone.get_by_label("搜索企业").fill("上庙")
     phone.get_by_text("上庙能源化工有限公司").click()
     phone.get_by_text("不引用条款（一般隐患）").wait_for()

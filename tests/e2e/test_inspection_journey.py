@@ -16,7 +16,7 @@ from tests.inspections.conftest import team  # noqa: F401 - fixture
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_inspector_fails_a_clause_on_a_phone(team, phone, login, live_server):  # noqa: F811
+def test_inspector_fails_a_clause_on_a_phone(team, phone, login, live_server, tap_menu):  # noqa: F811
     enterprise = EnterpriseFactory(name="内蒙古蒙泰甲醇有限公司", address="上海庙经济开发区")
     inspection = services.inspection_create(
         by=team.inspector,
@@ -29,8 +29,7 @@ def test_inspector_fails_a_clause_on_a_phone(team, phone, login, live_server):  
     clauses = list(selectors.checklist_clauses(inspection)[:3])
     login(phone, "inspector")
 
-    phone.get_by_role("button", name="展开菜单").click()
-    phone.get_by_role("link", name="执法检查").click()
+    tap_menu(phone, "执法检查")
     phone.locator("#today").get_by_role("link", name="内蒙古蒙泰甲醇有限公司").click()
     phone.get_by_role("heading", name="内蒙古蒙泰甲醇有限公司").wait_for()
 
