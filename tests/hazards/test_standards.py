@@ -1,6 +1,7 @@
 """The judgment-standard catalog: what is loaded, which standard applies on a hazard's found
 date, which clauses an enterprise is offered, and the one search across standards."""
 
+import re
 from datetime import date
 
 import pytest
@@ -100,6 +101,42 @@ def test_incomplete_standards_say_so_and_what_is_missing():
     explosives = JudgmentStandard.objects.get(code="minbao-2024")
     assert not road.complete and "第五条" in road.missing
     assert not explosives.complete and "六" in explosives.missing
+
+
+# Web addresses aside (and abbreviations such as PDF), what a user reads is Chinese.
+ENGLISH_WORD = re.compile(r"[A-Za-z]{4,}")
+WEB_ADDRESS = re.compile(r"https?://\S+")
+SHOWN = (
+    "name",
+    "doc_no",
+    "issuer",
+    "sector_label",
+    "successor_note",
+    "supersedes_note",
+    "status_note",
+    "missing",
+    "notes",
+    "source",
+)
+
+
+def test_what_the_page_and_the_api_say_of_a_shipped_standard_is_chinese():
+    texts = [
+        (standard.code, name, getattr(standard, name))
+        for standard in JudgmentStandard.objects.filter(code__in=LOADED)
+        for name in SHOWN
+    ]
+    texts += [
+        (clause.standard.code, clause.ref, text)
+        for clause in Clause.objects.filter(standard__code__in=LOADED).select_related("standard")
+        for text in (clause.ref, clause.lead_in, clause.sub_sector, clause.text)
+    ]
+    english = [
+        (code, name, text[:40])
+        for code, name, text in texts
+        if ENGLISH_WORD.search(WEB_ADDRESS.sub("", text or ""))
+    ]
+    assert english == []
 
 
 def test_articles_keep_their_lead_in():
