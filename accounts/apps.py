@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
 
 # Chinese names for the admin pages of the libraries that ship none (tokens, login lock-out).
 LIBRARY_NAMES = {
@@ -9,9 +10,44 @@ LIBRARY_NAMES = {
             "AccessAttempt": ("登录失败记录", "登录失败记录"),
             "AccessLog": ("登录日志", "登录日志"),
             "AccessFailureLog": ("登录失败日志", "登录失败日志"),
+            "AccessAttemptExpiration": ("登录失败记录到期时间", "登录失败记录到期时间"),
         },
     ),
 }
+
+
+# The default permissions Django names "Can add …" in English when it creates them.
+PERMISSION_VERBS = {"add": "添加", "change": "修改", "delete": "删除", "view": "查看"}
+
+
+def name_permissions_in_chinese(app_config, using="default", **kwargs) -> None:
+    """After an app's permissions are created (post_migrate), give its default permissions
+    Chinese names: 可添加/可修改/可删除/可查看 + the model's Chinese name."""
+    from django.conf import settings
+    from django.contrib.auth.models import Permission
+    from django.utils import translation
+
+    changed = []
+    with translation.override(settings.LANGUAGE_CODE):  # commands run with none active
+        names_of = {
+            model: {
+                f"{action}_{model._meta.model_name}": f"可{verb}{model._meta.verbose_name}"[:255]
+                for action, verb in PERMISSION_VERBS.items()
+                if action in model._meta.default_permissions
+            }
+            for model in app_config.get_models()
+        }
+    for model, names in names_of.items():
+        meta = model._meta
+        for permission in Permission.objects.using(using).filter(
+            content_type__app_label=meta.app_label,
+            content_type__model=meta.model_name,
+            codename__in=names,
+        ):
+            if permission.name != names[permission.codename]:
+                permission.name = names[permission.codename]
+                changed.append(permission)
+    Permission.objects.using(using).bulk_update(changed, ["name"])
 
 
 class AccountsConfig(AppConfig):
@@ -19,6 +55,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与权限"
 
     def ready(self):
+        # Connected after django.contrib.auth's own receiver, which creates the permissions.
+        post_migrate.connect(
+            name_permissions_in_chinese, dispatch_uid="accounts-chinese-permissions"
+        )
         for label, (app_name, models) in LIBRARY_NAMES.items():
             if not apps.is_installed(label) and label not in apps.app_configs:
                 continue

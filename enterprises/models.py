@@ -64,7 +64,11 @@ class Enterprise(TimeStampedModel):
         choices=EnterpriseStatus.choices,
         default=EnterpriseStatus.OPERATING,
     )
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["created_at", "updated_at"],
+        verbose_name="生产经营单位变更历史",
+        verbose_name_plural="生产经营单位变更历史",
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_region_path = "region"

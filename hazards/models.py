@@ -360,7 +360,11 @@ class Hazard(TimeStampedModel):
     supervisor_person = models.CharField("监管责任人", max_length=32, blank=True)
     remarks = models.TextField("备注", blank=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["created_at", "updated_at"],
+        verbose_name="事故隐患变更历史",
+        verbose_name_plural="事故隐患变更历史",
+    )
     objects = HazardQuerySet.as_manager()
     scope_region_path = "region"
     scope_sector_paths = ("sector",)
