@@ -7,7 +7,7 @@ import pytest
 
 from core.errors import ServiceError
 from inspections import services
-from inspections.choices import DocumentType
+from inspections.choices import DocumentType, InspectionMethod
 
 from .conftest import checked_visit, recheck
 
@@ -95,3 +95,23 @@ def test_documents_need_a_finished_visit_and_an_issuing_unit(team, enterprise):
     IssuingUnit.objects.all().delete()
     with pytest.raises(ServiceError, match="发文字号简称"):
         services.document_issue(by=team.inspector, inspection=inspection, type=DocumentType.RECORD)
+
+
+@pytest.mark.parametrize("method", [InspectionMethod.RANDOM, InspectionMethod.CROSS])
+def test_the_record_writes_a_name_and_the_method_each_on_one_line(
+    team, enterprise, tmp_path, method
+):
+    enterprise.principal = "欧阳春晓"
+    enterprise.save(update_fields=["principal"])
+    inspection, _, _ = checked_visit(team, enterprise)
+    inspection.method = method
+    inspection.save(update_fields=["method"])
+    document = services.document_issue(
+        by=team.inspector, inspection=inspection, type=DocumentType.RECORD
+    )
+    path = tmp_path / "record.pdf"
+    path.write_bytes(services.document_bytes(document))
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
+    lines = ["".join(line.split()) for line in out.stdout.decode().splitlines()]
+    assert any("欧阳春晓职务主要负责人" in line for line in lines), lines[:12]
+    assert any(f"检查方式{method.label}检查人员" in line for line in lines), lines[:12]
