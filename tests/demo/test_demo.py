@@ -37,6 +37,16 @@ def test_seed_demo_is_complete_and_idempotent(client):
     assert {ExtensionStatus.APPROVED, ExtensionStatus.PENDING} <= statuses
     assert HazardPhoto.objects.filter(kind="after").exists()
     assert all(h.clause_id for h in county.filter(level=HazardLevel.MAJOR))
+    # Notices and enforcement documents print a hazard's description beside the clause it
+    # cites: in the demo the description states what the clause says.
+    cited = Hazard.objects.exclude(clause=None).select_related("clause")
+    assert cited.count() >= 10
+    unlike = [
+        (h.number, h.description, h.clause.ref)
+        for h in cited
+        if h.clause.text.rstrip("的；。") not in h.description
+    ]
+    assert unlike == []
     closed = county.filter(state=HazardState.CLOSED).first()
     times = list(closed.events.values_list("created_at", flat=True))
     assert times == sorted(times) and times[0] < times[-1]
