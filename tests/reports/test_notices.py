@@ -588,3 +588,27 @@ def test_a_gateway_that_stays_down_is_tried_three_times(hazard):
     run_days(date(2026, 5, 13), date(2026, 5, 16))  # the 7-day reminder only
     assert _sms(ok=False) == delivery.DELIVERY_ATTEMPTS == 3 and SENT_SMS == []
     assert Notice.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_a_notice_writes_each_date_and_label_of_its_table_on_one_line(personas, tmp_path):
+    """Two-digit months and days are the longest dates: 2026年12月25日 stays on its line."""
+    with freeze_time(date(2026, 10, 19)):
+        enterprise = EnterpriseFactory()
+        hazard = register(
+            personas.inspector,
+            enterprise=enterprise,
+            level=HazardLevel.MAJOR,
+            deadline=date(2026, 12, 25),
+        )
+    run(date(2026, 12, 18))
+    notice = Notice.objects.get(hazard=hazard)
+    pdf = tmp_path / "notice.pdf"
+    pdf.write_bytes(notice_pdf(notice))
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True)
+    lines = ["".join(line.split()) for line in out.stdout.splitlines()]
+    for expected in (
+        "发现日期2026年10月19日整改期限2026年12月25日",
+        f"{enterprise.credit_code}主要负责人",
+        "发文时状态",
+    ):
+        assert any(expected in line for line in lines), (expected, lines)
