@@ -29,6 +29,16 @@ EXTRA_INSPECTORS = [
     ("inspector3", "孙立新", "15062320260008"),
     ("inspector4", "周晓东", "15062320260009"),
 ]
+# Where on site a failed checklist item was seen, by the enterprise's sector (the hazard's 部位).
+PLACES = {
+    "hazchem": "生产装置区",
+    "noncoal": "矿井安全出口",
+    "coal": "井下采掘工作面",
+    "machinery": "铸造车间",
+    "nonferrous": "熔铸车间",
+    "metallurgy": "炼钢车间",
+    "ammonia": "制冷机房",
+}
 GENERAL = [
     ("仓库东侧消防通道", "消防通道堆放纸箱等杂物，影响疏散"),
     ("配电室", "配电箱未上锁，箱门无警示标识"),
@@ -196,6 +206,15 @@ def _check(by, inspection, n: int):
             if result == CheckResult.FAIL
             else "",
         )
+        if result == CheckResult.FAIL:
+            finding = inspection.findings.get(checklist_item__clause=clause)
+            services.finding_update(
+                by=by,
+                finding=finding,
+                place=PLACES.get(inspection.enterprise.sector.code, "生产车间"),
+                description=finding.description,
+                deadline=finding.deadline,
+            )
     if n < 3:
         place, description = GENERAL[n]
         services.finding_add(by=by, inspection=inspection, place=place, description=description)

@@ -47,6 +47,10 @@ def test_seed_demo_is_complete_and_idempotent(client):
         if h.clause.text.rstrip("的；。") not in h.description
     ]
     assert unlike == []
+    # A failed checklist item was seen somewhere on site: its 部位 is not the address.
+    checked = Hazard.objects.filter(finding__checklist_item__isnull=False)
+    assert checked.exists()
+    assert [h.number for h in checked if h.place == h.enterprise.address] == []
     closed = county.filter(state=HazardState.CLOSED).first()
     times = list(closed.events.values_list("created_at", flat=True))
     assert times == sorted(times) and times[0] < times[-1]
