@@ -39,16 +39,56 @@ GENERAL_FINDINGS = [
     ("厂区道路", "叉车未按规定定期检验，司机未持证"),
     ("危废暂存间", "危废标识不规范，未设置防渗漏托盘"),
 ]
-PLACES_FOR_MAJOR = [
-    "储罐区",
-    "主厂房",
-    "井下采区",
-    "燃气调压站",
-    "烘干车间",
-    "制冷机房",
-    "基坑作业面",
-    "有限空间入口",
-]
+# Where a school, a care home, a hospital, a hotel or a shop keeps what a factory keeps in its
+# workshop, yard and hazardous-waste store.
+SERVICE_SECTORS = {"campus", "elderly_care", "medical", "tourism", "commerce", "fire"}
+SERVICE_FINDINGS = {
+    "生产车间": ("后厨操作间", "燃气灶具连接软管老化，未安装燃气泄漏报警装置"),
+    "机修车间": ("设备间", "电梯机房门未上锁，无“机房重地”警示标识"),
+    "厂区道路": ("地下停车场", "疏散指示标志损坏，应急照明灯不亮"),
+    "危废暂存间": ("库房", "易燃物品与杂物混放，未设置专用储存柜"),
+}
+# Where on site a 重大事故隐患 of each sector is found (the hazard's 部位).
+MAJOR_PLACES = {
+    "coal": ["井下采区", "主井提升系统"],
+    "noncoal": ["井下采区", "尾矿库"],
+    "hazchem": ["储罐区", "装卸区", "反应车间"],
+    "fireworks": ["药物混合工房", "成品仓库"],
+    "industry": ["主厂房", "生产车间"],
+    "metallurgy": ["炼钢车间", "煤气柜区"],
+    "nonferrous": ["熔铸车间", "电解车间"],
+    "building_materials": ["水泥磨房", "窑头平台"],
+    "machinery": ["铸造车间", "涂装车间"],
+    "light_industry": ["生产车间", "原料库"],
+    "textile": ["纺纱车间", "原料库"],
+    "tobacco": ["制丝车间", "原料库"],
+    "commerce": ["商场营业区", "仓储区"],
+    "dust": ["抛光车间", "除尘器"],
+    "confined_space": ["有限空间入口", "污水池"],
+    "ammonia": ["制冷机房", "速冻间"],
+    "fire": ["消防控制室", "疏散通道"],
+    "gas": ["燃气调压站", "储配站"],
+    "road": ["车辆停放场", "客运车辆"],
+    "construction": ["基坑作业面", "塔式起重机"],
+    "special_equipment": ["锅炉房", "压力容器区"],
+    "explosives": ["生产线", "成品库"],
+    "power": ["主厂房", "升压站"],
+    "water": ["泵站", "闸门启闭机房"],
+    "campus": ["教学楼", "学生宿舍"],
+    "elderly_care": ["老人居住楼", "厨房"],
+    "medical": ["住院楼", "医用氧气站"],
+    "tourism": ["游乐设施", "客房楼"],
+    "fishing_vessel": ["渔船"],
+}
+
+
+def _general_finding(enterprise, i: int) -> tuple[str, str]:
+    place, description = GENERAL_FINDINGS[i % len(GENERAL_FINDINGS)]
+    if enterprise.sector.code in SERVICE_SECTORS:
+        return SERVICE_FINDINGS.get(place, (place, description))
+    return place, description
+
+
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
 
@@ -133,11 +173,12 @@ def seed_hazards() -> int:
         found_by = inspector if i % 2 else inspector2
         if major:
             clause = rng.choice(clauses)
-            place = rng.choice(PLACES_FOR_MAJOR)
+            places = MAJOR_PLACES.get(enterprise.sector.code, ["生产区"])
+            place = places[rng.randrange(8) % len(places)]  # one draw of eight, as always
             description = "现场检查发现：" + clause.text.rstrip("的；。")
         else:
             clause = None
-            place, description = GENERAL_FINDINGS[i % len(GENERAL_FINDINGS)]
+            place, description = _general_finding(enterprise, i)
         hazard = hazard_register(
             by=found_by,
             enterprise=enterprise,
@@ -312,8 +353,8 @@ def _seed_other_county(inspector_b, today) -> int:
             by=inspector_b,
             enterprise=enterprise,
             level=HazardLevel.GENERAL,
-            place=GENERAL_FINDINGS[i][0],
-            description=GENERAL_FINDINGS[i][1],
+            place=_general_finding(enterprise, i)[0],
+            description=_general_finding(enterprise, i)[1],
             found_date=found,
             deadline=found + timedelta(days=30),
         )

@@ -51,6 +51,17 @@ def test_seed_demo_is_complete_and_idempotent(client):
     checked = Hazard.objects.filter(finding__checklist_item__isnull=False)
     assert checked.exists()
     assert [h.number for h in checked if h.place == h.enterprise.address] == []
+    # Each hazard stands where such an enterprise has such a place: 井下 only at mines, no
+    # workshop or factory yard at a school, care home, hospital, hotel or shop.
+    mines = {"coal", "noncoal"}
+    service = {"campus", "elderly_care", "medical", "tourism", "commerce", "fire"}
+    misplaced = [
+        (h.number, h.enterprise.sector.code, h.place)
+        for h in Hazard.objects.select_related("enterprise__sector")
+        if ("井下" in h.place and h.enterprise.sector.code not in mines)
+        or (h.enterprise.sector.code in service and ("车间" in h.place or "厂区" in h.place))
+    ]
+    assert misplaced == []
     closed = county.filter(state=HazardState.CLOSED).first()
     times = list(closed.events.values_list("created_at", flat=True))
     assert times == sorted(times) and times[0] < times[-1]
