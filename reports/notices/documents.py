@@ -23,24 +23,33 @@ def notice_pdf(notice: Notice) -> bytes:
     return render_pdf(PDF_TEMPLATES.get(notice.step, REMINDER_TEMPLATE), notice_context(notice))
 
 
+def as_sent(record, when):
+    """`record` as it stood at `when` (its change history): a notice printed again later shows
+    the hazard and enterprise as they were sent, not as edited since. Where the history does not
+    reach back that far (rows loaded without it), the record as it is."""
+    try:
+        return record.history.as_of(when)
+    except type(record).DoesNotExist:
+        return record
+
+
 def notice_context(notice: Notice) -> dict:
-    hazard = notice.hazard
+    hazard = as_sent(notice.hazard, notice.created_at)
     return {
         "notice": notice,
         "hazard": hazard,
-        "enterprise": hazard.enterprise,
+        "enterprise": as_sent(notice.hazard.enterprise, notice.created_at),
         "step_label": notice_title(notice),
         "county": county_of(hazard.region),
         "issued": notice.issued_on,
-        "copies_to": "、".join(_copies_to(notice)),
+        "copies_to": "、".join(_copies_to(notice, hazard)),
         # A 通报 goes to every town, department and enterprise: no personal phone numbers.
         "show_phones": notice.step != NoticeStep.BULLETIN,
     }
 
 
-def _copies_to(notice: Notice) -> list[str]:
+def _copies_to(notice: Notice, hazard) -> list[str]:
     """The units a notice is copied to (抄送), each once."""
-    hazard = notice.hazard
     department = hazard.enterprise.department
     supervising = hazard.supervisor_unit or (department.name if department else "行业监管部门")
     bureau = Directory().emergency_bureau(county_of(hazard.region))

@@ -17,6 +17,7 @@ from freezegun import freeze_time
 from core.models import DocumentSequence
 from hazards import workflow
 from hazards.choices import Action, HazardLevel, HazardState
+from hazards.services import hazard_update
 from reports.choices import Channel
 from reports.models import Delivery, Notice, Notification
 from reports.notices import delivery, services
@@ -612,3 +613,23 @@ def test_a_notice_writes_each_date_and_label_of_its_table_on_one_line(personas, 
         "发文时状态",
     ):
         assert any(expected in line for line in lines), (expected, lines)
+
+
+def test_a_notice_printed_again_shows_the_hazard_and_enterprise_as_they_were_sent(
+    hazard, personas, tmp_path
+):
+    run(date(2026, 5, 13))  # 到期前7天提醒
+    notice = Notice.objects.get(hazard=hazard)
+    sent = (hazard.place, hazard.description, hazard.enterprise.principal)
+    with freeze_time(date(2026, 5, 14)):
+        hazard_update(
+            hazard=hazard, by=personas.inspector, place="二号仓库", description="改写后的隐患描述"
+        )
+        enterprise = hazard.enterprise
+        enterprise.principal = "新任负责人"
+        enterprise.save()
+    text = pdf_text(notice, tmp_path)
+    for then in sent:
+        assert "".join(then.split()) in text, then
+    for now in ("二号仓库", "改写后的隐患描述", "新任负责人"):
+        assert now not in text, now
