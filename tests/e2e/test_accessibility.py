@@ -23,7 +23,12 @@ SERIOUS = ("serious", "critical")
 
 
 def violations(page) -> list[str]:
-    """Serious and critical axe findings of the page as 'rule: target' lines."""
+    """Serious and critical axe findings of the page as 'rule: target' lines, read once an
+    opening dialog has faded in (half-faded text has half its contrast)."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.modal.show')]"
+        ".every(m => getComputedStyle(m).opacity === '1')"
+    )
     page.add_script_tag(content=AXE)
     found = page.evaluate(
         """async () => {
