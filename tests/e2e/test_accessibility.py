@@ -109,6 +109,8 @@ def test_main_pages_have_no_serious_accessibility_violation(
                 page.goto(f"{live_server.url}{url}")
                 page.wait_for_load_state("networkidle")
                 found[name] = violations(page)
+            if user == "inspector" and size is DESKTOP:  # the menu's 待我处理 count is read too
+                assert page.locator("#queue-count").is_visible()
         # The first Tab reaches the skip link, which jumps past the menu to the page's content.
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent.trim()") == "跳到正文"
