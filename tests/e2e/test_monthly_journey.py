@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 
 from reports.models import MonthlyReport
 from reports.monthly import services
@@ -72,3 +73,22 @@ def test_a_county_files_the_city_returns_and_the_county_corrects(
         page.get_by_role("link", name=re.compile("下载 PDF")).click()
     assert download.value.suggested_filename.endswith(".pdf")
     context.close()
+
+
+def test_the_city_leader_reads_the_filing_status_on_a_phone(personas, browser, login, live_server):
+    services.monthly_reports_build(on=today(), force=True)
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        login(page, "leader")
+        page.goto(f"{live_server.url}{reverse('monthly:filing_status', args=['150600'])}")
+        assert page.locator("#filing tbody tr").count() == 9
+        # Each county is a card of labelled lines: nothing wider than the phone.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        label = page.locator('#filing tr[data-region="150623"] td').nth(3)
+        assert label.evaluate("td => getComputedStyle(td, '::before').content") == '"报送时间"'
+    finally:
+        context.close()
