@@ -27,26 +27,20 @@ def name_permissions_in_chinese(app_config, using="default", **kwargs) -> None:
     from django.contrib.auth.models import Permission
     from django.utils import translation
 
-    changed = []
     with translation.override(settings.LANGUAGE_CODE):  # commands run with none active
-        names_of = {
-            model: {
-                f"{action}_{model._meta.model_name}": f"可{verb}{model._meta.verbose_name}"[:255]
-                for action, verb in PERMISSION_VERBS.items()
-                if action in model._meta.default_permissions
-            }
+        names = {
+            f"{action}_{model._meta.model_name}": f"可{verb}{model._meta.verbose_name}"[:255]
             for model in app_config.get_models()
+            for action, verb in PERMISSION_VERBS.items()
+            if action in model._meta.default_permissions
         }
-    for model, names in names_of.items():
-        meta = model._meta
-        for permission in Permission.objects.using(using).filter(
-            content_type__app_label=meta.app_label,
-            content_type__model=meta.model_name,
-            codename__in=names,
-        ):
-            if permission.name != names[permission.codename]:
-                permission.name = names[permission.codename]
-                changed.append(permission)
+    changed = []
+    for permission in Permission.objects.using(using).filter(
+        content_type__app_label=app_config.label, codename__in=names
+    ):
+        if permission.name != names[permission.codename]:
+            permission.name = names[permission.codename]
+            changed.append(permission)
     Permission.objects.using(using).bulk_update(changed, ["name"])
 
 
